@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../connector/config.js';
+import { createEnvoi } from '../connector/envoi.js';
+import { EnvoiError } from '../connector/errors.js';
+import { createLogger } from '../connector/log.js';
+import { migrate, openDatabase } from '../connector/store/database.js';
+import { ROLES, type Role } from '../connector/store/keys.js';
+import { startServer } from '../server/start.js';
+
+const USAGE = `Usage: envoi <command>
+
+Commands:
+  serve                     API and admin page on PORT (default 3000)
+  migrate                   bring the database schema up to date and exit
+  keys create --role R --scope S [--label L]
+                            create an API key (role: ${ROLES.join(', ')}; scope: platform or a tenant id)
+                            and print it once
+
+Configuration comes from the environment; see the README.`;
+
+async function serve(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger();
+  const server = await startServer(config, { logger, host: process.env.HOST || '0.0.0.0' });
+  // One line a person (or a script) can read the URL from.
+  process.stdout.write(`Envoi ${server.envoi.db.dialect === 'postgres' ? 'on PostgreSQL' : 'on SQLite'} listening on ${server.url}\n`);
+  const stop = (signal: string) => {
+    logger.info('stopping', { signal });
+    server.close().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error('stop failed', { err });
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, sub, ...rest] = argv;
+  if (command === 'serve') return serve();
+  if (command === 'migrate') {
+    const db = openDatabase(loadConfig());
+    try {
+      const applied = await migrate(db);
+      process.stdout.write(applied.length ? `Applied ${applied.join(', ')}\n` : 'Database is up to date\n');
+    } finally {
+      await db.close();
+    }
+    return;
+  }
+  if (command === 'keys' && sub === 'create') {
+    const { values } = parseArgs({ args: rest, options: { role: { type: 'string' }, scope: { type: 'string' }, label: { type: 'string' } } });
+    if (!values.role || !values.scope) throw new EnvoiError('VALIDATION_FAILED', 'keys create needs --role and --scope', { hint: 'e.g. envoi keys create --role admin --scope platform' });
+    const envoi = await createEnvoi(loadConfig(), { logger: createLogger({ level: 'warn' }) });
+    try {
+      const key = await envoi.keys.create({ role: values.role as Role, scope: values.scope, label: values.label });
+      process.stdout.write(`${key.key}\n`);
+      process.stderr.write(`Created ${key.role} key ${key.id} for scope ${key.scope}. It is shown only this once.\n`);
+    } finally {
+      await envoi.close();
+    }
+    return;
+  }
+  process.stdout.write(USAGE + '\n');
+  if (command && command !== 'help' && command !== '--help') process.exitCode = 2;
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof EnvoiError) {
+    process.stderr.write(`envoi: ${err.code}: ${err.message}\n${err.hint ? `hint: ${err.hint}\n` : ''}`);
+  } else {
+    process.stderr.write(`envoi: ${(err as Error)?.stack ?? String(err)}\n`);
+  }
+  process.exit(1);
+});

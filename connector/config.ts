@@ -1,0 +1,92 @@
+import path from 'node:path';
+import { EnvoiError } from './errors.js';
+
+/** Everything Envoi reads from its environment, parsed once and frozen. */
+export interface Config {
+  readonly port: number;
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly secretKey: string | undefined;
+  readonly adminKey: string | undefined;
+  readonly allowedPorts: PortList;
+  readonly allowPrivateHosts: boolean;
+  readonly retryBaseMs: number;
+  readonly maxAttempts: number;
+  readonly maxMessageBytes: number;
+  readonly msAuthorityUrl: string;
+  readonly msGraphUrl: string;
+  /** SMTP timeouts in ms; short enough that a connection test answers while a person waits. */
+  readonly smtpTimeouts: Readonly<{ connection: number; greeting: number; socket: number; dns: number }>;
+}
+
+/** A set of allowed TCP ports, written as `25,465,587,2525` or with ranges `1024-65535`. */
+export interface PortList {
+  readonly text: string;
+  has(port: number): boolean;
+}
+
+export const DEFAULT_PORTS = '25,465,587,2525';
+
+/** Parses ENVOI_ALLOWED_PORTS; throws a CONFIG_INVALID error naming the bad entry. */
+export function parsePortList(text: string): PortList {
+  const ranges: Array<[number, number]> = [];
+  for (const raw of text.split(',')) {
+    const part = raw.trim();
+    if (!part) continue;
+    const m = /^(\d{1,5})(?:\s*-\s*(\d{1,5}))?$/.exec(part);
+    const lo = m ? Number(m[1]) : NaN;
+    const hi = m ? Number(m[2] ?? m[1]) : NaN;
+    if (!m || lo < 1 || hi > 65535 || lo > hi) {
+      throw new EnvoiError('CONFIG_INVALID', `ENVOI_ALLOWED_PORTS has an entry "${part}" that is not a port or a range`, {
+        hint: 'Write ports and ranges separated by commas, e.g. "25,465,587,2525" or "587,1024-65535".',
+      });
+    }
+    ranges.push([lo, hi]);
+  }
+  return Object.freeze({
+    text: ranges.map(([lo, hi]) => (lo === hi ? String(lo) : `${lo}-${hi}`)).join(','),
+    has: (port: number) => ranges.some(([lo, hi]) => port >= lo && port <= hi),
+  });
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) {
+    throw new EnvoiError('CONFIG_INVALID', `${name} must be a whole number of at least ${min}, not "${raw}"`, {
+      hint: `Unset ${name} to use the default (${fallback}) or give a whole number.`,
+    });
+  }
+  return n;
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string): boolean {
+  return /^(1|true|yes|on)$/i.test(env[name] ?? '');
+}
+
+/** Reads the environment of design.md ("Environment") into a frozen Config. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const config: Config = {
+    port: int(env, 'PORT', 3000),
+    dataDir: path.resolve(env.ENVOI_DATA_DIR || './data'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    secretKey: env.ENVOI_SECRET_KEY || undefined,
+    adminKey: env.ENVOI_ADMIN_KEY || undefined,
+    allowedPorts: parsePortList(env.ENVOI_ALLOWED_PORTS || DEFAULT_PORTS),
+    allowPrivateHosts: bool(env, 'ENVOI_ALLOW_PRIVATE_HOSTS'),
+    retryBaseMs: int(env, 'ENVOI_RETRY_BASE_MS', 5000, 1),
+    maxAttempts: int(env, 'ENVOI_MAX_ATTEMPTS', 8, 1),
+    maxMessageBytes: int(env, 'ENVOI_MAX_MESSAGE_BYTES', 25 * 1024 * 1024, 1024),
+    msAuthorityUrl: (env.ENVOI_MS_AUTHORITY_URL || 'https://login.microsoftonline.com').replace(/\/+$/, ''),
+    msGraphUrl: (env.ENVOI_MS_GRAPH_URL || 'https://graph.microsoft.com').replace(/\/+$/, ''),
+    smtpTimeouts: Object.freeze({
+      connection: int(env, 'ENVOI_SMTP_CONNECT_TIMEOUT_MS', 10_000, 100),
+      greeting: int(env, 'ENVOI_SMTP_GREETING_TIMEOUT_MS', 10_000, 100),
+      socket: int(env, 'ENVOI_SMTP_SOCKET_TIMEOUT_MS', 60_000, 100),
+      dns: int(env, 'ENVOI_DNS_TIMEOUT_MS', 10_000, 100),
+    }),
+    ...overrides,
+  };
+  return Object.freeze(config);
+}

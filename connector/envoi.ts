@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Config } from './config.js';
+import { ConnectionService } from './connections.js';
+import { createLogger, type Logger } from './log.js';
+import { Mailer } from './mailer.js';
+import type { LookupAll, NetworkPolicy } from './network-policy.js';
+import { loadKeyring, type Keyring } from './secrets.js';
+import { ConnectionStore } from './store/connections.js';
+import { migrate, openDatabase, type Database } from './store/database.js';
+import { KeyStore } from './store/keys.js';
+
+/** The package version, read once from package.json. */
+export const VERSION: string = (() => {
+  for (const rel of ['../package.json', '../../package.json']) {
+    const file = fileURLToPath(new URL(rel, import.meta.url));
+    if (fs.existsSync(file)) return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
+  }
+  return '0.0.0';
+})();
+
+/** Everything a server or worker process holds: the database, the keyring and the services. */
+export interface Envoi {
+  config: Config;
+  db: Database;
+  keyring: Keyring;
+  logger: Logger;
+  policy: NetworkPolicy;
+  connections: ConnectionService;
+  keys: KeyStore;
+  mailer: Mailer;
+  close(): Promise<void>;
+}
+
+export interface EnvoiOptions {
+  logger?: Logger;
+  /** Replaces the system resolver (tests point names at chosen addresses). */
+  lookup?: LookupAll;
+}
+
+/** Opens the database, runs migrations, loads the keyring and wires the services. */
+export async function createEnvoi(config: Config, options: EnvoiOptions = {}): Promise<Envoi> {
+  const logger = options.logger ?? createLogger();
+  const db = openDatabase(config);
+  try {
+    const applied = await migrate(db);
+    if (applied.length) logger.info('database migrated', { dialect: db.dialect, applied });
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  const keyring = loadKeyring({ secretKey: config.secretKey, dataDir: config.dataDir });
+  const policy: NetworkPolicy = { allowPrivateHosts: config.allowPrivateHosts, allowedPorts: config.allowedPorts };
+  const mailer = new Mailer({ config, policy, lookup: options.lookup, logger });
+  const connections = new ConnectionService({
+    store: new ConnectionStore(db.knex),
+    keyring,
+    policy,
+    lookup: options.lookup,
+    dnsTimeoutMs: config.smtpTimeouts.dns,
+    onChange: (id) => mailer.evict(id),
+  });
+  return {
+    config,
+    db,
+    keyring,
+    logger,
+    policy,
+    connections,
+    keys: new KeyStore(db.knex),
+    mailer,
+    async close() {
+      mailer.close();
+      await db.close();
+    },
+  };
+}

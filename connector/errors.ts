@@ -1,0 +1,73 @@
+/**
+ * The error catalogue. Every error Envoi reports carries a stable code from this table; the
+ * HTTP status and the default hint live beside it so that routes never choose them by hand.
+ */
+export const ERROR_CATALOGUE = Object.freeze({
+  VALIDATION_FAILED: { status: 400, hint: 'Correct the fields listed in details and send the request again.' },
+  BAD_JSON: { status: 400, hint: 'Send a JSON body with Content-Type: application/json.' },
+  UNAUTHORIZED: { status: 401, hint: 'Send an API key as "Authorization: Bearer <key>"; an admin creates keys with POST /api/v1/keys or `envoi keys create`.' },
+  FORBIDDEN: { status: 403, hint: 'Use a key whose role and scope allow this request.' },
+  NOT_FOUND: { status: 404, hint: 'Check the path and the id.' },
+  CONFLICT: { status: 409, hint: 'Choose another value; this one is taken.' },
+  SECRET_REQUIRED: { status: 400, hint: 'Enter the password (or client secret) again.' },
+  CONNECTION_NOT_FOUND: { status: 404, hint: 'List the connections of this scope and use one of their ids or names.' },
+  NO_DEFAULT_CONNECTION: { status: 409, hint: 'Mark a connection as the default (POST …/connections/:id/default) or name one in the action.' },
+  HOST_NOT_ALLOWED: { status: 400, hint: 'Use the public name of your mail server. An operator can allow private addresses with ENVOI_ALLOW_PRIVATE_HOSTS=true.' },
+  PORT_NOT_ALLOWED: { status: 400, hint: 'Use 587 (STARTTLS) or 465 (TLS), or ask the operator to widen ENVOI_ALLOWED_PORTS.' },
+  TEMPLATE_ERROR: { status: 400, hint: 'Fix the template at the line and column given.' },
+  PAYLOAD_TOO_LARGE: { status: 413, hint: 'Send a smaller message: shrink or drop attachments.' },
+  PROVIDER_UNAVAILABLE: { status: 501, hint: 'Sending through Microsoft 365 is not available in this version; use an SMTP connection for now.' },
+  CONFIG_INVALID: { status: 500, hint: 'Fix the environment variable named in the message and start Envoi again.' },
+  SECRET_UNREADABLE: { status: 500, hint: 'The key that sealed this secret is missing: restore ENVOI_SECRET_KEY (or the data directory key file), or enter the secret again.' },
+  INTERNAL: { status: 500, hint: 'Try again; if it keeps failing, the server log has the details.' },
+} as const satisfies Record<string, { status: number; hint: string }>);
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** One entry of `details`: which field, and what is wrong with it. */
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export interface EnvoiErrorOptions {
+  hint?: string;
+  details?: ErrorDetail[];
+  cause?: unknown;
+  /** Extra machine-readable facts for the response (e.g. the template's line and column). */
+  extra?: Record<string, unknown>;
+}
+
+/** The one error class Envoi throws: a stable code, a message, a hint, details and the cause. */
+export class EnvoiError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly hint: string;
+  readonly details: ErrorDetail[] | undefined;
+  readonly extra: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, options: EnvoiErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'EnvoiError';
+    this.code = code;
+    this.status = ERROR_CATALOGUE[code].status;
+    this.hint = options.hint ?? ERROR_CATALOGUE[code].hint;
+    this.details = options.details;
+    this.extra = options.extra;
+  }
+
+  /** The `error` object of the HTTP body of design.md. */
+  toBody(): { code: ErrorCode; message: string; hint: string; details?: ErrorDetail[] } & Record<string, unknown> {
+    return {
+      code: this.code,
+      message: this.message,
+      hint: this.hint,
+      ...(this.details ? { details: this.details } : {}),
+      ...(this.extra ?? {}),
+    };
+  }
+}
+
+export function isEnvoiError(err: unknown): err is EnvoiError {
+  return err instanceof EnvoiError;
+}

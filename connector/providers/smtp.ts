@@ -1,0 +1,184 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import type Mail from 'nodemailer/lib/mailer';
+import type { Config } from '../config.js';
+import { classifySmtpError, type Failure, type Stage } from '../classify.js';
+import { effectiveUser, type ResolvedConnection } from '../connections.js';
+import type { Logger } from '../log.js';
+import { resolveAndVet, type LookupAll, type NetworkPolicy } from '../network-policy.js';
+import { smtpTransportOptions } from './smtp-options.js';
+
+/** The result of a connection test (design.md: 200 `{ok, stage, code?, message, hint?, durationMs}`). */
+export interface TestResult {
+  ok: boolean;
+  stage: Stage;
+  code?: string;
+  message: string;
+  hint?: string;
+  durationMs: number;
+  /** What the server showed: whether TLS was used and which AUTH methods it offered. */
+  server?: { address: string; tls: boolean; authMethods: string[] };
+  responseCode?: number;
+  reply?: string;
+}
+
+/** What a successful send reports. */
+export interface SendInfo {
+  messageId: string;
+  accepted: string[];
+  rejected: string[];
+  response: string;
+}
+
+export class SendFailure extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.message);
+    this.name = 'SendFailure';
+  }
+}
+
+export interface SmtpProviderOptions {
+  config: Pick<Config, 'smtpTimeouts'>;
+  policy: NetworkPolicy;
+  lookup?: LookupAll;
+  logger: Logger;
+}
+
+interface CachedTransport {
+  key: string;
+  transporter: Transporter;
+  address: string;
+}
+
+type Internals = { _supportedAuth?: string[]; secure: boolean; allowsAuth: boolean };
+
+/**
+ * SMTP through nodemailer: one pooled transport per connection (cached by id and version,
+ * closed on change), and a staged connection test that reports the last step reached.
+ */
+export class SmtpProvider {
+  private readonly transports = new Map<string, CachedTransport>();
+  constructor(private readonly opts: SmtpProviderOptions) {}
+
+  private async vettedAddresses(conn: ResolvedConnection): Promise<{ ok: true; addresses: string[] } | { ok: false; failure: Failure }> {
+    const s = conn.settings;
+    const r = await resolveAndVet(s.host!, this.opts.policy, { lookup: this.opts.lookup, timeoutMs: this.opts.config.smtpTimeouts.dns });
+    if (r.ok) return r;
+    return { ok: false, failure: classifySmtpError(Object.assign(r.error, { code: 'EDNS', originalCode: r.error.code ?? 'ENOTFOUND' }), { host: s.host!, port: s.port!, secure: !!s.secure }) };
+  }
+
+  /** The pooled transport of a connection, created on first use. */
+  private async transport(conn: ResolvedConnection): Promise<CachedTransport> {
+    const key = `${conn.id}:${conn.version}`;
+    const cached = this.transports.get(conn.id);
+    if (cached && cached.key === key) return cached;
+    if (cached) this.evict(conn.id);
+    const vetted = await this.vettedAddresses(conn);
+    if (!vetted.ok) throw new SendFailure(vetted.failure);
+    const address = vetted.addresses[0]!;
+    const transporter = nodemailer.createTransport(smtpTransportOptions(conn, address, this.opts.config, true) as never);
+    const entry = { key, transporter, address };
+    this.transports.set(conn.id, entry);
+    return entry;
+  }
+
+  /** Closes and forgets the pooled transport of a connection (after an edit or a delete). */
+  evict(connectionId: string): void {
+    const cached = this.transports.get(connectionId);
+    if (!cached) return;
+    this.transports.delete(connectionId);
+    cached.transporter.close();
+  }
+
+  /** Closes every pooled transport. */
+  closeAll(): void {
+    for (const id of [...this.transports.keys()]) this.evict(id);
+  }
+
+  /** Sends one message through the connection's pool; throws SendFailure with a classified failure. */
+  async send(conn: ResolvedConnection, message: Mail.Options): Promise<SendInfo> {
+    const s = conn.settings;
+    const t = await this.transport(conn);
+    try {
+      const info = (await t.transporter.sendMail(message)) as { messageId: string; accepted: Array<string | { address: string }>; rejected: Array<string | { address: string }>; response: string };
+      const flat = (list: Array<string | { address: string }>) => list.map((a) => (typeof a === 'string' ? a : a.address));
+      return { messageId: info.messageId, accepted: flat(info.accepted ?? []), rejected: flat(info.rejected ?? []), response: info.response };
+    } catch (err) {
+      const failure = classifySmtpError(err, { host: s.host!, port: s.port!, secure: !!s.secure, reached: 'send', secrets: [conn.secrets.password ?? ''] });
+      // A connection-level failure may mean the address moved or the pool is wedged: start afresh next time.
+      if (failure.stage !== 'send') this.evict(conn.id);
+      this.opts.logger.warn('smtp send failed', { connectionId: conn.id, code: failure.code, stage: failure.stage, responseCode: failure.responseCode });
+      throw new SendFailure(failure);
+    }
+  }
+
+  /**
+   * Tests a connection step by step: dns → connect → tls → auth → done. Unlike nodemailer's
+   * verify(), a test with credentials only passes when the server really authenticated them
+   * (verify() succeeds against a server that advertises no AUTH at all).
+   */
+  async test(conn: ResolvedConnection): Promise<TestResult> {
+    const started = Date.now();
+    const s = conn.settings;
+    const ctx = { host: s.host!, port: s.port!, secure: !!s.secure, secrets: [conn.secrets.password ?? ''] };
+    const done = (r: Omit<TestResult, 'durationMs'>): TestResult => ({ ...r, durationMs: Date.now() - started });
+    const fail = (f: Failure, extra: Partial<TestResult> = {}): TestResult =>
+      done({ ok: false, stage: f.stage, code: f.code, message: f.message, hint: f.hint, ...(f.responseCode ? { responseCode: f.responseCode } : {}), ...(f.reply ? { reply: f.reply } : {}), ...extra });
+
+    const vetted = await this.vettedAddresses(conn);
+    if (!vetted.ok) return fail(vetted.failure);
+
+    let last: Failure | undefined;
+    for (const address of vetted.addresses) {
+      const connection = new SMTPConnection(smtpTransportOptions(conn, address, this.opts.config, false));
+      const internals = connection as unknown as Internals;
+      let reached: Stage = 'connect';
+      try {
+        await new Promise<void>((resolve, reject) => {
+          connection.once('error', reject);
+          connection.connect((err) => (err ? reject(err) : resolve()));
+        });
+        reached = internals.secure ? 'tls' : 'connect';
+        const server = { address, tls: internals.secure, authMethods: [...(internals._supportedAuth ?? [])] };
+        const user = effectiveUser(s);
+        if (user === undefined) {
+          return done({ ok: true, stage: 'done', message: `Connected to ${s.host}:${s.port}${server.tls ? ' over TLS' : ''}; no login configured`, server });
+        }
+        if (!internals.secure) {
+          // nodemailer's requireTLS stops this earlier; this guard keeps it true if that changes.
+          return fail({ code: 'STARTTLS_UNAVAILABLE', stage: 'tls', transient: false, message: `${s.host}:${s.port} offers no STARTTLS`, hint: 'Use port 587 with STARTTLS or 465 with Secure on.' }, { server });
+        }
+        if (!internals.allowsAuth || server.authMethods.length === 0) {
+          return fail(
+            { code: 'AUTH_METHOD_UNSUPPORTED', stage: 'auth', transient: false, message: `${s.host}:${s.port} advertises no authentication, so the credentials cannot be checked`, hint: 'Use the server\'s submission port (587 or 465), or choose authentication NONE if it relays without login.' },
+            { server },
+          );
+        }
+        if (!server.authMethods.includes(s.authMethod!)) {
+          return fail(
+            { code: 'AUTH_METHOD_UNSUPPORTED', stage: 'auth', transient: false, message: `${s.host}:${s.port} does not offer ${s.authMethod}; it offers ${server.authMethods.join(', ')}`, hint: `Choose ${server.authMethods.find((m) => m === 'PLAIN' || m === 'LOGIN') ?? server.authMethods[0]} as the authentication method.` },
+            { server },
+          );
+        }
+        reached = 'auth';
+        await new Promise<void>((resolve, reject) => {
+          connection.login({ user, pass: conn.secrets.password ?? '', method: s.authMethod }, (err) => (err ? reject(err) : resolve()));
+        });
+        return done({ ok: true, stage: 'done', message: `Connected to ${s.host}:${s.port} over TLS and logged in as ${user} with ${s.authMethod}`, server });
+      } catch (err) {
+        last = classifySmtpError(err, { ...ctx, reached });
+        // Another address of the same host may work; anything past connecting will not differ.
+        if (!(last.stage === 'connect' && (last.code === 'CONNECTION_REFUSED' || last.code === 'CONNECTION_TIMEOUT'))) break;
+      } finally {
+        connection.removeAllListeners('error');
+        connection.on('error', () => {});
+        try {
+          connection.quit();
+        } catch {
+          connection.close();
+        }
+      }
+    }
+    return fail(last!);
+  }
+}

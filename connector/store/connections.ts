@@ -1,0 +1,224 @@
+import type { Knex } from 'knex';
+import type { EmailConnection } from '../../schemas/types.js';
+import { EnvoiError } from '../errors.js';
+import { isUniqueViolation } from './database.js';
+
+/** The non-secret settings of a connection, as stored in its `settings` column. */
+export type ConnectionSettings = Omit<
+  EmailConnection,
+  'id' | 'scope' | 'name' | 'provider' | 'password' | 'clientSecret' | 'isDefault' | 'hasSecret' | 'version' | 'createdAt' | 'updatedAt' | 'warnings'
+>;
+
+export type SecretField = 'password' | 'clientSecret';
+
+/** A connection row as the rest of the connector sees it. */
+export interface StoredConnection {
+  id: string;
+  scope: string;
+  name: string;
+  provider: 'smtp' | 'microsoft365';
+  settings: ConnectionSettings;
+  isDefault: boolean;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  /** Which secret fields are stored (never their values). */
+  secretFields: SecretField[];
+}
+
+/** A sealed secret as stored. */
+export interface SealedSecret {
+  field: SecretField;
+  keyId: string;
+  sealed: string;
+}
+
+interface Row {
+  id: string;
+  scope: string;
+  name: string;
+  name_key: string;
+  provider: string;
+  settings: string;
+  is_default: boolean | number;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+const nameKey = (name: string) => name.trim().toLocaleLowerCase('en-US');
+
+function duplicateName(name: string): EnvoiError {
+  return new EnvoiError('CONFLICT', `A connection named "${name}" already exists in this scope`, {
+    hint: 'Choose another name; names are unique per scope, ignoring case.',
+    details: [{ path: '/name', message: 'is already used by another connection of this scope' }],
+  });
+}
+
+/** Table access for connections and their sealed secrets. Knows nothing of HTTP or policy. */
+export class ConnectionStore {
+  constructor(private readonly knex: Knex) {}
+
+  private async secretFieldsOf(ids: string[], trx: Knex = this.knex): Promise<Map<string, SecretField[]>> {
+    const map = new Map<string, SecretField[]>();
+    if (ids.length === 0) return map;
+    const rows = await trx('connection_secrets').select('connection_id', 'field').whereIn('connection_id', ids);
+    for (const r of rows as Array<{ connection_id: string; field: SecretField }>) {
+      map.set(r.connection_id, [...(map.get(r.connection_id) ?? []), r.field]);
+    }
+    return map;
+  }
+
+  private toConnection(row: Row, secretFields: SecretField[]): StoredConnection {
+    return {
+      id: row.id,
+      scope: row.scope,
+      name: row.name,
+      provider: row.provider as StoredConnection['provider'],
+      settings: JSON.parse(row.settings) as ConnectionSettings,
+      isDefault: Boolean(row.is_default),
+      version: Number(row.version),
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      secretFields: secretFields.sort(),
+    };
+  }
+
+  /** The connections of a scope, by name. */
+  async list(scope: string): Promise<StoredConnection[]> {
+    const rows = (await this.knex<Row>('connections').where({ scope }).orderBy('name_key')) as Row[];
+    const secrets = await this.secretFieldsOf(rows.map((r) => r.id));
+    return rows.map((r) => this.toConnection(r, secrets.get(r.id) ?? []));
+  }
+
+  /** One connection of a scope by id, or undefined (a connection of another scope is not found). */
+  async get(scope: string, id: string, trx: Knex = this.knex): Promise<StoredConnection | undefined> {
+    const row = (await trx<Row>('connections').where({ scope, id }).first()) as Row | undefined;
+    if (!row) return undefined;
+    const secrets = await this.secretFieldsOf([row.id], trx);
+    return this.toConnection(row, secrets.get(row.id) ?? []);
+  }
+
+  /** A connection of a scope by id or by exact name. */
+  async findByRef(scope: string, ref: string): Promise<StoredConnection | undefined> {
+    const row = (await this.knex<Row>('connections')
+      .where({ scope })
+      .andWhere((q) => q.where({ id: ref }).orWhere({ name: ref }))
+      .first()) as Row | undefined;
+    return row ? this.get(scope, row.id) : undefined;
+  }
+
+  /** The default connection of a scope, if it has one. */
+  async getDefault(scope: string): Promise<StoredConnection | undefined> {
+    const row = (await this.knex<Row>('connections').where({ scope, is_default: true }).first()) as Row | undefined;
+    return row ? this.get(scope, row.id) : undefined;
+  }
+
+  /** Inserts a connection and its secrets in one transaction; makes it default when asked. */
+  async insert(conn: Omit<StoredConnection, 'secretFields' | 'isDefault' | 'version'>, secrets: SealedSecret[], makeDefault: boolean): Promise<StoredConnection> {
+    try {
+      await this.knex.transaction(async (trx) => {
+        if (makeDefault) await trx('connections').where({ scope: conn.scope, is_default: true }).update({ is_default: false });
+        await trx('connections').insert({
+          id: conn.id,
+          scope: conn.scope,
+          name: conn.name,
+          name_key: nameKey(conn.name),
+          provider: conn.provider,
+          settings: JSON.stringify(conn.settings),
+          is_default: makeDefault,
+          version: 1,
+          created_at: conn.createdAt,
+          updated_at: conn.updatedAt,
+        });
+        if (secrets.length) {
+          await trx('connection_secrets').insert(secrets.map((s) => ({ connection_id: conn.id, field: s.field, key_id: s.keyId, sealed: s.sealed })));
+        }
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw duplicateName(conn.name);
+      throw err;
+    }
+    return (await this.get(conn.scope, conn.id))!;
+  }
+
+  /**
+   * Replaces a connection's name, provider and settings, sets or deletes secrets, and bumps its
+   * version, in one transaction. `expectedVersion` guards against a concurrent edit.
+   */
+  async update(
+    scope: string,
+    id: string,
+    expectedVersion: number,
+    change: { name: string; provider: StoredConnection['provider']; settings: ConnectionSettings; updatedAt: string },
+    setSecrets: SealedSecret[],
+    deleteSecrets: SecretField[],
+  ): Promise<StoredConnection> {
+    try {
+      await this.knex.transaction(async (trx) => {
+        const n = await trx('connections')
+          .where({ scope, id, version: expectedVersion })
+          .update({
+            name: change.name,
+            name_key: nameKey(change.name),
+            provider: change.provider,
+            settings: JSON.stringify(change.settings),
+            version: expectedVersion + 1,
+            updated_at: change.updatedAt,
+          });
+        if (n !== 1) {
+          throw new EnvoiError('CONFLICT', 'The connection was changed by someone else while you edited it', {
+            hint: 'Load the connection again and re-apply your change.',
+          });
+        }
+        const fields = [...deleteSecrets, ...setSecrets.map((s) => s.field)];
+        if (fields.length) await trx('connection_secrets').where({ connection_id: id }).whereIn('field', fields).delete();
+        if (setSecrets.length) {
+          await trx('connection_secrets').insert(setSecrets.map((s) => ({ connection_id: id, field: s.field, key_id: s.keyId, sealed: s.sealed })));
+        }
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw duplicateName(change.name);
+      throw err;
+    }
+    return (await this.get(scope, id))!;
+  }
+
+  /** Deletes a connection; its secrets go with it (ON DELETE CASCADE, and explicitly). */
+  async delete(scope: string, id: string): Promise<boolean> {
+    return this.knex.transaction(async (trx) => {
+      const exists = await trx('connections').where({ scope, id }).first('id');
+      if (!exists) return false;
+      await trx('connection_secrets').where({ connection_id: id }).delete();
+      await trx('connections').where({ scope, id }).delete();
+      return true;
+    });
+  }
+
+  /**
+   * Makes a connection its scope's default in one transaction. The partial unique index means
+   * two concurrent switches cannot both win; the loser retries against the new state.
+   */
+  async setDefault(scope: string, id: string): Promise<StoredConnection | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const found = await this.knex.transaction(async (trx) => {
+          const exists = await trx('connections').where({ scope, id }).first('id');
+          if (!exists) return false;
+          await trx('connections').where({ scope, is_default: true }).whereNot({ id }).update({ is_default: false });
+          await trx('connections').where({ scope, id }).update({ is_default: true });
+          return true;
+        });
+        return found ? this.get(scope, id) : undefined;
+      } catch (err) {
+        if (!isUniqueViolation(err) || attempt >= 5) throw err;
+      }
+    }
+  }
+
+  /** The sealed secrets of a connection. */
+  async sealedSecrets(id: string): Promise<SealedSecret[]> {
+    const rows = (await this.knex('connection_secrets').where({ connection_id: id })) as Array<{ field: SecretField; key_id: string; sealed: string }>;
+    return rows.map((r) => ({ field: r.field, keyId: r.key_id, sealed: r.sealed }));
+  }
+}

@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import type { Config } from '../config.js';
+import * as m20261123_01 from '../migrations/20261123_01_connections_and_keys.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Database {
+  knex: Knex;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+// Migrations are listed here rather than discovered on disk, so the compiled build and the
+// TypeScript sources can never disagree about which ones exist. Names are dated; append only.
+const MIGRATIONS: Array<[string, Knex.Migration]> = [['20261123_01_connections_and_keys', m20261123_01]];
+
+const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => MIGRATIONS.map(([name]) => name),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => MIGRATIONS.find(([n]) => n === name)![1],
+};
+
+/** Opens the database of the config (SQLite in the data dir, or PostgreSQL) without migrating. */
+export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Database {
+  if (config.databaseUrl && /^postgres(ql)?:\/\//.test(config.databaseUrl)) {
+    const knex = knexFactory({
+      client: 'pg',
+      connection: config.databaseUrl,
+      pool: { min: 0, max: 10 },
+    });
+    return { knex, dialect: 'postgres', close: () => knex.destroy() };
+  }
+  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const filename = path.join(config.dataDir, 'envoi.sqlite');
+  const knex = knexFactory({
+    client: 'sqlite3',
+    connection: { filename },
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate(conn: { exec(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, c: unknown) => void) {
+        // WAL lets readers run beside the writer; busy_timeout waits out a writer in another
+        // process instead of failing with SQLITE_BUSY; secure_delete zeroes deleted content so a
+        // deleted connection's sealed secrets do not linger in free pages.
+        conn.exec(
+          'PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA synchronous = NORMAL;',
+          (err) => done(err, conn),
+        );
+      },
+    },
+  });
+  return { knex, dialect: 'sqlite', close: () => knex.destroy() };
+}
+
+/** Brings the schema up to date; knex's migration lock makes concurrent starts safe. */
+export async function migrate(db: Database): Promise<string[]> {
+  const [, applied] = (await db.knex.migrate.latest({ migrationSource })) as [number, string[]];
+  return applied;
+}
+
+/** Rolls every migration back (used by tests of the `down` steps). */
+export async function rollbackAll(db: Database): Promise<void> {
+  await db.knex.migrate.rollback({ migrationSource }, true);
+}
+
+/** True when the error is a unique-constraint violation on either database. */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number; message?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT' && /UNIQUE/i.test(e.message ?? '');
+}

@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import formatsPlugin from 'ajv-formats';
+import { EnvoiError, type ErrorDetail } from '../connector/errors.js';
+
+/**
+ * The schemas of `schemas/`, compiled once with ajv (draft 2020-12, allErrors). Validation
+ * happens here, at the boundary; code behind it trusts the typed value it gets back.
+ */
+
+// The compiled build runs from dist/schemas; the JSON files stay in the source folder.
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const SCHEMA_DIR = fs.existsSync(path.join(here, 'connection.schema.json')) ? here : path.resolve(here, '..', '..', 'schemas');
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const HOSTNAME = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.?$/i;
+
+// ajv-formats is CommonJS; under NodeNext its default import is the module object.
+const addFormats = ((formatsPlugin as unknown as { default?: typeof formatsPlugin }).default ?? formatsPlugin) as unknown as (ajv: Ajv2020) => Ajv2020;
+
+function createAjv(): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, useDefaults: false });
+  addFormats(ajv);
+  ajv.addFormat('host', { type: 'string', validate: (s: string) => HOSTNAME.test(s) || net.isIP(s.replace(/^\[|\]$/g, '')) !== 0 });
+  ajv.addFormat('tenant-id', { type: 'string', validate: (s: string) => GUID.test(s) || (HOSTNAME.test(s) && s.includes('.')) });
+  ajv.addKeyword({ keyword: 'x-envoi', schemaType: 'object' });
+  return ajv;
+}
+
+/** Reads a schema file of `schemas/` as JSON. */
+export function readSchema(file: string): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, file), 'utf8')) as Record<string, unknown>;
+}
+
+const ajv = createAjv();
+// Every schema is compiled when this module loads, so a broken schema stops the start, not a request.
+const compiled = new Map<string, ValidateFunction>(
+  fs
+    .readdirSync(SCHEMA_DIR)
+    .filter((f) => f.endsWith('.schema.json'))
+    .map((file) => [file, ajv.compile(readSchema(file))] as const),
+);
+
+function compile(file: string): ValidateFunction {
+  const fn = compiled.get(file);
+  if (!fn) throw new Error(`no schema ${file} in ${SCHEMA_DIR}`);
+  return fn;
+}
+
+/** Turns ajv errors into `details` entries a person can read, one per field path. */
+export function toDetails(errors: ErrorObject[] | null | undefined): ErrorDetail[] {
+  const out: ErrorDetail[] = [];
+  for (const e of errors ?? []) {
+    // if/then/else and anyOf add a summary error on top of the specific ones; skip it.
+    if (e.keyword === 'if' || e.keyword === 'anyOf' || e.keyword === 'oneOf') continue;
+    let p = e.instancePath || '';
+    let message = e.message ?? 'is invalid';
+    if (e.keyword === 'required') {
+      p = `${p}/${(e.params as { missingProperty: string }).missingProperty}`;
+      message = 'is required';
+    } else if (e.keyword === 'additionalProperties') {
+      p = `${p}/${(e.params as { additionalProperty: string }).additionalProperty}`;
+      message = 'is not a known field';
+    } else if (e.keyword === 'enum') {
+      message = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    } else if (e.keyword === 'pattern' && /name|user/i.test(p)) {
+      message = 'must not contain control characters (line breaks, tabs, …)';
+    }
+    if (!out.some((d) => d.path === (p || '/') && d.message === message)) out.push({ path: p || '/', message });
+  }
+  return out;
+}
+
+/** Validates `data` against a schema file; throws VALIDATION_FAILED with per-field details. */
+export function validateOrThrow<T>(file: string, data: unknown, what: string): T {
+  const fn = compile(file);
+  if (!fn(data)) {
+    const details = toDetails(fn.errors);
+    const first = details[0];
+    throw new EnvoiError('VALIDATION_FAILED', `The ${what} is not valid${first ? `: ${first.path.replace(/^\//, '') || 'body'} ${first.message}` : ''}`, {
+      details,
+    });
+  }
+  return data as T;
+}
+
+/** Checks without throwing; for the validate endpoints. */
+export function check(file: string, data: unknown): { valid: boolean; errors: ErrorDetail[] } {
+  const fn = compile(file);
+  const valid = fn(data) as boolean;
+  return { valid, errors: valid ? [] : toDetails(fn.errors) };
+}

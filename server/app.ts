@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express from 'express';
+import { fileURLToPath } from 'node:url';
+import { VERSION, type Envoi } from '../connector/envoi.js';
+import { EnvoiError } from '../connector/errors.js';
+import { PRESETS } from '../connector/presets.js';
+import { readSchema } from '../schemas/validator.js';
+import { authenticate, authorize, route } from './auth.js';
+import { errorHandler } from './errors.js';
+import { connectionRoutes } from './routes/connections.js';
+import { keyRoutes } from './routes/keys.js';
+
+const ROOT = (() => {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!fs.existsSync(path.join(dir, 'manifest.json')) && dir !== path.dirname(dir)) dir = path.dirname(dir);
+  return dir;
+})();
+
+/** The manifest with every `schemas/…` reference replaced by the schema itself. */
+function inlinedManifest(): unknown {
+  const inline = (v: unknown): unknown => {
+    if (typeof v === 'string' && /^schemas\/[\w.-]+\.json$/.test(v)) return readSchema(path.basename(v));
+    if (Array.isArray(v)) return v.map(inline);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, inline(x)]));
+    return v;
+  };
+  return inline(JSON.parse(fs.readFileSync(path.join(ROOT, 'manifest.json'), 'utf8')));
+}
+
+/** The express app of design.md's HTTP API. */
+export function createApp(envoi: Envoi): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(express.json({ limit: envoi.config.maxMessageBytes }));
+
+  app.get('/health', route(async () => {
+    await envoi.db.knex.raw('select 1');
+    return { status: 'ok', database: envoi.db.dialect, version: VERSION };
+  }));
+
+  const api = express.Router();
+  api.use(authenticate(envoi));
+  api.use('/keys', keyRoutes(envoi));
+  api.get('/presets', route((req) => {
+    authorize(req, 'builder');
+    return { items: PRESETS };
+  }));
+  api.get('/manifest', route((req) => {
+    authorize(req, 'builder');
+    return inlinedManifest();
+  }));
+  api.use('/scopes/:scope/connections', connectionRoutes(envoi));
+  api.use(route(() => {
+    throw new EnvoiError('NOT_FOUND', 'No such API route', { hint: 'See the HTTP API table in the README.' });
+  }));
+  app.use('/api/v1', api);
+  app.use(route(() => {
+    throw new EnvoiError('NOT_FOUND', 'Nothing here', { hint: 'The API lives under /api/v1; health under /health.' });
+  }));
+  app.use(errorHandler(envoi.logger, envoi.config.maxMessageBytes));
+  return app;
+}

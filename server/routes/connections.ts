@@ -1,0 +1,94 @@
+import { Router, type Request } from 'express';
+import type { Envoi } from '../../connector/envoi.js';
+import { EnvoiError } from '../../connector/errors.js';
+import { SendFailure } from '../../connector/providers/smtp.js';
+import { buildTestEmail, LOCALES, pickLocale } from '../../connector/test-email.js';
+import type { TestEmailRequest } from '../../schemas/types.js';
+import { validateOrThrow } from '../../schemas/validator.js';
+import { authorize, route } from '../auth.js';
+
+const body = (req: Request): Record<string, unknown> => {
+  const b: unknown = req.body;
+  if (b === undefined) return {};
+  if (!b || typeof b !== 'object' || Array.isArray(b)) {
+    throw new EnvoiError('VALIDATION_FAILED', 'The request body must be a JSON object', { details: [{ path: '/', message: 'must be an object' }] });
+  }
+  return b as Record<string, unknown>;
+};
+
+/** Connections of a scope: list, create, read, edit, delete, default, test, test mail. */
+export function connectionRoutes(envoi: Envoi): Router {
+  const r = Router({ mergeParams: true });
+  const svc = envoi.connections;
+  const scopeOf = (req: Request) => String(req.params.scope);
+
+  r.get('/', route(async (req) => {
+    authorize(req, 'builder', scopeOf(req));
+    return { items: (await svc.list(scopeOf(req))).map((c) => svc.view(c)) };
+  }));
+
+  r.post('/', route(async (req, res) => {
+    authorize(req, 'admin', scopeOf(req));
+    const { connection, warnings } = await svc.create(scopeOf(req), body(req));
+    envoi.logger.info('connection created', { scope: connection.scope, connectionId: connection.id, principal: req.principal?.keyId });
+    res.status(201).location(`${req.baseUrl}/${connection.id}`).json(svc.view(connection, warnings));
+  }));
+
+  // Before '/:id' routes: tests an unsaved configuration. With `id`, a saved connection's
+  // stored secret fills in a password left empty (the edit form's "leave empty to keep").
+  r.post('/test', route(async (req) => {
+    authorize(req, 'admin', scopeOf(req));
+    const b = body(req);
+    const draft = await svc.draft(scopeOf(req), b, typeof b.id === 'string' ? b.id : undefined);
+    return envoi.mailer.test(draft);
+  }));
+
+  r.get('/:id', route(async (req) => {
+    authorize(req, 'builder', scopeOf(req));
+    return svc.view(await svc.get(scopeOf(req), String(req.params.id)));
+  }));
+
+  r.patch('/:id', route(async (req) => {
+    authorize(req, 'admin', scopeOf(req));
+    const { connection, warnings } = await svc.update(scopeOf(req), String(req.params.id), body(req));
+    envoi.logger.info('connection updated', { scope: connection.scope, connectionId: connection.id, version: connection.version, principal: req.principal?.keyId });
+    return svc.view(connection, warnings);
+  }));
+
+  r.delete('/:id', route(async (req, res) => {
+    authorize(req, 'admin', scopeOf(req));
+    await svc.delete(scopeOf(req), String(req.params.id));
+    envoi.logger.info('connection deleted', { scope: scopeOf(req), connectionId: req.params.id, principal: req.principal?.keyId });
+    res.status(204).end();
+  }));
+
+  r.post('/:id/default', route(async (req) => {
+    authorize(req, 'admin', scopeOf(req));
+    return svc.view(await svc.makeDefault(scopeOf(req), String(req.params.id)));
+  }));
+
+  r.post('/:id/test', route(async (req) => {
+    authorize(req, 'admin', scopeOf(req));
+    const conn = await svc.withSecrets(await svc.get(scopeOf(req), String(req.params.id)));
+    return envoi.mailer.test(conn);
+  }));
+
+  r.post('/:id/test-email', route(async (req) => {
+    authorize(req, 'admin', scopeOf(req));
+    const input = validateOrThrow<TestEmailRequest>('test-email-request.schema.json', body(req), 'test email request');
+    const conn = await svc.withSecrets(await svc.get(scopeOf(req), String(req.params.id)));
+    const locale = pickLocale(input.locale, req.acceptsLanguages(...LOCALES));
+    const message = buildTestEmail(conn, input.to, locale);
+    const started = Date.now();
+    try {
+      const info = await envoi.mailer.send(conn, message);
+      return { ok: true, stage: 'done', message: `The test email was accepted for ${info.accepted.join(', ')}`, durationMs: Date.now() - started, locale, subject: message.subject, ...info };
+    } catch (err) {
+      if (!(err instanceof SendFailure)) throw err;
+      const f = err.failure;
+      return { ok: false, stage: f.stage, code: f.code, message: f.message, hint: f.hint, durationMs: Date.now() - started, locale, subject: message.subject, ...(f.responseCode ? { responseCode: f.responseCode } : {}), ...(f.reply ? { reply: f.reply } : {}) };
+    }
+  }));
+
+  return r;
+}

@@ -1,0 +1,28 @@
+import { Router } from 'express';
+import type { Envoi } from '../../connector/envoi.js';
+import { EnvoiError } from '../../connector/errors.js';
+import type { KeyRequest } from '../../schemas/types.js';
+import { validateOrThrow } from '../../schemas/validator.js';
+import { authorize, route } from '../auth.js';
+
+/** API keys: platform admins create (shown once), list (no key material) and revoke them. */
+export function keyRoutes(envoi: Envoi): Router {
+  const r = Router();
+  r.post('/', route(async (req, res) => {
+    authorize(req, 'admin', 'platform');
+    const input = validateOrThrow<KeyRequest>('key-request.schema.json', req.body ?? {}, 'key request');
+    const created = await envoi.keys.create(input);
+    envoi.logger.info('api key created', { keyId: created.id, role: created.role, scope: created.scope, principal: req.principal?.keyId });
+    res.status(201).json(created);
+  }));
+  r.get('/', route(async (req) => {
+    authorize(req, 'admin', 'platform');
+    return { items: await envoi.keys.list() };
+  }));
+  r.delete('/:id', route(async (req, res) => {
+    authorize(req, 'admin', 'platform');
+    if (!(await envoi.keys.revoke(String(req.params.id)))) throw new EnvoiError('NOT_FOUND', `No API key ${req.params.id}`);
+    res.status(204).end();
+  }));
+  return r;
+}
