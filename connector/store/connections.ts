@@ -57,7 +57,21 @@ function duplicateName(name: string): EnvoiError {
 
 /** Table access for connections and their sealed secrets. Knows nothing of HTTP or policy. */
 export class ConnectionStore {
-  constructor(private readonly knex: Knex) {}
+  private readonly isPg: boolean;
+  constructor(private readonly knex: Knex) {
+    this.isPg = knex.client.config.client === 'pg';
+  }
+
+  /**
+   * Locks a scope's rows for a default switch. On PostgreSQL the rows are locked in a fixed
+   * order, so concurrent switches queue up instead of deadlocking or tripping the partial
+   * unique index; SQLite serializes write transactions already.
+   */
+  private async lockScope(trx: Knex.Transaction, scope: string): Promise<string[]> {
+    const q = trx('connections').where({ scope }).orderBy('id').select('id');
+    const rows = (await (this.isPg ? q.forUpdate() : q)) as Array<{ id: string }>;
+    return rows.map((r) => r.id);
+  }
 
   private async secretFieldsOf(ids: string[], trx: Knex = this.knex): Promise<Map<string, SecretField[]>> {
     const map = new Map<string, SecretField[]>();
@@ -118,7 +132,10 @@ export class ConnectionStore {
   async insert(conn: Omit<StoredConnection, 'secretFields' | 'isDefault' | 'version'>, secrets: SealedSecret[], makeDefault: boolean): Promise<StoredConnection> {
     try {
       await this.knex.transaction(async (trx) => {
-        if (makeDefault) await trx('connections').where({ scope: conn.scope, is_default: true }).update({ is_default: false });
+        if (makeDefault) {
+          await this.lockScope(trx, conn.scope);
+          await trx('connections').where({ scope: conn.scope, is_default: true }).update({ is_default: false });
+        }
         await trx('connections').insert({
           id: conn.id,
           scope: conn.scope,
@@ -203,8 +220,8 @@ export class ConnectionStore {
     for (let attempt = 0; ; attempt++) {
       try {
         const found = await this.knex.transaction(async (trx) => {
-          const exists = await trx('connections').where({ scope, id }).first('id');
-          if (!exists) return false;
+          const ids = await this.lockScope(trx, scope);
+          if (!ids.includes(id)) return false;
           await trx('connections').where({ scope, is_default: true }).whereNot({ id }).update({ is_default: false });
           await trx('connections').where({ scope, id }).update({ is_default: true });
           return true;

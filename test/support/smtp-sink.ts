@@ -1,0 +1,152 @@
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
+import { testPki } from './certs.js';
+
+/** A mail the sink received: the envelope it was given and the parsed message. */
+export interface Received {
+  envelope: { from: string; to: string[] };
+  raw: string;
+  parsed: ParsedMail;
+  user: string | undefined;
+  secure: boolean;
+}
+
+export interface AuthAttempt {
+  method: string;
+  username: string | undefined;
+  secure: boolean;
+  ok: boolean;
+}
+
+export interface SinkOptions {
+  /** none: plain only; starttls: STARTTLS offered; implicit: TLS from the first byte. */
+  tls?: 'none' | 'starttls' | 'implicit';
+  /** Offer STARTTLS in the EHLO reply (default true with tls 'starttls' or 'none'+certs). */
+  hideSTARTTLS?: boolean;
+  /** Accounts accepted by AUTH; without, AUTH is not advertised. */
+  users?: Record<string, string>;
+  authMethods?: Array<'PLAIN' | 'LOGIN'>;
+  /** Use a self-signed certificate instead of the test CA's. */
+  selfSigned?: boolean;
+  /** Accept AUTH without TLS (so a test can see whether a client ever sends it in clear). */
+  allowInsecureAuth?: boolean;
+  /** Extra hooks and options, e.g. onMailFrom rejecting a sender. */
+  server?: Partial<SMTPServerOptions>;
+}
+
+/** A real smtp-server on 127.0.0.1:0 that parses what it receives with mailparser. */
+export class SmtpSink {
+  readonly received: Received[] = [];
+  readonly authAttempts: AuthAttempt[] = [];
+  private server!: SMTPServer;
+  port = 0;
+  readonly host = '127.0.0.1';
+  private waiters: Array<() => void> = [];
+
+  constructor(private readonly options: SinkOptions = {}) {}
+
+  async start(): Promise<this> {
+    const o = this.options;
+    const pki = testPki();
+    const users = o.users;
+    const tlsMode = o.tls ?? 'starttls';
+    const opts: SMTPServerOptions = {
+      secure: tlsMode === 'implicit',
+      key: o.selfSigned ? pki.selfSignedKey : pki.serverKey,
+      cert: o.selfSigned ? pki.selfSignedCert : pki.serverCert,
+      hideSTARTTLS: o.hideSTARTTLS ?? tlsMode === 'none',
+      // Hiding STARTTLS alone only drops it from EHLO; a server without STARTTLS also refuses the command.
+      disabledCommands: [...(users ? [] : ['AUTH']), ...(o.hideSTARTTLS || tlsMode === 'none' ? ['STARTTLS'] : [])],
+      authMethods: o.authMethods ?? ['PLAIN', 'LOGIN'],
+      authOptional: !users,
+      allowInsecureAuth: o.allowInsecureAuth ?? false,
+      disableReverseLookup: true,
+      logger: false,
+      size: 50 * 1024 * 1024,
+      onAuth: (auth, session, cb) => {
+        const ok = !!users && users[auth.username ?? ''] === auth.password;
+        this.authAttempts.push({ method: auth.method, username: auth.username, secure: session.secure, ok });
+        if (!ok) return cb(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
+        cb(null, { user: auth.username });
+      },
+      onData: (stream, session: SMTPServerSession, cb) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          const raw = Buffer.concat(chunks).toString('utf8');
+          simpleParser(raw).then(
+            (parsed) => {
+              this.received.push({
+                envelope: { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address) },
+                raw,
+                parsed,
+                user: session.user as string | undefined,
+                secure: session.secure,
+              });
+              for (const w of this.waiters.splice(0)) w();
+              cb();
+            },
+            (err: Error) => cb(err),
+          );
+        });
+      },
+      ...o.server,
+    };
+    this.server = new SMTPServer(opts);
+    this.server.on('error', () => {});
+    await new Promise<void>((resolve) => this.server.listen(0, this.host, () => resolve()));
+    this.port = (this.server.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  /** Resolves once `n` mails have arrived (or rejects after `ms`). */
+  async waitFor(n: number, ms = 10_000): Promise<Received[]> {
+    const deadline = Date.now() + ms;
+    while (this.received.length < n) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`expected ${n} mails, got ${this.received.length}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+    return this.received;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** A TCP listener that accepts connections and never says a word (greeting timeouts). */
+export async function silentServer(): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((s) => {
+    sockets.add(s);
+    s.on('error', () => {});
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A port on 127.0.0.1 where nothing listens (connection refused). */
+export async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
