@@ -8,8 +8,9 @@ class SpecWithTotals extends Mocha.reporters.Spec {
     super(runner, options);
     runner.once(EVENT_RUN_END, () => {
       const s = runner.stats || {};
-      // printed after the spec reporter's own epilogue, so it is the last line
-      setImmediate(() => process.stdout.write(`\n${s.passes || 0} passed, ${s.failures || 0} failed, ${s.pending || 0} skipped\n`));
+      // This listener was added after the spec reporter's epilogue listener, so the line comes
+      // last; it is written synchronously because mocha's --exit may end the process next.
+      process.stdout.write(`\n${s.passes || 0} passed, ${s.failures || 0} failed, ${s.pending || 0} skipped\n`);
     });
   }
 }
