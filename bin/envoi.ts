@@ -25,6 +25,9 @@ async function serve(): Promise<void> {
   const server = await startServer(config, { logger, host: process.env.HOST || '0.0.0.0' });
   // One line a person (or a script) can read the URL from.
   process.stdout.write(`Envoi ${server.envoi.db.dialect === 'postgres' ? 'on PostgreSQL' : 'on SQLite'} listening on ${server.url}\n`);
+  if (!config.adminKey && (await server.envoi.keys.list()).length === 0) {
+    process.stdout.write('No API key exists yet: create one with `npm run envoi -- keys create --role admin --scope platform`, or set ENVOI_ADMIN_KEY.\n');
+  }
   const stop = (signal: string) => {
     logger.info('stopping', { signal });
     server.close().then(
