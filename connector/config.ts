@@ -13,6 +13,15 @@ export interface Config {
   readonly retryBaseMs: number;
   readonly maxAttempts: number;
   readonly maxMessageBytes: number;
+  readonly retentionDays: number;
+  /** How long a claimed delivery stays a worker's without renewal; a dead worker's mail is retaken after it. */
+  readonly leaseMs: number;
+  /** How often an idle worker looks for due mail (in-process mail wakes it at once). */
+  readonly pollMs: number;
+  /** Sends a worker runs at once. */
+  readonly workerConcurrency: number;
+  /** How long SIGTERM waits for running sends before releasing them. */
+  readonly shutdownGraceMs: number;
   readonly msAuthorityUrl: string;
   readonly msGraphUrl: string;
   /** SMTP timeouts in ms; short enough that a connection test answers while a person waits. */
@@ -78,6 +87,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     retryBaseMs: int(env, 'ENVOI_RETRY_BASE_MS', 5000, 1),
     maxAttempts: int(env, 'ENVOI_MAX_ATTEMPTS', 8, 1),
     maxMessageBytes: int(env, 'ENVOI_MAX_MESSAGE_BYTES', 25 * 1024 * 1024, 1024),
+    retentionDays: int(env, 'ENVOI_RETENTION_DAYS', 30, 0),
+    leaseMs: int(env, 'ENVOI_LEASE_MS', 60_000, 200),
+    pollMs: int(env, 'ENVOI_POLL_MS', 500, 10),
+    workerConcurrency: int(env, 'ENVOI_WORKER_CONCURRENCY', 16, 1),
+    shutdownGraceMs: int(env, 'ENVOI_SHUTDOWN_GRACE_MS', 10_000, 0),
     msAuthorityUrl: (env.ENVOI_MS_AUTHORITY_URL || 'https://login.microsoftonline.com').replace(/\/+$/, ''),
     msGraphUrl: (env.ENVOI_MS_GRAPH_URL || 'https://graph.microsoft.com').replace(/\/+$/, ''),
     smtpTimeouts: Object.freeze({

@@ -204,6 +204,34 @@ export class ConnectionService {
     return c;
   }
 
+  /** A connection by id in its scope, or undefined. */
+  async getById(scope: string, id: string): Promise<StoredConnection | undefined> {
+    return this.store.get(scope, id);
+  }
+
+  /**
+   * The connection an action in `scope` sends through (design.md "Scopes"): the one named (id or
+   * exact name) in the scope, else the scope's default, else the platform default.
+   */
+  async resolveForSend(scope: string, ref?: string): Promise<StoredConnection> {
+    assertScope(scope);
+    if (ref) {
+      const named = await this.store.findByRef(scope, ref);
+      if (!named) {
+        throw new EnvoiError('CONNECTION_NOT_FOUND', `No connection "${ref}" in scope ${scope}`, {
+          hint: 'Use the id or the exact name of a connection of this scope, or leave the connection empty to use the default.',
+          details: [{ path: '/connection', message: 'is not a connection of this scope' }],
+        });
+      }
+      return named;
+    }
+    const own = await this.store.getDefault(scope);
+    if (own) return own;
+    const platform = scope === PLATFORM_SCOPE ? undefined : await this.store.getDefault(PLATFORM_SCOPE);
+    if (platform) return platform;
+    throw new EnvoiError('NO_DEFAULT_CONNECTION', `Scope ${scope} has no default connection${scope === PLATFORM_SCOPE ? '' : ', and neither has the platform'}`);
+  }
+
   async create(scope: string, input: Record<string, unknown>): Promise<{ connection: StoredConnection; warnings: Warning[] }> {
     assertScope(scope);
     const n = await this.normalize(input);

@@ -9,6 +9,9 @@ import { loadKeyring, type Keyring } from './secrets.js';
 import { ConnectionStore } from './store/connections.js';
 import { migrate, openDatabase, type Database } from './store/database.js';
 import { KeyStore } from './store/keys.js';
+import { DeliveryStore } from './store/deliveries.js';
+import { Outbox } from './delivery/outbox.js';
+import { Worker } from './delivery/worker.js';
 
 /** The package version, read once from package.json. */
 export const VERSION: string = (() => {
@@ -29,6 +32,10 @@ export interface Envoi {
   connections: ConnectionService;
   keys: KeyStore;
   mailer: Mailer;
+  deliveries: DeliveryStore;
+  outbox: Outbox;
+  /** The in-process delivery worker, when this process runs one. */
+  worker: Worker | undefined;
   close(): Promise<void>;
 }
 
@@ -36,6 +43,8 @@ export interface EnvoiOptions {
   logger?: Logger;
   /** Replaces the system resolver (tests point names at chosen addresses). */
   lookup?: LookupAll;
+  /** Run a delivery worker in this process (serve and worker do; key commands do not). */
+  worker?: boolean;
 }
 
 /** Opens the database, runs migrations, loads the keyring and wires the services. */
@@ -60,6 +69,13 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
     dnsTimeoutMs: config.smtpTimeouts.dns,
     onChange: (id) => mailer.evict(id),
   });
+  const deliveries = new DeliveryStore(db.knex);
+  const outbox = new Outbox({ store: deliveries, maxMessageBytes: config.maxMessageBytes });
+  const worker = options.worker
+    ? new Worker({ store: deliveries, outbox, connections, mailer, logger, config, concurrency: config.workerConcurrency })
+    : undefined;
+  worker?.start();
+  let closing: Promise<void> | undefined;
   return {
     config,
     db,
@@ -69,9 +85,17 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
     connections,
     keys: new KeyStore(db.knex),
     mailer,
-    async close() {
-      mailer.close();
-      await db.close();
+    deliveries,
+    outbox,
+    worker,
+    close() {
+      // Order matters: stop claiming and finish (or release) sends, then close pools, then the database.
+      closing ??= (async () => {
+        await worker?.stop(config.shutdownGraceMs);
+        mailer.close();
+        await db.close();
+      })();
+      return closing;
     },
   };
 }

@@ -10,6 +10,8 @@ import { authenticate, authorize, route } from './auth.js';
 import { errorHandler } from './errors.js';
 import { connectionRoutes } from './routes/connections.js';
 import { keyRoutes } from './routes/keys.js';
+import { actionList, actionRoutes } from './routes/actions.js';
+import { deliveryRoutes } from './routes/deliveries.js';
 
 const ROOT = (() => {
   let dir = path.dirname(fileURLToPath(import.meta.url));
@@ -51,7 +53,13 @@ export function createApp(envoi: Envoi): express.Express {
     authorize(req, 'builder');
     return inlinedManifest();
   }));
+  api.get('/actions', route((req) => {
+    authorize(req, 'builder');
+    return { items: actionList() };
+  }));
   api.use('/scopes/:scope/connections', connectionRoutes(envoi));
+  api.use('/scopes/:scope/actions', actionRoutes(envoi));
+  api.use('/scopes/:scope/deliveries', deliveryRoutes(envoi));
   api.use(route(() => {
     throw new EnvoiError('NOT_FOUND', 'No such API route', { hint: 'See the HTTP API table in the README.' });
   }));

@@ -13,7 +13,7 @@ export interface RunningServer {
 
 /** Opens Envoi, serves the API on config.port (0 picks a free one), and returns how to stop it. */
 export async function startServer(config: Config, options: EnvoiOptions & { host?: string } = {}): Promise<RunningServer> {
-  const envoi = await createEnvoi(config, options);
+  const envoi = await createEnvoi(config, { worker: true, ...options });
   const app = createApp(envoi);
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {

@@ -60,11 +60,16 @@ export class SmtpProvider {
   private readonly transports = new Map<string, CachedTransport>();
   constructor(private readonly opts: SmtpProviderOptions) {}
 
-  private async vettedAddresses(conn: ResolvedConnection): Promise<{ ok: true; addresses: string[] } | { ok: false; failure: Failure }> {
+  private async vettedAddresses(conn: Pick<ResolvedConnection, 'settings'>): Promise<{ ok: true; addresses: string[] } | { ok: false; failure: Failure }> {
     const s = conn.settings;
     const r = await resolveAndVet(s.host!, this.opts.policy, { lookup: this.opts.lookup, timeoutMs: this.opts.config.smtpTimeouts.dns });
     if (r.ok) return r;
     return { ok: false, failure: classifySmtpError(Object.assign(r.error, { code: 'EDNS', originalCode: r.error.code ?? 'ENOTFOUND' }), { host: s.host!, port: s.port!, secure: !!s.secure }) };
+  }
+
+  /** Resolves and vets the host now; throws HOST_NOT_ALLOWED (resolution failures are left to the send). */
+  async preflight(conn: { settings: { host?: string } }): Promise<void> {
+    await resolveAndVet(conn.settings.host!, this.opts.policy, { lookup: this.opts.lookup, timeoutMs: this.opts.config.smtpTimeouts.dns });
   }
 
   /** The pooled transport of a connection, created on first use. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import type { Config } from '../config.js';
 import * as m20261123_01 from '../migrations/20261123_01_connections_and_keys.js';
+import * as m20261123_02 from '../migrations/20261123_02_outbox.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -14,7 +15,10 @@ export interface Database {
 
 // Migrations are listed here rather than discovered on disk, so the compiled build and the
 // TypeScript sources can never disagree about which ones exist. Names are dated; append only.
-const MIGRATIONS: Array<[string, Knex.Migration]> = [['20261123_01_connections_and_keys', m20261123_01]];
+const MIGRATIONS: Array<[string, Knex.Migration]> = [
+  ['20261123_01_connections_and_keys', m20261123_01],
+  ['20261123_02_outbox', m20261123_02],
+];
 
 const migrationSource: Knex.MigrationSource<string> = {
   getMigrations: async () => MIGRATIONS.map(([name]) => name),

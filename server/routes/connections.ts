@@ -1,11 +1,18 @@
 import { Router, type Request } from 'express';
 import type { Envoi } from '../../connector/envoi.js';
 import { EnvoiError } from '../../connector/errors.js';
-import { SendFailure } from '../../connector/providers/smtp.js';
 import { buildTestEmail, LOCALES, pickLocale } from '../../connector/test-email.js';
 import type { TestEmailRequest } from '../../schemas/types.js';
 import { validateOrThrow } from '../../schemas/validator.js';
 import { authorize, route } from '../auth.js';
+
+const TEST_EMAIL_WAIT_MS = 60_000;
+
+// The stage each failure code belongs to, for a test mail's answer.
+const STAGE_OF = {
+  DNS_LOOKUP_FAILED: 'dns', CONNECTION_REFUSED: 'connect', CONNECTION_TIMEOUT: 'connect', TLS_FAILED: 'tls', STARTTLS_UNAVAILABLE: 'tls',
+  AUTH_FAILED: 'auth', AUTH_METHOD_UNSUPPORTED: 'auth', OAUTH_FAILED: 'auth', HOST_NOT_ALLOWED: 'dns',
+} as const;
 
 const body = (req: Request): Record<string, unknown> => {
   const b: unknown = req.body;
@@ -73,21 +80,29 @@ export function connectionRoutes(envoi: Envoi): Router {
     return envoi.mailer.test(conn);
   }));
 
-  r.post('/:id/test-email', route(async (req) => {
-    authorize(req, 'admin', scopeOf(req));
+  // The test mail takes the same path as every mail (outbox → worker → provider) with a single
+  // attempt, so it reports what went wrong instead of retrying in the background.
+  r.post('/:id/test-email', route(async (req, res) => {
+    const scope = scopeOf(req);
+    authorize(req, 'admin', scope);
     const input = validateOrThrow<TestEmailRequest>('test-email-request.schema.json', body(req), 'test email request');
-    const conn = await svc.withSecrets(await svc.get(scopeOf(req), String(req.params.id)));
+    const conn = await svc.get(scope, String(req.params.id));
+    await envoi.mailer.preflight(conn);
     const locale = pickLocale(input.locale, req.acceptsLanguages(...LOCALES));
     const message = buildTestEmail(conn, input.to, locale);
-    const started = Date.now();
-    try {
-      const info = await envoi.mailer.send(conn, message);
-      return { ok: true, stage: 'done', message: `The test email was accepted for ${info.accepted.join(', ')}`, durationMs: Date.now() - started, locale, subject: message.subject, ...info };
-    } catch (err) {
-      if (!(err instanceof SendFailure)) throw err;
-      const f = err.failure;
-      return { ok: false, stage: f.stage, code: f.code, message: f.message, hint: f.hint, durationMs: Date.now() - started, locale, subject: message.subject, ...(f.responseCode ? { responseCode: f.responseCode } : {}), ...(f.reply ? { reply: f.reply } : {}) };
+    const { delivery } = await envoi.outbox.enqueue({ scope, connection: conn, action: 'test-email', mail: envoi.mailer.envelopeFor(conn, message), maxAttempts: 1 });
+    const d = (await envoi.outbox.waitForAttempt(delivery.id, TEST_EMAIL_WAIT_MS))!;
+    const common = { deliveryId: d.id, locale, subject: message.subject, messageId: d.messageId };
+    if (d.status === 'sent') {
+      return { ok: true, stage: 'done', message: `The test email was accepted for ${(d.accepted ?? []).join(', ')}`, durationMs: Date.now() - Date.parse(d.createdAt), accepted: d.accepted, rejected: d.rejected, response: d.response, ...common };
     }
+    if (d.status === 'failed' && d.lastError) {
+      const e = d.lastError;
+      const stage = e.code in STAGE_OF ? STAGE_OF[e.code as keyof typeof STAGE_OF] : 'send';
+      return { ok: false, stage, code: e.code, message: e.message, hint: e.hint, durationMs: Date.now() - Date.parse(d.createdAt), ...(e.responseCode ? { responseCode: e.responseCode } : {}), ...(e.reply ? { reply: e.reply } : {}), ...common };
+    }
+    res.status(202).json({ ...common, status: d.status, message: 'The test email is queued but no delivery worker has tried it yet', hint: 'Check that a worker runs (npm start runs one; npm run worker runs more); the delivery log shows what happens next.' });
+    return undefined;
   }));
 
   return r;

@@ -1,0 +1,52 @@
+import MailComposer from 'nodemailer/lib/mail-composer';
+import type Mail from 'nodemailer/lib/mailer';
+import { EnvoiError } from '../errors.js';
+
+/** Limits per message of design.md "Delivery", checked before anything is queued. */
+export const LIMITS = Object.freeze({ recipients: 100, attachments: 20 });
+
+export interface Composed {
+  raw: string;
+  envelope: { from: string; to: string[] };
+  messageId: string;
+  size: number;
+}
+
+/** The domain Message-IDs are minted in: the sender's, so they look like the sender's own mail. */
+function messageIdDomain(from: Mail.Options['from']): string {
+  const address = typeof from === 'string' ? from : (from as { address?: string } | undefined)?.address ?? '';
+  const domain = /@([^>\s]+)>?\s*$/.exec(address)?.[1];
+  return domain && /^[a-z0-9.-]+$/i.test(domain) ? domain.toLowerCase() : 'envoi.invalid';
+}
+
+/**
+ * Builds the MIME message once with nodemailer. The Message-ID is derived from the delivery id,
+ * so every attempt sends the same bytes and a duplicate (a server that stored the mail but whose
+ * reply was lost) is recognisable by the recipient's mail system.
+ */
+export async function compose(deliveryId: string, mail: Mail.Options, maxBytes: number): Promise<Composed> {
+  const attachments = mail.attachments?.length ?? 0;
+  if (attachments > LIMITS.attachments) {
+    throw new EnvoiError('VALIDATION_FAILED', `A message may carry ${LIMITS.attachments} attachments, not ${attachments}`, {
+      hint: 'Send fewer files, or zip them into one.',
+      details: [{ path: '/attachments', message: `must have at most ${LIMITS.attachments} items` }],
+    });
+  }
+  const messageId = `<${deliveryId}@${messageIdDomain(mail.from)}>`;
+  const node = new MailComposer({ ...mail, messageId, disableFileAccess: true, disableUrlAccess: true }).compile();
+  const envelope = node.getEnvelope() as { from: string | false; to: string[] };
+  if (envelope.to.length === 0) {
+    throw new EnvoiError('VALIDATION_FAILED', 'The message has no recipient', { details: [{ path: '/to', message: 'needs at least one address' }] });
+  }
+  if (envelope.to.length > LIMITS.recipients) {
+    throw new EnvoiError('VALIDATION_FAILED', `A message may have ${LIMITS.recipients} recipients (to, cc and bcc together), not ${envelope.to.length}`, {
+      hint: 'Split the recipients over several messages.',
+      details: [{ path: '/to', message: `to, cc and bcc together must have at most ${LIMITS.recipients} addresses` }],
+    });
+  }
+  const raw = await node.build();
+  if (raw.length > maxBytes) {
+    throw new EnvoiError('PAYLOAD_TOO_LARGE', `The message is ${raw.length} bytes; this server sends at most ${maxBytes}`);
+  }
+  return { raw: raw.toString('utf8'), envelope: { from: envelope.from || '', to: envelope.to }, messageId, size: raw.length };
+}

@@ -1,0 +1,89 @@
+import crypto from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type Mail from 'nodemailer/lib/mailer';
+import type { StoredConnection } from '../store/connections.js';
+import type { Delivery, DeliveryStore } from '../store/deliveries.js';
+import { compose } from './compose.js';
+
+export interface EnqueueRequest {
+  scope: string;
+  connection: StoredConnection;
+  action: string;
+  /** The message with From and Reply-To already filled from the connection. */
+  mail: Mail.Options;
+  idempotencyKey?: string | undefined;
+  sendAt?: Date | undefined;
+  /** Attempts before `failed`; a test mail gets one, so it reports instead of retrying. */
+  maxAttempts: number;
+}
+
+/** Deliveries that reached an end of their first attempt (or any later one). */
+const SETTLED = new Set(['sent', 'failed', 'retrying']);
+
+/**
+ * The write side of delivery: `enqueue` builds the MIME message, checks the limits and stores it
+ * in one insert, then tells in-process workers there is work. Nothing is sent here.
+ */
+export class Outbox {
+  /** 'queued' when a delivery was stored; 'attempt' (id) when a worker finished an attempt. */
+  readonly events = new EventEmitter();
+
+  constructor(private readonly opts: { store: DeliveryStore; maxMessageBytes: number }) {
+    this.events.setMaxListeners(0);
+  }
+
+  get store(): DeliveryStore {
+    return this.opts.store;
+  }
+
+  /** Queues a message durably; with a known idempotency key, returns the first delivery instead. */
+  async enqueue(req: EnqueueRequest): Promise<{ delivery: Delivery; created: boolean }> {
+    const id = crypto.randomUUID();
+    const sendAt = req.sendAt && req.sendAt.getTime() > Date.now() ? req.sendAt : undefined;
+    const composed = await compose(id, { ...req.mail, date: sendAt ?? new Date() }, this.opts.maxMessageBytes);
+    const result = await this.opts.store.insert({
+      id,
+      scope: req.scope,
+      connectionId: req.connection.id,
+      connectionName: req.connection.name,
+      action: req.action,
+      subject: typeof req.mail.subject === 'string' ? req.mail.subject : null,
+      recipients: composed.envelope.to,
+      envelope: composed.envelope,
+      raw: composed.raw,
+      size: composed.size,
+      messageId: composed.messageId,
+      idempotencyKey: req.idempotencyKey ?? null,
+      maxAttempts: req.maxAttempts,
+      dueAt: (sendAt ?? new Date()).getTime(),
+    });
+    if (result.created) this.events.emit('queued', result.delivery.id);
+    return result;
+  }
+
+  /**
+   * Waits up to `ms` for a delivery's first attempt to end (sent, failed or retrying) and returns
+   * its state; returns the current state when time runs out. In-process workers announce each
+   * attempt; a worker in another process is seen by polling.
+   */
+  async waitForAttempt(id: string, ms: number, pollMs = 250): Promise<Delivery | undefined> {
+    const deadline = Date.now() + ms;
+    let current = await this.opts.store.peek(id);
+    while (current && !(SETTLED.has(current.status) && current.attempts > 0) && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        const onAttempt = (done: string) => {
+          if (done === id) finish();
+        };
+        const timer = setTimeout(() => finish(), Math.min(pollMs, Math.max(0, deadline - Date.now())));
+        const finish = () => {
+          clearTimeout(timer);
+          this.events.off('attempt', onAttempt);
+          resolve();
+        };
+        this.events.on('attempt', onAttempt);
+      });
+      current = await this.opts.store.peek(id);
+    }
+    return current;
+  }
+}

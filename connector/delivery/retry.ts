@@ -1,0 +1,28 @@
+/**
+ * When to try again. Exponential backoff with jitter from ENVOI_RETRY_BASE_MS, capped at an hour;
+ * a server that says when to come back ("try again in 2 seconds", "Retry-After: 30") is honoured:
+ * never earlier than it asked.
+ */
+export const MAX_DELAY_MS = 60 * 60 * 1000;
+
+const UNITS: Record<string, number> = { s: 1000, sec: 1000, second: 1000, m: 60_000, min: 60_000, minute: 60_000, h: 3_600_000, hour: 3_600_000 };
+
+/** Reads a delay a server asked for, in ms, from its reply text; undefined when it gave none. */
+export function requestedDelayMs(reply: string | undefined | null): number | undefined {
+  if (!reply) return undefined;
+  const m =
+    /(?:try|retry|come back)[^0-9]{0,20}(?:in|after)\s+(\d{1,6})\s*(s|sec|seconds?|m|min|minutes?|h|hours?)\b/i.exec(reply) ??
+    /retry-after:?\s*(\d{1,6})\s*(s|sec|seconds?|m|min|minutes?)?\b/i.exec(reply);
+  if (!m) return undefined;
+  const unit = (m[2] ?? 's').toLowerCase().replace(/s$/, '') || 's';
+  return Number(m[1]) * (UNITS[unit] ?? 1000);
+}
+
+/** The delay before attempt `attempt + 1`, given the reply of attempt `attempt`. */
+export function retryDelayMs(attempt: number, baseMs: number, reply?: string | null, random: () => number = Math.random): number {
+  const asked = requestedDelayMs(reply);
+  if (asked !== undefined) return Math.min(MAX_DELAY_MS, Math.round(asked * (1 + 0.1 * random())));
+  const backoff = Math.min(MAX_DELAY_MS, baseMs * 2 ** Math.max(0, attempt - 1));
+  // ±20% jitter, so mail that failed together does not come back together.
+  return Math.min(MAX_DELAY_MS, Math.round(backoff * (0.8 + 0.4 * random())));
+}

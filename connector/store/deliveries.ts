@@ -1,0 +1,356 @@
+import type { Knex } from 'knex';
+import { EnvoiError } from '../errors.js';
+import { isUniqueViolation } from './database.js';
+
+export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'retrying' | 'failed';
+export const STATUSES: readonly DeliveryStatus[] = ['queued', 'sending', 'sent', 'retrying', 'failed'];
+
+/** The reason a delivery failed (last) or an attempt did not succeed. */
+export interface DeliveryError {
+  code: string;
+  message: string;
+  hint?: string;
+  responseCode?: number;
+  reply?: string;
+}
+
+export interface Delivery {
+  id: string;
+  scope: string;
+  connectionId: string;
+  connectionName: string;
+  action: string;
+  status: DeliveryStatus;
+  subject: string | null;
+  recipients: string[];
+  envelope: { from: string; to: string[] };
+  size: number;
+  messageId: string;
+  idempotencyKey: string | null;
+  attempts: number;
+  maxAttempts: number;
+  dueAt: number;
+  accepted: string[] | null;
+  rejected: string[] | null;
+  lastError: DeliveryError | null;
+  response: string | null;
+  createdAt: string;
+  updatedAt: string;
+  sentAt: string | null;
+  purgedAt: string | null;
+}
+
+export interface Attempt {
+  number: number;
+  worker: string;
+  startedAt: string;
+  durationMs: number;
+  outcome: 'sent' | 'retry' | 'failed' | 'lost' | 'released';
+  code: string | null;
+  responseCode: number | null;
+  reply: string | null;
+  message: string | null;
+}
+
+/** A claimed delivery: what a worker needs to send it. */
+export interface Claimed {
+  id: string;
+  scope: string;
+  connectionId: string;
+  envelope: { from: string; to: string[] };
+  raw: string;
+  messageId: string;
+  attempts: number;
+  maxAttempts: number;
+}
+
+export interface NewDelivery {
+  id: string;
+  scope: string;
+  connectionId: string;
+  connectionName: string;
+  action: string;
+  subject: string | null;
+  recipients: string[];
+  envelope: { from: string; to: string[] };
+  raw: string;
+  size: number;
+  messageId: string;
+  idempotencyKey: string | null;
+  maxAttempts: number;
+  dueAt: number;
+}
+
+type Row = Record<string, any>;
+const json = <T>(v: unknown): T | null => (v === null || v === undefined ? null : (JSON.parse(String(v)) as T));
+const num = (v: unknown): number => Number(v);
+
+function toDelivery(r: Row): Delivery {
+  return {
+    id: r.id,
+    scope: r.scope,
+    connectionId: r.connection_id,
+    connectionName: r.connection_name,
+    action: r.action,
+    status: r.status,
+    subject: r.subject ?? null,
+    recipients: json<string[]>(r.recipients) ?? [],
+    envelope: json(r.envelope)!,
+    size: num(r.size),
+    messageId: r.message_id,
+    idempotencyKey: r.idempotency_key ?? null,
+    attempts: num(r.attempts),
+    maxAttempts: num(r.max_attempts),
+    dueAt: num(r.due_at),
+    accepted: json(r.accepted),
+    rejected: json(r.rejected),
+    lastError: json(r.last_error),
+    response: r.response ?? null,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    sentAt: r.sent_at ?? null,
+    purgedAt: r.purged_at ?? null,
+  };
+}
+
+const LIST_COLUMNS = [
+  'id', 'scope', 'connection_id', 'connection_name', 'action', 'status', 'subject', 'recipients', 'envelope', 'size', 'message_id',
+  'idempotency_key', 'attempts', 'max_attempts', 'due_at', 'accepted', 'rejected', 'last_error', 'response', 'created_at', 'updated_at', 'sent_at', 'purged_at',
+];
+
+/**
+ * The outbox table. Claims are one atomic statement: `UPDATE … WHERE id IN (SELECT … LIMIT n)
+ * RETURNING`, with `FOR UPDATE SKIP LOCKED` on PostgreSQL so concurrent workers never block on,
+ * or take, each other's rows; SQLite serializes writers, so the same statement is atomic there.
+ */
+export class DeliveryStore {
+  private readonly isPg: boolean;
+  constructor(private readonly knex: Knex) {
+    this.isPg = knex.client.config.client === 'pg';
+  }
+
+  private rows(res: unknown): Row[] {
+    return this.isPg ? (res as { rows: Row[] }).rows : (res as Row[]);
+  }
+
+  /**
+   * Inserts a delivery. With an idempotency key seen before in the scope, returns the first
+   * delivery instead (the unique index decides between concurrent requests).
+   */
+  async insert(d: NewDelivery): Promise<{ delivery: Delivery; created: boolean }> {
+    if (d.idempotencyKey) {
+      const existing = await this.byIdempotencyKey(d.scope, d.idempotencyKey);
+      if (existing) return { delivery: existing, created: false };
+    }
+    const now = new Date().toISOString();
+    try {
+      await this.knex('deliveries').insert({
+        id: d.id,
+        scope: d.scope,
+        connection_id: d.connectionId,
+        connection_name: d.connectionName,
+        action: d.action,
+        status: 'queued',
+        subject: d.subject,
+        recipients: JSON.stringify(d.recipients),
+        envelope: JSON.stringify(d.envelope),
+        raw: d.raw,
+        size: d.size,
+        message_id: d.messageId,
+        idempotency_key: d.idempotencyKey,
+        attempts: 0,
+        max_attempts: d.maxAttempts,
+        due_at: d.dueAt,
+        created_at: now,
+        updated_at: now,
+      });
+    } catch (err) {
+      if (d.idempotencyKey && isUniqueViolation(err)) {
+        const existing = await this.byIdempotencyKey(d.scope, d.idempotencyKey);
+        if (existing) return { delivery: existing, created: false };
+      }
+      throw err;
+    }
+    return { delivery: (await this.get(d.scope, d.id))!, created: true };
+  }
+
+  private async byIdempotencyKey(scope: string, key: string): Promise<Delivery | undefined> {
+    const r = await this.knex('deliveries').select(LIST_COLUMNS).where({ scope, idempotency_key: key }).first();
+    return r ? toDelivery(r) : undefined;
+  }
+
+  async get(scope: string, id: string): Promise<Delivery | undefined> {
+    const r = await this.knex('deliveries').select(LIST_COLUMNS).where({ scope, id }).first();
+    return r ? toDelivery(r) : undefined;
+  }
+
+  /** Status of a delivery by id alone (workers and waiters; no scope check). */
+  async peek(id: string): Promise<Delivery | undefined> {
+    const r = await this.knex('deliveries').select(LIST_COLUMNS).where({ id }).first();
+    return r ? toDelivery(r) : undefined;
+  }
+
+  async attempts(id: string): Promise<Attempt[]> {
+    const rows = await this.knex('delivery_attempts').where({ delivery_id: id }).orderBy('id');
+    return rows.map((r: Row) => ({
+      number: num(r.number),
+      worker: r.worker,
+      startedAt: r.started_at,
+      durationMs: num(r.duration_ms),
+      outcome: r.outcome,
+      code: r.code ?? null,
+      responseCode: r.response_code === null || r.response_code === undefined ? null : num(r.response_code),
+      reply: r.reply ?? null,
+      message: r.message ?? null,
+    }));
+  }
+
+  /** Newest first; the cursor is the last item's (created_at, id). */
+  async list(scope: string, opts: { status?: DeliveryStatus; limit: number; cursor?: string }): Promise<{ items: Delivery[]; nextCursor: string | null }> {
+    const q = this.knex('deliveries').select(LIST_COLUMNS).where({ scope });
+    if (opts.status) q.andWhere({ status: opts.status });
+    if (opts.cursor) {
+      let createdAt: string, id: string;
+      try {
+        [createdAt, id] = JSON.parse(Buffer.from(opts.cursor, 'base64url').toString('utf8')) as [string, string];
+        if (typeof createdAt !== 'string' || typeof id !== 'string') throw new Error('bad cursor');
+      } catch {
+        throw new EnvoiError('VALIDATION_FAILED', 'The cursor is not one this API gave out', {
+          hint: 'Pass the nextCursor value of the previous page unchanged, or leave cursor out to start from the newest.',
+          details: [{ path: '/cursor', message: 'is not a valid cursor' }],
+        });
+      }
+      q.andWhere((w) => w.where('created_at', '<', createdAt).orWhere((w2) => w2.where('created_at', '=', createdAt).andWhere('id', '<', id)));
+    }
+    const rows = await q.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(opts.limit + 1);
+    const items = rows.slice(0, opts.limit).map(toDelivery);
+    const last = items.at(-1);
+    const nextCursor = rows.length > opts.limit && last ? Buffer.from(JSON.stringify([last.createdAt, last.id])).toString('base64url') : null;
+    return { items, nextCursor };
+  }
+
+  /**
+   * Takes deliveries whose lease expired (their worker died) back into the queue, recording the
+   * lost attempt. Returns how many were recovered.
+   */
+  async recoverExpired(now: number, worker: string): Promise<number> {
+    const lock = this.isPg ? 'FOR UPDATE SKIP LOCKED' : '';
+    const res = await this.knex.raw(
+      `UPDATE deliveries
+          SET status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'retrying' END,
+              lease_owner = NULL, lease_expires_at = NULL, due_at = ?, updated_at = ?,
+              last_error = ?
+        WHERE id IN (SELECT id FROM deliveries WHERE status = 'sending' AND lease_expires_at < ? ORDER BY lease_expires_at LIMIT 100 ${lock})
+        RETURNING id, attempts, lease_owner`,
+      [now, new Date(now).toISOString(), JSON.stringify(LOST), now],
+    );
+    const rows = this.rows(res);
+    if (rows.length) {
+      await this.knex('delivery_attempts').insert(
+        rows.map((r) => ({ delivery_id: r.id, number: num(r.attempts), worker, started_at: new Date(now).toISOString(), duration_ms: 0, outcome: 'lost', code: LOST.code, message: LOST.message })),
+      );
+    }
+    return rows.length;
+  }
+
+  /** Claims up to `limit` due deliveries for `worker` until `leaseUntil`, counting the attempt. */
+  async claim(worker: string, limit: number, now: number, leaseUntil: number): Promise<Claimed[]> {
+    if (limit <= 0) return [];
+    const lock = this.isPg ? 'FOR UPDATE SKIP LOCKED' : '';
+    const res = await this.knex.raw(
+      `UPDATE deliveries
+          SET status = 'sending', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, updated_at = ?
+        WHERE id IN (SELECT id FROM deliveries WHERE status IN ('queued', 'retrying') AND due_at <= ? ORDER BY due_at LIMIT ? ${lock})
+        RETURNING id, scope, connection_id, envelope, raw, message_id, attempts, max_attempts`,
+      [worker, leaseUntil, new Date(now).toISOString(), now, limit],
+    );
+    return this.rows(res).map((r) => ({
+      id: r.id,
+      scope: r.scope,
+      connectionId: r.connection_id,
+      envelope: JSON.parse(r.envelope),
+      raw: r.raw,
+      messageId: r.message_id,
+      attempts: num(r.attempts),
+      maxAttempts: num(r.max_attempts),
+    }));
+  }
+
+  /** Extends the leases a worker holds (while its sends run). */
+  async renewLeases(worker: string, ids: string[], leaseUntil: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.knex('deliveries').whereIn('id', ids).andWhere({ lease_owner: worker, status: 'sending' }).update({ lease_expires_at: leaseUntil });
+  }
+
+  /**
+   * Records an attempt and moves the delivery on, in one transaction, but only while `worker`
+   * still holds it: a worker whose lease was taken over must not overwrite the new owner's state.
+   */
+  async finish(
+    id: string,
+    worker: string,
+    attempt: Omit<Attempt, 'worker'>,
+    next:
+      | { status: 'sent'; accepted: string[]; rejected: string[]; response: string }
+      | { status: 'retrying'; dueAt: number; error: DeliveryError }
+      | { status: 'failed'; error: DeliveryError }
+      | { status: 'queued'; dueAt: number },
+  ): Promise<boolean> {
+    const now = new Date().toISOString();
+    return this.knex.transaction(async (trx) => {
+      const patch: Row = { status: next.status, lease_owner: null, lease_expires_at: null, updated_at: now };
+      if (next.status === 'sent') Object.assign(patch, { accepted: JSON.stringify(next.accepted), rejected: JSON.stringify(next.rejected), response: next.response, sent_at: now, last_error: null });
+      if (next.status === 'retrying') Object.assign(patch, { due_at: next.dueAt, last_error: JSON.stringify(next.error) });
+      if (next.status === 'failed') Object.assign(patch, { last_error: JSON.stringify(next.error) });
+      // A released delivery gives its attempt back: it was never tried.
+      if (next.status === 'queued') Object.assign(patch, { due_at: next.dueAt, attempts: trx.raw('attempts - 1') });
+      const n = await trx('deliveries').where({ id, lease_owner: worker, status: 'sending' }).update(patch);
+      if (n !== 1) return false;
+      await trx('delivery_attempts').insert({
+        delivery_id: id,
+        number: attempt.number,
+        worker,
+        started_at: attempt.startedAt,
+        duration_ms: attempt.durationMs,
+        outcome: attempt.outcome,
+        code: attempt.code,
+        response_code: attempt.responseCode,
+        reply: attempt.reply,
+        message: attempt.message,
+      });
+      return true;
+    });
+  }
+
+  /** Puts a failed delivery back in the queue for `extraAttempts` more attempts. */
+  async requeue(scope: string, id: string, extraAttempts: number): Promise<Delivery | undefined> {
+    const n = await this.knex('deliveries')
+      .where({ scope, id, status: 'failed' })
+      .whereNotNull('raw')
+      .update({ status: 'queued', due_at: Date.now(), max_attempts: this.knex.raw('attempts + ?', [extraAttempts]), updated_at: new Date().toISOString() });
+    return n === 1 ? this.get(scope, id) : undefined;
+  }
+
+  /** Drops the message bodies of deliveries sent before `before` (the records stay). */
+  async purgeBodies(before: string): Promise<number> {
+    return this.knex('deliveries')
+      .where({ status: 'sent' })
+      .whereNotNull('raw')
+      .andWhere('sent_at', '<', before)
+      .update({ raw: null, purged_at: new Date().toISOString() });
+  }
+
+  /** Counts by status (for health lines and tests). */
+  async counts(): Promise<Record<DeliveryStatus, number>> {
+    const rows = await this.knex('deliveries').select('status').count({ n: '*' }).groupBy('status');
+    const out = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<DeliveryStatus, number>;
+    for (const r of rows as Row[]) out[r.status as DeliveryStatus] = num(r.n);
+    return out;
+  }
+}
+
+const LOST: DeliveryError = {
+  code: 'WORKER_LOST',
+  message: 'The worker sending this message stopped before it finished (its lease expired); it is sent again',
+  hint: 'Nothing to do: the delivery is retried. If the first attempt did reach the server, the recipient may see it twice with the same Message-ID.',
+};

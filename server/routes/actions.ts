@@ -1,0 +1,68 @@
+import { Router, type Request } from 'express';
+import type { ActionContext } from '../../actions/define.js';
+import { ACTIONS, getAction } from '../../actions/registry.js';
+import type { Envoi } from '../../connector/envoi.js';
+import { EnvoiError } from '../../connector/errors.js';
+import { validateOrThrow } from '../../schemas/validator.js';
+import { authorize, route } from '../auth.js';
+import { deliveryView } from './deliveries.js';
+
+const MAX_WAIT_S = 60;
+
+/** Reads `?wait=S`: seconds to wait for the first attempt, 0 to answer at once. */
+function waitSeconds(req: Request): number {
+  if (req.query.wait === undefined) return 0;
+  const s = Number(req.query.wait);
+  if (!Number.isFinite(s) || s < 0 || s > MAX_WAIT_S) {
+    throw new EnvoiError('VALIDATION_FAILED', `wait must be a number of seconds from 0 to ${MAX_WAIT_S}`, { details: [{ path: '/wait', message: `must be from 0 to ${MAX_WAIT_S}` }] });
+  }
+  return s;
+}
+
+/** Reads the idempotency key from the body or the Idempotency-Key header. */
+function idempotencyKey(req: Request, body: Record<string, unknown>): string | undefined {
+  const k = body.idempotencyKey ?? req.get('idempotency-key');
+  if (k === undefined) return undefined;
+  if (typeof k !== 'string' || k.length < 1 || k.length > 255) {
+    throw new EnvoiError('VALIDATION_FAILED', 'idempotencyKey must be a string of 1 to 255 characters', { details: [{ path: '/idempotencyKey', message: 'must be 1 to 255 characters' }] });
+  }
+  return k;
+}
+
+/** Workflow actions: the list, and execute. */
+export function actionRoutes(envoi: Envoi): Router {
+  const r = Router({ mergeParams: true });
+  const ctxFor = (req: Request, key?: string): ActionContext => ({
+    scope: String(req.params.scope),
+    connections: envoi.connections,
+    outbox: envoi.outbox,
+    mailer: envoi.mailer,
+    logger: envoi.logger,
+    idempotencyKey: key,
+    maxAttempts: envoi.config.maxAttempts,
+  });
+
+  r.post('/:action/execute', route(async (req, res) => {
+    const scope = String(req.params.scope);
+    authorize(req, 'runtime', scope);
+    const action = getAction(String(req.params.action));
+    const wait = waitSeconds(req);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const key = idempotencyKey(req, body);
+    const input = validateOrThrow(action.inputSchema, body.input ?? {}, `${action.key} input`);
+    const out = (await action.execute(ctxFor(req, key), input)) as { deliveryId: string; status: string };
+    if (wait > 0) {
+      const d = await envoi.outbox.waitForAttempt(out.deliveryId, wait * 1000);
+      if (d && d.attempts > 0 && (d.status === 'sent' || d.status === 'failed' || d.status === 'retrying')) {
+        const v = deliveryView(d);
+        res.status(200).json({ deliveryId: d.id, status: d.status, messageId: d.messageId, accepted: v.accepted ?? [], rejected: v.rejected ?? [], ...(d.lastError && d.status !== 'sent' ? { error: d.lastError } : {}) });
+        return;
+      }
+      if (d) out.status = d.status;
+    }
+    res.status(202).json(out);
+  }));
+  return r;
+}
+
+export const actionList = () => [...ACTIONS.values()].map((a) => ({ key: a.key, version: a.version, title: a.title, description: a.description }));

@@ -1,0 +1,79 @@
+import { Router, type Request } from 'express';
+import type { Envoi } from '../../connector/envoi.js';
+import { EnvoiError } from '../../connector/errors.js';
+import { STATUSES, type Delivery, type DeliveryStatus } from '../../connector/store/deliveries.js';
+import { authorize, route } from '../auth.js';
+
+/** A delivery as the API shows it (the message body stays inside). */
+export function deliveryView(d: Delivery) {
+  return {
+    id: d.id,
+    status: d.status,
+    action: d.action,
+    connection: { id: d.connectionId, name: d.connectionName },
+    subject: d.subject,
+    recipients: d.recipients,
+    from: d.envelope.from,
+    messageId: d.messageId,
+    size: d.size,
+    attempts: d.attempts,
+    maxAttempts: d.maxAttempts,
+    nextAttemptAt: d.status === 'queued' || d.status === 'retrying' ? new Date(d.dueAt).toISOString() : null,
+    accepted: d.accepted,
+    rejected: d.rejected,
+    response: d.response,
+    lastError: d.lastError,
+    idempotencyKey: d.idempotencyKey,
+    createdAt: d.createdAt,
+    updatedAt: d.updatedAt,
+    sentAt: d.sentAt,
+    bodyPurgedAt: d.purgedAt,
+  };
+}
+
+function notFound(id: string): EnvoiError {
+  return new EnvoiError('NOT_FOUND', `No delivery ${id} in this scope`, { hint: 'List the deliveries of this scope to find the id.' });
+}
+
+/** The delivery log: list (newest first), one with its attempts, and retry of a failed one. */
+export function deliveryRoutes(envoi: Envoi): Router {
+  const r = Router({ mergeParams: true });
+  const scopeOf = (req: Request) => String(req.params.scope);
+
+  r.get('/', route(async (req) => {
+    authorize(req, 'runtime', scopeOf(req));
+    const status = req.query.status === undefined ? undefined : String(req.query.status);
+    if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) {
+      throw new EnvoiError('VALIDATION_FAILED', `"${status}" is not a delivery status`, { details: [{ path: '/status', message: `must be one of ${STATUSES.join(', ')}` }] });
+    }
+    const limit = req.query.limit === undefined ? 50 : Number(req.query.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
+      throw new EnvoiError('VALIDATION_FAILED', 'limit must be a whole number from 1 to 500', { details: [{ path: '/limit', message: 'must be from 1 to 500' }] });
+    }
+    const page = await envoi.deliveries.list(scopeOf(req), { status: status as DeliveryStatus | undefined, limit, cursor: req.query.cursor ? String(req.query.cursor) : undefined });
+    return { items: page.items.map(deliveryView), nextCursor: page.nextCursor };
+  }));
+
+  r.get('/:id', route(async (req) => {
+    authorize(req, 'runtime', scopeOf(req));
+    const d = await envoi.deliveries.get(scopeOf(req), String(req.params.id));
+    if (!d) throw notFound(String(req.params.id));
+    return { ...deliveryView(d), attemptLog: await envoi.deliveries.attempts(d.id) };
+  }));
+
+  r.post('/:id/retry', route(async (req) => {
+    authorize(req, 'admin', scopeOf(req));
+    const id = String(req.params.id);
+    const current = await envoi.deliveries.get(scopeOf(req), id);
+    if (!current) throw notFound(id);
+    if (current.status !== 'failed') {
+      throw new EnvoiError('CONFLICT', `Only a failed delivery can be retried; this one is ${current.status}`, { hint: current.status === 'sent' ? 'It was delivered already.' : 'It is still in the queue and will be tried again on its own.' });
+    }
+    const d = await envoi.deliveries.requeue(scopeOf(req), id, envoi.config.maxAttempts);
+    if (!d) throw new EnvoiError('CONFLICT', 'The delivery changed while it was being re-queued', { hint: 'Load it again.' });
+    envoi.outbox.events.emit('queued', d.id);
+    envoi.logger.info('delivery re-queued', { deliveryId: d.id, principal: req.principal?.keyId });
+    return deliveryView(d);
+  }));
+  return r;
+}
