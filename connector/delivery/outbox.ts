@@ -45,6 +45,7 @@ export class Outbox {
       id,
       scope: req.scope,
       connectionId: req.connection.id,
+      connectionScope: req.connection.scope,
       connectionName: req.connection.name,
       action: req.action,
       subject: typeof req.mail.subject === 'string' ? req.mail.subject : null,

@@ -105,7 +105,7 @@ export class Worker {
 
   private async attempt(c: Claimed, signal: AbortSignal): Promise<Outcome> {
     try {
-      const stored = await this.opts.connections.getById(c.scope, c.connectionId);
+      const stored = await this.opts.connections.getById(c.connectionScope, c.connectionId);
       if (!stored) {
         return { kind: 'error', transient: false, error: { code: 'CONNECTION_NOT_FOUND', message: 'The connection of this delivery was deleted', hint: 'Send the message again through an existing connection.' } };
       }

@@ -7,6 +7,8 @@ export async function up(knex: Knex): Promise<void> {
     t.string('scope', 63).notNullable();
     // No foreign key: a delivery outlives the connection it went through.
     t.string('connection_id', 36).notNullable();
+    // The platform default serves tenants without one, so the connection's scope may differ.
+    t.string('connection_scope', 63).notNullable();
     t.string('connection_name', 100).notNullable();
     t.string('action', 40).notNullable();
     t.string('status', 16).notNullable();

@@ -18,6 +18,7 @@ export interface Delivery {
   id: string;
   scope: string;
   connectionId: string;
+  connectionScope: string;
   connectionName: string;
   action: string;
   status: DeliveryStatus;
@@ -57,6 +58,7 @@ export interface Claimed {
   id: string;
   scope: string;
   connectionId: string;
+  connectionScope: string;
   envelope: { from: string; to: string[] };
   raw: string;
   messageId: string;
@@ -68,6 +70,7 @@ export interface NewDelivery {
   id: string;
   scope: string;
   connectionId: string;
+  connectionScope: string;
   connectionName: string;
   action: string;
   subject: string | null;
@@ -90,6 +93,7 @@ function toDelivery(r: Row): Delivery {
     id: r.id,
     scope: r.scope,
     connectionId: r.connection_id,
+    connectionScope: r.connection_scope,
     connectionName: r.connection_name,
     action: r.action,
     status: r.status,
@@ -114,7 +118,7 @@ function toDelivery(r: Row): Delivery {
 }
 
 const LIST_COLUMNS = [
-  'id', 'scope', 'connection_id', 'connection_name', 'action', 'status', 'subject', 'recipients', 'envelope', 'size', 'message_id',
+  'id', 'scope', 'connection_id', 'connection_scope', 'connection_name', 'action', 'status', 'subject', 'recipients', 'envelope', 'size', 'message_id',
   'idempotency_key', 'attempts', 'max_attempts', 'due_at', 'accepted', 'rejected', 'last_error', 'response', 'created_at', 'updated_at', 'sent_at', 'purged_at',
 ];
 
@@ -148,6 +152,7 @@ export class DeliveryStore {
         id: d.id,
         scope: d.scope,
         connection_id: d.connectionId,
+        connection_scope: d.connectionScope,
         connection_name: d.connectionName,
         action: d.action,
         status: 'queued',
@@ -261,13 +266,14 @@ export class DeliveryStore {
       `UPDATE deliveries
           SET status = 'sending', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, updated_at = ?
         WHERE id IN (SELECT id FROM deliveries WHERE status IN ('queued', 'retrying') AND due_at <= ? ORDER BY due_at LIMIT ? ${lock})
-        RETURNING id, scope, connection_id, envelope, raw, message_id, attempts, max_attempts`,
+        RETURNING id, scope, connection_id, connection_scope, envelope, raw, message_id, attempts, max_attempts`,
       [worker, leaseUntil, new Date(now).toISOString(), now, limit],
     );
     return this.rows(res).map((r) => ({
       id: r.id,
       scope: r.scope,
       connectionId: r.connection_id,
+      connectionScope: r.connection_scope,
       envelope: JSON.parse(r.envelope),
       raw: r.raw,
       messageId: r.message_id,

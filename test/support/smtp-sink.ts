@@ -75,21 +75,7 @@ export class SmtpSink {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
-          const raw = Buffer.concat(chunks).toString('utf8');
-          simpleParser(raw).then(
-            (parsed) => {
-              this.received.push({
-                envelope: { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address) },
-                raw,
-                parsed,
-                user: session.user as string | undefined,
-                secure: session.secure,
-              });
-              for (const w of this.waiters.splice(0)) w();
-              cb();
-            },
-            (err: Error) => cb(err),
-          );
+          this.record(Buffer.concat(chunks), session).then(() => cb(), (err: Error) => cb(err));
         });
       },
       ...o.server,
@@ -116,6 +102,36 @@ export class SmtpSink {
       });
     }
     return this.received;
+  }
+
+  /** Parses and keeps a received message (for onData hooks that deliver after misbehaving). */
+  async record(rawBytes: Buffer, session: SMTPServerSession): Promise<void> {
+    const raw = rawBytes.toString('utf8');
+    const parsed = await simpleParser(raw);
+    this.received.push({
+      envelope: { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address) },
+      raw,
+      parsed,
+      user: session.user as string | undefined,
+      secure: session.secure,
+    });
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  /** Kills the TCP connection of a session at once (a reset, as a crashing server would). */
+  dropConnection(session: SMTPServerSession): void {
+    for (const c of this.server.connections) {
+      if (c.session.id === session.id) {
+        const socket = c._socket as net.Socket & { resetAndDestroy?: () => void };
+        if (socket.resetAndDestroy) socket.resetAndDestroy();
+        else socket.destroy();
+      }
+    }
+  }
+
+  /** Message-IDs received, to count copies. */
+  messageIds(): string[] {
+    return this.received.map((r) => r.parsed.messageId ?? '');
   }
 
   async close(): Promise<void> {
