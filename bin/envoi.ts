@@ -11,7 +11,8 @@ import { startServer } from '../server/start.js';
 const USAGE = `Usage: envoi <command>
 
 Commands:
-  serve                     API and admin page on PORT (default 3000)
+  serve                     API and admin page on PORT (default 3000), with a delivery worker
+  worker                    a delivery worker alone (no HTTP), for scale-out
   migrate                   bring the database schema up to date and exit
   keys create --role R --scope S [--label L]
                             create an API key (role: ${ROLES.join(', ')}; scope: platform or a tenant id)
@@ -28,9 +29,14 @@ async function serve(): Promise<void> {
   if (!config.adminKey && (await server.envoi.keys.list()).length === 0) {
     process.stdout.write('No API key exists yet: create one with `npm run envoi -- keys create --role admin --scope platform`, or set ENVOI_ADMIN_KEY.\n');
   }
+  stopOn(() => server.close(), logger);
+}
+
+/** Stops cleanly on SIGTERM/SIGINT: stop claiming, finish or release sends, close pools and the database. */
+function stopOn(close: () => Promise<void>, logger: ReturnType<typeof createLogger>): void {
   const stop = (signal: string) => {
     logger.info('stopping', { signal });
-    server.close().then(
+    close().then(
       () => process.exit(0),
       (err) => {
         logger.error('stop failed', { err });
@@ -42,9 +48,18 @@ async function serve(): Promise<void> {
   process.once('SIGINT', () => stop('SIGINT'));
 }
 
+async function worker(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger();
+  const envoi = await createEnvoi(config, { logger, worker: true });
+  process.stdout.write(`Envoi worker ${envoi.worker!.id} on ${envoi.db.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'}, ${config.workerConcurrency} sends at once\n`);
+  stopOn(() => envoi.close(), logger);
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, sub, ...rest] = argv;
   if (command === 'serve') return serve();
+  if (command === 'worker') return worker();
   if (command === 'migrate') {
     const db = openDatabase(loadConfig());
     try {
