@@ -10,6 +10,7 @@ import { ConnectionStore } from './store/connections.js';
 import { migrate, openDatabase, type Database } from './store/database.js';
 import { KeyStore } from './store/keys.js';
 import { DeliveryStore } from './store/deliveries.js';
+import { TemplateStore } from './store/templates.js';
 import { Outbox } from './delivery/outbox.js';
 import { Worker } from './delivery/worker.js';
 
@@ -33,6 +34,7 @@ export interface Envoi {
   keys: KeyStore;
   mailer: Mailer;
   deliveries: DeliveryStore;
+  templates: TemplateStore;
   outbox: Outbox;
   /** The in-process delivery worker, when this process runs one. */
   worker: Worker | undefined;
@@ -86,6 +88,7 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
     keys: new KeyStore(db.knex),
     mailer,
     deliveries,
+    templates: new TemplateStore(db.knex),
     outbox,
     worker,
     close() {

@@ -1,9 +1,6 @@
 import type Mail from 'nodemailer/lib/mailer';
 import type { StoredConnection } from './store/connections.js';
-
-/** Locales of Envoi's system mails; `en` is the fallback. */
-export const LOCALES = ['en', 'fr', 'de', 'nl', 'pt', 'ru'] as const;
-export type Locale = (typeof LOCALES)[number];
+import type { Locale } from './locales.js';
 
 // A fixed subject per locale, so an admin can find the test mail (and filter it) at once.
 const TEXTS: Record<Locale, { subject: string; body: (name: string, when: string) => string }> = {
@@ -14,15 +11,6 @@ const TEXTS: Record<Locale, { subject: string; body: (name: string, when: string
   pt: { subject: 'E-mail de teste do Envoi', body: (n, w) => `Este é um e-mail de teste enviado pela conexão "${n}" em ${w}.\n\nSe você consegue lê-lo, a conexão funciona: o Envoi pode enviar e-mails por ela.` },
   ru: { subject: 'Тестовое письмо от Envoi', body: (n, w) => `Это тестовое письмо, отправленное через подключение «${n}» ${w}.\n\nЕсли вы его читаете, подключение работает: Envoi может отправлять через него почту.` },
 };
-
-/** Picks a supported locale from an explicit value, else from Accept-Language matches, else en. */
-export function pickLocale(explicit: string | undefined, accepted: string | false | undefined): Locale {
-  const norm = (v: string | undefined | false) => (v ? v.toLowerCase().split(/[-_]/)[0] : undefined);
-  const e = norm(explicit);
-  if (e && (LOCALES as readonly string[]).includes(e)) return e as Locale;
-  const a = norm(accepted);
-  return a && (LOCALES as readonly string[]).includes(a) ? (a as Locale) : 'en';
-}
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

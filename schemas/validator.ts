@@ -21,11 +21,26 @@ const HOSTNAME = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63
 // ajv-formats is CommonJS; under NodeNext its default import is the module object.
 const addFormats = ((formatsPlugin as unknown as { default?: typeof formatsPlugin }).default ?? formatsPlugin) as unknown as (ajv: Ajv2020) => Ajv2020;
 
+function isTimeZone(s: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: s });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function createAjv(): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, useDefaults: false });
   addFormats(ajv);
   ajv.addFormat('host', { type: 'string', validate: (s: string) => HOSTNAME.test(s) || net.isIP(s.replace(/^\[|\]$/g, '')) !== 0 });
   ajv.addFormat('tenant-id', { type: 'string', validate: (s: string) => GUID.test(s) || (HOSTNAME.test(s) && s.includes('.')) });
+  // ISO 8601 date-time with or without an offset (read in the event's time zone), or a date.
+  ajv.addFormat('iso-date-time-or-date', {
+    type: 'string',
+    validate: (s: string) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s.replace(/(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)$/, '$1Z'))),
+  });
+  ajv.addFormat('time-zone', { type: 'string', validate: (s: string) => isTimeZone(s) });
   ajv.addKeyword({ keyword: 'x-envoi', schemaType: 'object' });
   return ajv;
 }
@@ -37,11 +52,11 @@ export function readSchema(file: string): Record<string, unknown> {
 
 const ajv = createAjv();
 // Every schema is compiled when this module loads, so a broken schema stops the start, not a request.
+// All schemas are added first so one may `$ref` another by file name (resolved against its $id).
+const FILES = fs.readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.schema.json')).sort();
+for (const file of FILES) ajv.addSchema(readSchema(file));
 const compiled = new Map<string, ValidateFunction>(
-  fs
-    .readdirSync(SCHEMA_DIR)
-    .filter((f) => f.endsWith('.schema.json'))
-    .map((file) => [file, ajv.compile(readSchema(file))] as const),
+  FILES.map((file) => [file, ajv.getSchema(String(readSchema(file).$id))!] as const),
 );
 
 function compile(file: string): ValidateFunction {

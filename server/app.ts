@@ -12,6 +12,7 @@ import { connectionRoutes } from './routes/connections.js';
 import { keyRoutes } from './routes/keys.js';
 import { actionList, actionRoutes } from './routes/actions.js';
 import { deliveryRoutes } from './routes/deliveries.js';
+import { templateRoutes } from './routes/templates.js';
 
 const ROOT = (() => {
   let dir = path.dirname(fileURLToPath(import.meta.url));
@@ -19,10 +20,41 @@ const ROOT = (() => {
   return dir;
 })();
 
-/** The manifest with every `schemas/…` reference replaced by the schema itself. */
+/** File names of the other schemas a schema `$ref`s (e.g. "calendar-event.schema.json#/…"). */
+function externalRefs(node: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) node.forEach((n) => externalRefs(n, found));
+  else if (node && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) {
+      if (k === '$ref' && typeof v === 'string' && /^[\w.-]+\.schema\.json/.test(v)) found.add(v.split('#')[0]!);
+      else externalRefs(v, found);
+    }
+  }
+  return found;
+}
+
+/**
+ * A schema with every schema it references embedded under `$defs` (a 2020-12 compound document:
+ * each embedded resource keeps its `$id`, so the original relative `$ref`s resolve unchanged).
+ */
+export function bundledSchema(file: string): Record<string, unknown> {
+  const root = readSchema(file);
+  const embedded: Record<string, unknown> = {};
+  const queue = [...externalRefs(root)];
+  while (queue.length) {
+    const f = queue.shift()!;
+    if (embedded[f] || f === file) continue;
+    const s = readSchema(f);
+    delete s.$schema;
+    embedded[f] = s;
+    queue.push(...externalRefs(s));
+  }
+  return Object.keys(embedded).length ? { ...root, $defs: { ...(root.$defs as object), ...embedded } } : root;
+}
+
+/** The manifest with every `schemas/…` reference replaced by the (bundled) schema itself. */
 function inlinedManifest(): unknown {
   const inline = (v: unknown): unknown => {
-    if (typeof v === 'string' && /^schemas\/[\w.-]+\.json$/.test(v)) return readSchema(path.basename(v));
+    if (typeof v === 'string' && /^schemas\/[\w.-]+\.json$/.test(v)) return bundledSchema(path.basename(v));
     if (Array.isArray(v)) return v.map(inline);
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, inline(x)]));
     return v;
@@ -60,6 +92,7 @@ export function createApp(envoi: Envoi): express.Express {
   api.use('/scopes/:scope/connections', connectionRoutes(envoi));
   api.use('/scopes/:scope/actions', actionRoutes(envoi));
   api.use('/scopes/:scope/deliveries', deliveryRoutes(envoi));
+  api.use('/scopes/:scope/templates', templateRoutes(envoi));
   api.use(route(() => {
     throw new EnvoiError('NOT_FOUND', 'No such API route', { hint: 'See the HTTP API table in the README.' });
   }));

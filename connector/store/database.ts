@@ -4,6 +4,7 @@ import knexFactory, { type Knex } from 'knex';
 import type { Config } from '../config.js';
 import * as m20261123_01 from '../migrations/20261123_01_connections_and_keys.js';
 import * as m20261123_02 from '../migrations/20261123_02_outbox.js';
+import * as m20261123_03 from '../migrations/20261123_03_templates.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -18,6 +19,7 @@ export interface Database {
 const MIGRATIONS: Array<[string, Knex.Migration]> = [
   ['20261123_01_connections_and_keys', m20261123_01],
   ['20261123_02_outbox', m20261123_02],
+  ['20261123_03_templates', m20261123_03],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -3,7 +3,7 @@ import type { ActionContext } from '../../actions/define.js';
 import { ACTIONS, getAction } from '../../actions/registry.js';
 import type { Envoi } from '../../connector/envoi.js';
 import { EnvoiError } from '../../connector/errors.js';
-import { validateOrThrow } from '../../schemas/validator.js';
+import { check, validateOrThrow } from '../../schemas/validator.js';
 import { authorize, route } from '../auth.js';
 import { deliveryView } from './deliveries.js';
 
@@ -37,10 +37,42 @@ export function actionRoutes(envoi: Envoi): Router {
     connections: envoi.connections,
     outbox: envoi.outbox,
     mailer: envoi.mailer,
+    templates: envoi.templates,
     logger: envoi.logger,
+    maxMessageBytes: envoi.config.maxMessageBytes,
     idempotencyKey: key,
     maxAttempts: envoi.config.maxAttempts,
   });
+  const inputOf = (req: Request): unknown => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    return body.input ?? {};
+  };
+
+  // Validate: the schema, then everything execute would check (addresses, templates with line
+  // and column, the named connection), reported as a list instead of an error.
+  r.post('/:action/validate', route(async (req) => {
+    const scope = String(req.params.scope);
+    authorize(req, 'builder', scope);
+    const action = getAction(String(req.params.action));
+    const input = inputOf(req);
+    const schema = check(action.inputSchema, input);
+    if (!schema.valid) return { valid: false, errors: schema.errors };
+    try {
+      await action.preview(ctxFor(req), input);
+      return { valid: true, errors: [] };
+    } catch (err) {
+      if (!(err instanceof EnvoiError) || err.status >= 500) throw err;
+      return { valid: false, errors: err.details ?? [{ path: '/', message: err.message }], error: err.toBody() };
+    }
+  }));
+
+  r.post('/:action/preview', route(async (req) => {
+    const scope = String(req.params.scope);
+    authorize(req, 'builder', scope);
+    const action = getAction(String(req.params.action));
+    const input = validateOrThrow(action.inputSchema, inputOf(req), `${action.key} input`);
+    return action.preview(ctxFor(req), input);
+  }));
 
   r.post('/:action/execute', route(async (req, res) => {
     const scope = String(req.params.scope);
@@ -50,7 +82,12 @@ export function actionRoutes(envoi: Envoi): Router {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const key = idempotencyKey(req, body);
     const input = validateOrThrow(action.inputSchema, body.input ?? {}, `${action.key} input`);
-    const out = (await action.execute(ctxFor(req, key), input)) as { deliveryId: string; status: string };
+    const result = await action.execute(ctxFor(req, key), input);
+    if (action.executeStatus === 200) {
+      res.status(200).json(result);
+      return;
+    }
+    const out = result as { deliveryId: string; status: string };
     if (wait > 0) {
       const d = await envoi.outbox.waitForAttempt(out.deliveryId, wait * 1000);
       if (d && d.attempts > 0 && (d.status === 'sent' || d.status === 'failed' || d.status === 'retrying')) {

@@ -1,7 +1,8 @@
 import { Router, type Request } from 'express';
 import type { Envoi } from '../../connector/envoi.js';
 import { EnvoiError } from '../../connector/errors.js';
-import { buildTestEmail, LOCALES, pickLocale } from '../../connector/test-email.js';
+import { LOCALES, pickLocale } from '../../connector/locales.js';
+import { buildTestEmail } from '../../connector/test-email.js';
 import type { TestEmailRequest } from '../../schemas/types.js';
 import { validateOrThrow } from '../../schemas/validator.js';
 import { authorize, route } from '../auth.js';

@@ -1,0 +1,106 @@
+import { convert as htmlToText } from 'html-to-text';
+import type Mail from 'nodemailer/lib/mailer';
+import type { CalendarEvent } from '../schemas/types.js';
+import { EnvoiError } from '../connector/errors.js';
+import { parseAddressList } from './addresses.js';
+import { buildIcs, type IcsFile } from './calendar.js';
+import { compileTemplate } from './templates/engine.js';
+
+/** What a mail action asks for, before rendering: templates, data and parts. */
+export interface MessageParts {
+  to: string | string[];
+  cc?: string | string[] | undefined;
+  bcc?: string | string[] | undefined;
+  replyTo?: string | undefined;
+  subject: string;
+  html?: string | undefined;
+  text?: string | undefined;
+  data?: Record<string, unknown> | undefined;
+  attachments?: Array<{ filename: string; content: string; contentType?: string | undefined; cid?: string | undefined }> | undefined;
+  headers?: Record<string, string> | undefined;
+  priority?: 'high' | 'normal' | 'low' | undefined;
+  calendarEvent?: CalendarEvent | undefined;
+}
+
+/** The rendered message: nodemailer options plus what a preview shows. */
+export interface BuiltMessage {
+  mail: Mail.Options;
+  subject: string;
+  html: string | undefined;
+  text: string;
+  calendar: IcsFile | undefined;
+  attachments: Array<{ filename: string; contentType: string | undefined; size: number; inline: boolean }>;
+}
+
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** The plain-text part a person can read: paragraphs kept, links kept as "text [url]", no tags. */
+export function textFromHtml(html: string): string {
+  return htmlToText(html, {
+    wordwrap: 78,
+    selectors: [
+      { selector: 'img', format: 'skip' },
+      { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+    ],
+  });
+}
+
+/**
+ * Renders subject, html and text with the data and assembles the nodemailer message. Every
+ * template compiles before anything else happens, so a broken one is reported with its line and
+ * column at validate and preview time, before any send.
+ */
+export function buildMessage(parts: MessageParts, opts: { uidDomain: string; locale?: string }): BuiltMessage {
+  const subjectT = compileTemplate(parts.subject, 'subject');
+  const htmlT = parts.html !== undefined ? compileTemplate(parts.html, 'html') : undefined;
+  const textT = parts.text !== undefined ? compileTemplate(parts.text, 'text') : undefined;
+  const data = { ...(parts.data ?? {}), ...(opts.locale ? { locale: opts.locale } : {}) };
+
+  const to = parseAddressList(parts.to, '/to');
+  const cc = parseAddressList(parts.cc, '/cc');
+  const bcc = parseAddressList(parts.bcc, '/bcc');
+  const replyTo = parts.replyTo ? parseAddressList(parts.replyTo, '/replyTo') : [];
+
+  const subject = subjectT.render(data).trim();
+  if (CONTROL.test(subject)) {
+    // A value in `data` may carry a line break; in a header it would start a new header.
+    throw new EnvoiError('VALIDATION_FAILED', 'The rendered subject contains a line break or another control character', {
+      hint: 'Remove line breaks from the values used in the subject.',
+      details: [{ path: '/subject', message: 'must not contain control characters once rendered' }],
+    });
+  }
+  if (!subject) throw new EnvoiError('VALIDATION_FAILED', 'The rendered subject is empty', { details: [{ path: '/subject', message: 'is empty once rendered' }] });
+  const html = htmlT?.render(data);
+  const text = textT ? textT.render(data) : html !== undefined ? textFromHtml(html) : '';
+
+  const attachments: Mail.Attachment[] = [];
+  const shown: BuiltMessage['attachments'] = [];
+  (parts.attachments ?? []).forEach((a, i) => {
+    const content = Buffer.from(a.content.replace(/\s+/g, ''), 'base64');
+    if (a.content.trim() && content.length === 0) {
+      throw new EnvoiError('VALIDATION_FAILED', `Attachment ${a.filename} is not base64`, { details: [{ path: `/attachments/${i}/content`, message: 'must be base64' }] });
+    }
+    // An image is inline only where the html shows it; otherwise it is an ordinary attachment.
+    const inline = !!a.cid && !!html && html.includes(`cid:${a.cid}`);
+    attachments.push({ filename: a.filename, content, ...(a.contentType ? { contentType: a.contentType } : {}), ...(inline ? { cid: a.cid } : {}) });
+    shown.push({ filename: a.filename, contentType: a.contentType, size: content.length, inline });
+  });
+
+  const calendar = parts.calendarEvent ? buildIcs(parts.calendarEvent, { uidDomain: opts.uidDomain }) : undefined;
+  const mail: Mail.Options = {
+    to,
+    ...(cc.length ? { cc } : {}),
+    ...(bcc.length ? { bcc } : {}),
+    ...(replyTo.length ? { replyTo: replyTo[0] } : {}),
+    subject,
+    text,
+    ...(html !== undefined ? { html } : {}),
+    ...(attachments.length ? { attachments } : {}),
+    ...(parts.headers ? { headers: parts.headers } : {}),
+    ...(parts.priority ? { priority: parts.priority } : {}),
+    // nodemailer adds the event as a text/calendar alternative (what mail clients turn into an
+    // invite with accept/decline) and as an .ics attachment.
+    ...(calendar ? { icalEvent: { method: calendar.method, filename: 'invite.ics', content: calendar.content } } : {}),
+  };
+  return { mail, subject, html, text, calendar, attachments: shown };
+}

@@ -1,0 +1,107 @@
+import Handlebars from 'handlebars';
+import { EnvoiError } from '../../connector/errors.js';
+
+/**
+ * Handlebars templates for subjects and bodies. Templates are compiled only from strings, in an
+ * isolated Handlebars environment whose helpers are ours alone; prototype access stays at
+ * Handlebars' safe defaults (the `allowProto*` options are never enabled), so the known
+ * `constructor.__proto__` payloads render nothing and cannot touch Object.prototype.
+ * HTML templates escape every value; subject and text templates do not (they are not HTML).
+ */
+export type TemplateKind = 'subject' | 'html' | 'text';
+
+/** Largest template source accepted (per field). */
+export const MAX_TEMPLATE_CHARS = 200_000;
+
+const hb = Handlebars.create();
+
+// Handlebars' parser reports where it failed only through the hash of its parseError callback;
+// keep that hash on the error so a person gets a line and a column.
+const parser = (Handlebars as unknown as { Parser: { parseError: (str: string, hash: unknown) => never } }).Parser;
+parser.parseError = (str: string, hash: unknown) => {
+  throw Object.assign(new Error(str), { hash });
+};
+
+function toDate(value: unknown): Date | undefined {
+  if (value instanceof Date) return value;
+  if (typeof value === 'string' || typeof value === 'number') {
+    const d = new Date(value);
+    return Number.isNaN(d.getTime()) ? undefined : d;
+  }
+  return undefined;
+}
+
+type HelperOptions = { hash: Record<string, unknown>; data?: { root?: Record<string, unknown> } };
+const localeOf = (o: HelperOptions): string => String(o.hash.locale ?? o.data?.root?.locale ?? 'en');
+const zoneOf = (o: HelperOptions): string | undefined => (o.hash.timeZone ?? o.data?.root?.timeZone) as string | undefined;
+
+function formatWith(value: unknown, o: HelperOptions, defaults: Intl.DateTimeFormatOptions): string {
+  const d = toDate(value);
+  if (!d) return value === undefined || value === null ? '' : String(value);
+  const style = o.hash.style as Intl.DateTimeFormatOptions['dateStyle'] | undefined;
+  try {
+    return new Intl.DateTimeFormat(localeOf(o), { ...defaults, ...(style ? { dateStyle: style } : {}), timeZone: zoneOf(o) ?? 'UTC' }).format(d);
+  } catch {
+    return new Intl.DateTimeFormat('en', { ...defaults, timeZone: 'UTC' }).format(d);
+  }
+}
+
+// Date helpers format in the mail's locale (the `locale` of the data, or locale="…"), in UTC
+// unless a timeZone is given; `default` fills a missing value; eq/ne compare for #if.
+hb.registerHelper('formatDate', (value: unknown, o: HelperOptions) => formatWith(value, o, { dateStyle: 'long' }));
+hb.registerHelper('formatDateTime', (value: unknown, o: HelperOptions) => formatWith(value, o, { dateStyle: 'long', timeStyle: 'short' }));
+hb.registerHelper('formatTime', (value: unknown, o: HelperOptions) => formatWith(value, o, { timeStyle: 'short' }));
+hb.registerHelper('default', (value: unknown, fallback: unknown) => (value === undefined || value === null || value === '' ? fallback : value));
+hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+hb.registerHelper('ne', (a: unknown, b: unknown) => a !== b);
+hb.registerHelper('upper', (s: unknown) => (typeof s === 'string' ? s.toLocaleUpperCase() : s));
+hb.registerHelper('lower', (s: unknown) => (typeof s === 'string' ? s.toLocaleLowerCase() : s));
+
+/** A template compile or render error, with where it happened. */
+function templateError(field: string, err: unknown): EnvoiError {
+  const e = err as Error & { hash?: { loc?: { first_line: number; first_column: number } }; lineNumber?: number; column?: number };
+  const line = e.hash?.loc?.first_line ?? e.lineNumber;
+  const column = e.hash?.loc ? e.hash.loc.first_column + 1 : e.column !== undefined ? e.column + 1 : undefined;
+  const first = (e.message ?? String(err)).split('\n')[0]!.replace(/ - \d+:\d+$/, '');
+  const where = line !== undefined ? ` at line ${line}${column !== undefined ? `, column ${column}` : ''}` : '';
+  return new EnvoiError('TEMPLATE_ERROR', `The ${field} template has an error${where}: ${first}`, {
+    hint: 'Check that every {{#if}}, {{#each}} and {{#unless}} is closed and every {{ has its }}.',
+    details: [{ path: `/${field}`, message: `${first}${where}` }],
+    extra: { field, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) },
+  });
+}
+
+export interface CompiledTemplate {
+  render(data: Record<string, unknown>): string;
+}
+
+/** Compiles a template now (so syntax errors surface at validate/preview time, not at send). */
+export function compileTemplate(source: string, kind: TemplateKind, field: string = kind): CompiledTemplate {
+  if (typeof source !== 'string') {
+    throw new EnvoiError('VALIDATION_FAILED', `The ${field} template must be a string`, { details: [{ path: `/${field}`, message: 'must be a string' }] });
+  }
+  if (source.length > MAX_TEMPLATE_CHARS) {
+    throw new EnvoiError('VALIDATION_FAILED', `The ${field} template is longer than ${MAX_TEMPLATE_CHARS} characters`, { details: [{ path: `/${field}`, message: `must be at most ${MAX_TEMPLATE_CHARS} characters` }] });
+  }
+  let fn: HandlebarsTemplateDelegate;
+  try {
+    hb.parse(source);
+    fn = hb.compile(source, { noEscape: kind !== 'html', strict: false, knownHelpersOnly: false });
+  } catch (err) {
+    throw templateError(field, err);
+  }
+  return {
+    render(data) {
+      try {
+        return fn(data);
+      } catch (err) {
+        throw templateError(field, err);
+      }
+    },
+  };
+}
+
+/** Compiles and renders in one step. */
+export function renderTemplate(source: string, kind: TemplateKind, data: Record<string, unknown>, field: string = kind): string {
+  return compileTemplate(source, kind, field).render(data);
+}

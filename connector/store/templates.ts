@@ -1,0 +1,35 @@
+import type { Knex } from 'knex';
+
+export interface StoredTemplate {
+  scope: string;
+  action: string;
+  locale: string;
+  subject: string;
+  html: string;
+  text: string;
+  updatedAt: string;
+}
+
+/** Template overrides: one row per scope, action and locale. */
+export class TemplateStore {
+  constructor(private readonly knex: Knex) {}
+
+  async get(scope: string, action: string, locale: string): Promise<StoredTemplate | undefined> {
+    const r = await this.knex('templates').where({ scope, action, locale }).first();
+    return r ? { scope: r.scope, action: r.action, locale: r.locale, subject: r.subject, html: r.html, text: r.text, updatedAt: r.updated_at } : undefined;
+  }
+
+  /** Inserts or replaces a scope's template. */
+  async put(t: Omit<StoredTemplate, 'updatedAt'>): Promise<StoredTemplate> {
+    const updatedAt = new Date().toISOString();
+    await this.knex('templates')
+      .insert({ scope: t.scope, action: t.action, locale: t.locale, subject: t.subject, html: t.html, text: t.text, updated_at: updatedAt })
+      .onConflict(['scope', 'action', 'locale'])
+      .merge(['subject', 'html', 'text', 'updated_at']);
+    return { ...t, updatedAt };
+  }
+
+  async delete(scope: string, action: string, locale: string): Promise<boolean> {
+    return (await this.knex('templates').where({ scope, action, locale }).delete()) > 0;
+  }
+}
