@@ -33,6 +33,23 @@ export interface BuiltMessage {
 }
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * A copy of template data without the keys prototype-pollution payloads rely on. Handlebars
+ * already refuses inherited properties; this also drops own keys named like them (JSON.parse
+ * makes "__proto__" an own key), so no template can reach them at all.
+ */
+export function safeData(value: unknown, depth = 0): unknown {
+  if (depth > 32) return undefined;
+  if (Array.isArray(value)) return value.map((v) => safeData(v, depth + 1));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (!UNSAFE_KEYS.has(k)) out[k] = safeData(v, depth + 1);
+    return out;
+  }
+  return value;
+}
 
 /** The plain-text part a person can read: paragraphs kept, links kept as "text [url]", no tags. */
 export function textFromHtml(html: string): string {
@@ -54,7 +71,7 @@ export function buildMessage(parts: MessageParts, opts: { uidDomain: string; loc
   const subjectT = compileTemplate(parts.subject, 'subject');
   const htmlT = parts.html !== undefined ? compileTemplate(parts.html, 'html') : undefined;
   const textT = parts.text !== undefined ? compileTemplate(parts.text, 'text') : undefined;
-  const data = { ...(parts.data ?? {}), ...(opts.locale ? { locale: opts.locale } : {}) };
+  const data = { ...(safeData(parts.data ?? {}) as Record<string, unknown>), ...(opts.locale ? { locale: opts.locale } : {}) };
 
   const to = parseAddressList(parts.to, '/to');
   const cc = parseAddressList(parts.cc, '/cc');

@@ -1,4 +1,4 @@
-import MailComposer from 'nodemailer/lib/mail-composer';
+import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import { EnvoiError } from '../errors.js';
 
@@ -11,6 +11,21 @@ export interface Composed {
   messageId: string;
   size: number;
 }
+
+// nodemailer's own pipeline, stopped before any network: a custom transport (nodemailer's
+// documented transport API) that only builds the message. The pipeline applies everything a real
+// send would (priority and list headers, calendar parts), drops Bcc from the headers (unlike the
+// stream transport, which keeps it), and no message field may read a file or fetch a URL.
+const buildOnly = {
+  name: 'envoi-build',
+  version: '1',
+  options: { disableFileAccess: true, disableUrlAccess: true },
+  send(mail: { message: { getEnvelope(): unknown; build(): Promise<Buffer> } }, done: (err: Error | null, info?: unknown) => void) {
+    const envelope = mail.message.getEnvelope();
+    mail.message.build().then((message) => done(null, { envelope, message }), done);
+  },
+};
+const builder = nodemailer.createTransport(buildOnly as never, { xMailer: false } as never);
 
 /** The domain Message-IDs are minted in: the sender's, so they look like the sender's own mail. */
 function messageIdDomain(from: Mail.Options['from']): string {
@@ -33,8 +48,8 @@ export async function compose(deliveryId: string, mail: Mail.Options, maxBytes: 
     });
   }
   const messageId = `<${deliveryId}@${messageIdDomain(mail.from)}>`;
-  const node = new MailComposer({ ...mail, messageId, disableFileAccess: true, disableUrlAccess: true }).compile();
-  const envelope = node.getEnvelope() as { from: string | false; to: string[] };
+  const built = (await builder.sendMail({ ...mail, messageId })) as unknown as { envelope: { from: string | false; to: string[] }; message: Buffer };
+  const envelope = built.envelope;
   if (envelope.to.length === 0) {
     throw new EnvoiError('VALIDATION_FAILED', 'The message has no recipient', { details: [{ path: '/to', message: 'needs at least one address' }] });
   }
@@ -44,7 +59,7 @@ export async function compose(deliveryId: string, mail: Mail.Options, maxBytes: 
       details: [{ path: '/to', message: `to, cc and bcc together must have at most ${LIMITS.recipients} addresses` }],
     });
   }
-  const raw = await node.build();
+  const raw = built.message;
   if (raw.length > maxBytes) {
     throw new EnvoiError('PAYLOAD_TOO_LARGE', `The message is ${raw.length} bytes; this server sends at most ${maxBytes}`);
   }
