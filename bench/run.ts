@@ -42,6 +42,12 @@ const S = {
   caseBudgetMs: num('BENCH_CASE_BUDGET_MS', 60_000),
 };
 const WATCHDOG_MS = num('BENCH_WATCHDOG_MS', 420_000);
+/** Phases to run (default all): raw, envoi, halves, latency, memory. */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'raw,envoi,halves,latency,memory').split(',').map((x) => x.trim()));
+/** Count SQL statements and time the database connection in Envoi processes (adds a little overhead). */
+const TRACE_SQL = /^(1|true|yes)$/i.test(process.env.BENCH_TRACE_SQL ?? '');
+/** Extra node options for the system-under-test processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof". */
+const SUT_ARGS = (process.env.BENCH_SUT_ARGS ?? '').split(/\s+/).filter(Boolean);
 const ADMIN_KEY = 'bench-admin-key-123456';
 const AUTH = `Bearer ${ADMIN_KEY}`;
 const EXECUTE_PATH = '/api/v1/scopes/platform/actions/send-email/execute';
@@ -166,7 +172,7 @@ class Child {
 
   static async spawn(role: 'sink' | 'sut'): Promise<Child> {
     // --expose-gc so memory figures can be taken after a collection.
-    const proc = fork(SELF, ['--role', role], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const proc = fork(SELF, ['--role', role], { execArgv: ['--expose-gc', ...(role === 'sut' ? SUT_ARGS : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     children.add(proc);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${role} did not start`)), 20_000);
@@ -295,6 +301,95 @@ async function sinkRole(): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// SQL tracing (BENCH_TRACE_SQL=1): statements by kind, and how busy the database connection is
+
+interface SqlSnapshot {
+  ms: number;
+  /** Statements by their first words, with how many and the mean ms from sent to answered. */
+  statements: Record<string, { n: number; meanMs: number }>;
+  total: number;
+  acquisitions: number;
+  /** Mean and total ms spent waiting for a pooled connection. */
+  waitMeanMs: number;
+  waitTotalMs: number;
+  /** Share of the wall time some connection was checked out (SQLite has one; 1 = always busy). */
+  heldShare: number;
+}
+
+interface SqlTrace {
+  snapshot(): SqlSnapshot;
+  reset(): void;
+}
+
+function traceSql(knex: { client: any }): SqlTrace {
+  const client = knex.client;
+  let since = performance.now();
+  let statements = new Map<string, { n: number; ms: number; timed: number }>();
+  const started = new Map<string, { key: string; t: number }>();
+  const requested = new Map<number, number>();
+  const heldSince = new Map<unknown, number>();
+  let acquisitions = 0;
+  let waitTotal = 0;
+  let heldTotal = 0;
+  const keyOf = (sql: string) => sql.replace(/\s+/g, ' ').trim().split(' ').slice(0, 3).join(' ').replace(/[`"]/g, '').slice(0, 40);
+  client.on('query', (q: { sql: string; __knexQueryUid?: string }) => {
+    const key = keyOf(String(q.sql));
+    const st = statements.get(key) ?? { n: 0, ms: 0, timed: 0 };
+    st.n++;
+    statements.set(key, st);
+    if (q.__knexQueryUid) started.set(q.__knexQueryUid, { key, t: performance.now() });
+  });
+  const done = (_r: unknown, q: { __knexQueryUid?: string }) => {
+    const s = q?.__knexQueryUid ? started.get(q.__knexQueryUid) : undefined;
+    if (!s) return;
+    started.delete(q.__knexQueryUid!);
+    const st = statements.get(s.key);
+    if (st) {
+      st.ms += performance.now() - s.t;
+      st.timed++;
+    }
+  };
+  client.on('query-response', done);
+  client.on('query-error', (_e: unknown, q: { __knexQueryUid?: string }) => done(undefined, q));
+  const pool = client.pool;
+  pool?.on('acquireRequest', (id: number) => requested.set(id, performance.now()));
+  pool?.on('acquireSuccess', (id: number, resource: unknown) => {
+    const now = performance.now();
+    const t = requested.get(id);
+    requested.delete(id);
+    if (t !== undefined) waitTotal += now - t;
+    acquisitions++;
+    heldSince.set(resource, now);
+  });
+  pool?.on('release', (resource: unknown) => {
+    const t = heldSince.get(resource);
+    heldSince.delete(resource);
+    if (t !== undefined) heldTotal += performance.now() - Math.max(t, since);
+  });
+  return {
+    snapshot() {
+      const now = performance.now();
+      let held = heldTotal;
+      for (const t of heldSince.values()) held += now - Math.max(t, since);
+      const out: SqlSnapshot['statements'] = {};
+      let total = 0;
+      for (const [k, v] of [...statements].sort((a, b) => b[1].n - a[1].n)) {
+        out[k] = { n: v.n, meanMs: v.timed ? round(v.ms / v.timed, 3) : NaN };
+        total += v.n;
+      }
+      return { ms: now - since, statements: out, total, acquisitions, waitMeanMs: acquisitions ? round(waitTotal / acquisitions, 3) : 0, waitTotalMs: round(waitTotal, 1), heldShare: round(held / (now - since), 3) };
+    },
+    reset() {
+      since = performance.now();
+      statements = new Map();
+      acquisitions = 0;
+      waitTotal = 0;
+      heldTotal = 0;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Role: sut — Envoi, raw nodemailer or a bare express route, one per process
 
 async function sutRole(): Promise<void> {
@@ -319,6 +414,7 @@ async function sutRole(): Promise<void> {
     );
 
   let running: Awaited<ReturnType<typeof startServer>> | undefined;
+  let trace: SqlTrace | undefined;
 
   const mem = () => {
     const m = process.memoryUsage();
@@ -328,11 +424,17 @@ async function sutRole(): Promise<void> {
   serveParent(
     {
       stats: () => procStats(),
+      sql: ({ reset }: { reset?: boolean } = {}) => {
+        const out = trace?.snapshot() ?? null;
+        if (reset) trace?.reset();
+        return out;
+      },
 
       /** Envoi's server with (or without) its in-process worker, on a fresh data dir. */
       envoi: async ({ dataDir, worker }: { dataDir: string; worker: boolean }) => {
         running = await startServer(makeConfig(dataDir), { logger, worker });
         cleanups.push(() => running!.close());
+        if (TRACE_SQL) trace = traceSql(running.envoi.db.knex);
         return { url: running.url };
       },
 
@@ -520,6 +622,8 @@ interface Throughput {
   cpuMsPerMail: { sut: number; sink: number; client: number };
   /** Event-loop utilization of the system under test during the run (1 = never idle). */
   sutElu: number;
+  /** With BENCH_TRACE_SQL=1, Envoi's database use during the run. */
+  sql?: SqlSnapshot;
 }
 
 async function measure(
@@ -531,6 +635,7 @@ async function measure(
   send: (deadline: number) => Promise<{ ok: number; failed: number; firstError?: string; acceptedSeconds?: number }>,
 ): Promise<Throughput> {
   const base = (await sink.call<{ count: number }>('count')).count;
+  if (TRACE_SQL) await sut.call('sql', { reset: true });
   const [sut0, sink0] = await Promise.all([sut.stats(), sink.stats()]);
   const main0 = procStats();
   const t0 = performance.now();
@@ -543,6 +648,7 @@ async function measure(
   const t1 = performance.now();
   const main1 = procStats();
   const [sut1, sink1] = await Promise.all([sut.stats(), sink.stats()]);
+  const sql = TRACE_SQL ? await sut.call<SqlSnapshot | null>('sql') : null;
   const delivered = got.count - base;
   const seconds = (t1 - t0) / 1000;
   const per = Math.max(1, delivered);
@@ -559,6 +665,7 @@ async function measure(
     ...(sent.acceptedSeconds !== undefined ? { acceptedSeconds: round(sent.acceptedSeconds, 3) } : {}),
     cpuMsPerMail: { sut: round(cpuMs(sut0, sut1) / per, 3), sink: round(cpuMs(sink0, sink1) / per, 3), client: round(cpuMs(main0, main1) / per, 3) },
     sutElu: round(eluOf(sut0, sut1), 2),
+    ...(sql ? { sql } : {}),
   };
 }
 
@@ -626,6 +733,7 @@ async function envoiHalves(sink: Child, sinkPort: number): Promise<Throughput[]>
   const agent = new http.Agent({ keepAlive: true, maxSockets: S.concurrency });
   try {
     await executeMany(agent, url, 'text', S.warmup, S.concurrency, performance.now() + 30_000);
+    if (TRACE_SQL) await sut.call('sql', { reset: true });
     const [sut0, sink0] = await Promise.all([sut.stats(), sink.stats()]);
     const main0 = procStats();
     const t0 = performance.now();
@@ -633,6 +741,7 @@ async function envoiHalves(sink: Child, sinkPort: number): Promise<Throughput[]>
     const t1 = performance.now();
     const main1 = procStats();
     const [sut1, sink1] = await Promise.all([sut.stats(), sink.stats()]);
+    const sql = TRACE_SQL ? await sut.call<SqlSnapshot | null>('sql') : null;
     const per = Math.max(1, r.ok);
     const ingest: Throughput = {
       system: 'envoi-ingest',
@@ -646,6 +755,7 @@ async function envoiHalves(sink: Child, sinkPort: number): Promise<Throughput[]>
       ...(r.firstError ? { firstError: r.firstError } : {}),
       cpuMsPerMail: { sut: round(cpuMs(sut0, sut1) / per, 3), sink: round(cpuMs(sink0, sink1) / per, 3), client: round(cpuMs(main0, main1) / per, 3) },
       sutElu: round(eluOf(sut0, sut1), 2),
+      ...(sql ? { sql } : {}),
     };
     // Everything queued (warm-up included) is now drained by a worker started on its own.
     const queued = S.warmup + r.ok;
@@ -910,30 +1020,40 @@ async function main(): Promise<void> {
   let memory: MemoryResult | undefined;
   try {
     for (const kind of ['text', 'html'] as const) {
-      log(`${LABEL[kind]}: raw nodemailer, pooled`);
-      throughput.push(await rawCase(sink, sinkPort, 'pool', kind));
-      log(`${LABEL[kind]}: raw nodemailer, new transport per mail`);
-      throughput.push(await rawCase(sink, sinkPort, 'new', kind));
-      log(`${LABEL[kind]}: Envoi end to end`);
-      throughput.push(await envoiCase(sink, sinkPort, kind));
+      if (ONLY.has('raw')) {
+        log(`${LABEL[kind]}: raw nodemailer, pooled`);
+        throughput.push(await rawCase(sink, sinkPort, 'pool', kind));
+        log(`${LABEL[kind]}: raw nodemailer, new transport per mail`);
+        throughput.push(await rawCase(sink, sinkPort, 'new', kind));
+      }
+      if (ONLY.has('envoi')) {
+        log(`${LABEL[kind]}: Envoi end to end`);
+        throughput.push(await envoiCase(sink, sinkPort, kind));
+      }
     }
-    log('diagnostics: Envoi ingest alone, then worker drain alone');
-    diagnostics = await envoiHalves(sink, sinkPort);
-    log(`latency at ${S.rate} req/s: bare express`);
-    latency.push(await latencyCase('express', sink, sinkPort));
-    log(`latency at ${S.rate} req/s: Envoi execute`);
-    latency.push(await latencyCase('envoi', sink, sinkPort));
-    log(`latency at ${S.rate} req/s: Envoi execute with no worker running (diagnostic)`);
-    latency.push(await latencyCase('envoi-no-worker', sink, sinkPort));
-    log(`memory: queue ${S.queue} with no worker, then drain for ${S.drainSeconds} s`);
-    memory = await memoryCase(sink, sinkPort);
+    if (ONLY.has('halves')) {
+      log('diagnostics: Envoi ingest alone, then worker drain alone');
+      diagnostics = await envoiHalves(sink, sinkPort);
+    }
+    if (ONLY.has('latency')) {
+      log(`latency at ${S.rate} req/s: bare express`);
+      latency.push(await latencyCase('express', sink, sinkPort));
+      log(`latency at ${S.rate} req/s: Envoi execute`);
+      latency.push(await latencyCase('envoi', sink, sinkPort));
+      log(`latency at ${S.rate} req/s: Envoi execute with no worker running (diagnostic)`);
+      latency.push(await latencyCase('envoi-no-worker', sink, sinkPort));
+    }
+    if (ONLY.has('memory')) {
+      log(`memory: queue ${S.queue} with no worker, then drain for ${S.drainSeconds} s`);
+      memory = await memoryCase(sink, sinkPort);
+    }
   } finally {
     await sink.stop();
     for (const d of tempDirs) fs.rmSync(d, { recursive: true, force: true });
   }
 
   // Report
-  const get = (system: Throughput['system'], kind: Kind) => throughput.find((t) => t.system === system && t.kind === kind)!;
+  const get = (system: Throughput['system'], kind: Kind) => throughput.find((t) => t.system === system && t.kind === kind);
   const NAME: Record<Throughput['system'], string> = {
     'raw-pool': 'raw nodemailer, pool of 5 (baseline A)',
     'raw-new': 'new transport per mail (baseline B)',
@@ -955,21 +1075,22 @@ async function main(): Promise<void> {
   const tpHead = ['mail', 'system', 'mails', 'seconds', 'mails/s', 'cpu ms/mail sut', 'sink', 'client', 'sut ELU'];
   const tpRight = new Set([2, 3, 4, 5, 6, 7, 8]);
 
-  console.log(`\n1-3. Throughput: ${S.mails} mails per case, ${S.concurrency} requests in flight, a mail counts when the sink has received it`);
-  console.log(table(tpHead, throughput.map(tpRow), tpRight));
+  if (throughput.length) console.log(`\n1-3. Throughput: ${S.mails} mails per case, ${S.concurrency} requests in flight, a mail counts when the sink has received it`);
+  if (throughput.length) console.log(table(tpHead, throughput.map(tpRow), tpRight));
   for (const t of throughput.filter((x) => x.acceptedSeconds !== undefined)) {
     console.log(`   Envoi ${LABEL[t.kind]}: all ${t.mails} execute requests answered 202 after ${fmt(t.acceptedSeconds!, 2)} s (${fmt(t.mails / t.acceptedSeconds!, 0)} req/s); the sink had them all after ${fmt(t.seconds, 2)} s`);
   }
   for (const t of [...throughput, ...diagnostics].filter((x) => x.firstError)) console.log(`   ! ${NAME[t.system]} ${LABEL[t.kind]}: ${t.failed} failed, first: ${t.firstError}`);
 
-  const ratios = (['text', 'html'] as const).map((kind) => {
+  const ratios = (['text', 'html'] as const).flatMap((kind) => {
     const e = get('envoi', kind);
     const a = get('raw-pool', kind);
     const b = get('raw-new', kind);
-    return { kind, envoiPerSec: e.mailsPerSec, vsRawPoolPct: round((100 * e.mailsPerSec) / a.mailsPerSec, 1), vsNewTransportX: round(e.mailsPerSec / b.mailsPerSec, 2) };
+    if (!e || !a || !b) return [];
+    return [{ kind, envoiPerSec: e.mailsPerSec, vsRawPoolPct: round((100 * e.mailsPerSec) / a.mailsPerSec, 1), vsNewTransportX: round(e.mailsPerSec / b.mailsPerSec, 2) }];
   });
-  console.log('\nRatios (goals: Envoi >= 60% of raw pooled nodemailer, >= 10x a new transport per mail)');
-  console.log(
+  if (ratios.length) console.log('\nRatios (goals: Envoi >= 60% of raw pooled nodemailer, >= 10x a new transport per mail)');
+  if (ratios.length) console.log(
     table(
       ['mail', 'Envoi mails/s', 'Envoi / raw pool', 'goal 60%', 'Envoi / new transport', 'goal 10x'],
       ratios.map((r) => [LABEL[r.kind], fmt(r.envoiPerSec, 0), `${fmt(r.vsRawPoolPct, 1)}%`, r.vsRawPoolPct >= 60 ? 'met' : 'NOT met', `${fmt(r.vsNewTransportX, 2)}x`, r.vsNewTransportX >= 10 ? 'met' : 'NOT met']),
@@ -977,11 +1098,29 @@ async function main(): Promise<void> {
     ),
   );
 
-  console.log('\nDiagnostics: the two halves of Envoi apart (1 KB text)');
-  console.log(table(tpHead, diagnostics.map(tpRow), tpRight));
+  if (diagnostics.length) {
+    console.log('\nDiagnostics: the two halves of Envoi apart (1 KB text)');
+    console.log(table(tpHead, diagnostics.map(tpRow), tpRight));
+  }
+  const traced = [...throughput, ...diagnostics].filter((t) => t.sql);
+  if (traced.length) {
+    console.log('\nSQL trace (BENCH_TRACE_SQL=1): statements per mail, mean ms per statement (sent to answered), database connection busy share');
+    console.log(
+      table(
+        ['case', 'stmts/mail', 'conn busy', 'wait ms', 'by statement: count per mail x mean ms'],
+        traced.map((t) => {
+          const q = t.sql!;
+          const per = Math.max(1, t.delivered);
+          const parts = Object.entries(q.statements).map(([k, v]) => `${k} ${fmt(v.n / per, 2)}x${fmt(v.meanMs, 2)}`);
+          return [`${NAME[t.system]} ${LABEL[t.kind]}`, fmt(q.total / per, 1), `${fmt(100 * q.heldShare, 0)}%`, fmt(q.waitMeanMs, 2), parts.join('; ')];
+        }),
+        new Set([1, 2, 3]),
+      ),
+    );
+  }
 
-  console.log(`\n4. Latency of one request at a fixed ${S.rate} req/s for ${S.rateSeconds} s (open loop; ms from sending to the end of the answer)`);
-  console.log(
+  if (latency.length) console.log(`\n4. Latency of one request at a fixed ${S.rate} req/s for ${S.rateSeconds} s (open loop; ms from sending to the end of the answer)`);
+  if (latency.length) console.log(
     table(
       ['route', 'sent', '202s', 'errors', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'send lag p99', 'sut ELU'],
       latency.map((l) => [LATENCY_NAME[l.target], l.sent, l.ok, l.errors, fmt(l.achievedRate, 0), fmt(l.p50, 2), fmt(l.p90, 2), fmt(l.p99, 2), fmt(l.max, 1), fmt(l.sendLagP99, 2), fmt(l.sutElu, 2)]),

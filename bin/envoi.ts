@@ -11,7 +11,8 @@ import { startServer } from '../server/start.js';
 const USAGE = `Usage: envoi <command>
 
 Commands:
-  serve                     API and admin page on PORT (default 3000), with a delivery worker
+  serve [--demo]            API and admin page on PORT (default 3000), with a delivery worker;
+                            --demo adds a local capture SMTP server and a Mailbox tab
   worker                    a delivery worker alone (no HTTP), for scale-out
   migrate                   bring the database schema up to date and exit
   keys create --role R --scope S [--label L]
@@ -20,13 +21,22 @@ Commands:
 
 Configuration comes from the environment; see the README.`;
 
-async function serve(): Promise<void> {
+async function serve(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { demo: { type: 'boolean', default: false } } });
   const config = loadConfig();
   const logger = createLogger();
-  const server = await startServer(config, { logger, host: process.env.HOST || '0.0.0.0' });
+  const server = await startServer(config, { logger, host: process.env.HOST || '0.0.0.0', demo: values.demo });
   // One line a person (or a script) can read the URL from.
   process.stdout.write(`Envoi ${server.envoi.db.dialect === 'postgres' ? 'on PostgreSQL' : 'on SQLite'} listening on ${server.url}\n`);
-  if (!config.adminKey && (await server.envoi.keys.list()).length === 0) {
+  if (server.capture) {
+    process.stdout.write(`Demo mode: mail sent through "Local capture" lands in the Mailbox tab (capture SMTP server on ${server.capture.host}:${server.capture.port})\n`);
+  }
+  const noKeys = !config.adminKey && (await server.envoi.keys.list()).length === 0;
+  if (noKeys && server.capture) {
+    // A newcomer has no key yet; demo mode makes one so the page can be used at once.
+    const key = await server.envoi.keys.create({ role: 'admin', scope: 'platform', label: 'demo (created at first start)' });
+    process.stdout.write(`Sign in at ${server.url} with this platform admin key (shown once): ${key.key}\n`);
+  } else if (noKeys) {
     process.stdout.write('No API key exists yet: create one with `npm run envoi -- keys create --role admin --scope platform`, or set ENVOI_ADMIN_KEY.\n');
   }
   stopOn(() => server.close(), logger);
@@ -58,7 +68,7 @@ async function worker(): Promise<void> {
 
 async function main(argv: string[]): Promise<void> {
   const [command, sub, ...rest] = argv;
-  if (command === 'serve') return serve();
+  if (command === 'serve') return serve([sub, ...rest].filter((a): a is string => a !== undefined));
   if (command === 'worker') return worker();
   if (command === 'migrate') {
     const db = openDatabase(loadConfig());

@@ -141,7 +141,7 @@ export class ConnectionService {
           details: [{ path: '/user', message: `is required when authMethod is ${s.authMethod}` }],
         });
       }
-      assertPortAllowed(s.port, this.opts.policy);
+      assertPortAllowed(s.port, this.opts.policy, s.host);
       assertLiteralHostAllowed(s.host!, this.opts.policy);
       const resolved = await resolveAndVet(s.host!, this.opts.policy, { lookup: this.opts.lookup, timeoutMs: this.opts.dnsTimeoutMs });
       if (!resolved.ok) {

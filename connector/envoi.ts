@@ -47,6 +47,8 @@ export interface EnvoiOptions {
   lookup?: LookupAll;
   /** Run a delivery worker in this process (serve and worker do; key commands do not). */
   worker?: boolean;
+  /** Endpoints the network policy allows besides its rules (demo mode's capture server). */
+  allowedEndpoints?: NetworkPolicy['allowedEndpoints'];
 }
 
 /** Opens the database, runs migrations, loads the keyring and wires the services. */
@@ -61,7 +63,7 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
     throw err;
   }
   const keyring = loadKeyring({ secretKey: config.secretKey, dataDir: config.dataDir });
-  const policy: NetworkPolicy = { allowPrivateHosts: config.allowPrivateHosts, allowedPorts: config.allowedPorts };
+  const policy: NetworkPolicy = { allowPrivateHosts: config.allowPrivateHosts, allowedPorts: config.allowedPorts, allowedEndpoints: options.allowedEndpoints ?? [] };
   const mailer = new Mailer({ config, policy, lookup: options.lookup, logger });
   const connections = new ConnectionService({
     store: new ConnectionStore(db.knex),

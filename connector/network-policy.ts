@@ -13,7 +13,12 @@ import type { PortList } from './config.js';
 export interface NetworkPolicy {
   allowPrivateHosts: boolean;
   allowedPorts: PortList;
+  /** Exact endpoints allowed besides the rules (demo mode's local capture server). */
+  allowedEndpoints?: ReadonlyArray<{ address: string; port: number }>;
 }
+
+const isException = (policy: NetworkPolicy, address: string, port?: number) =>
+  (policy.allowedEndpoints ?? []).some((e) => e.address === address && (port === undefined || e.port === port));
 
 export type LookupAll = (host: string) => Promise<string[]>;
 
@@ -33,8 +38,8 @@ export function isPublicAddress(address: string): boolean {
 }
 
 /** Throws PORT_NOT_ALLOWED unless the port is in ENVOI_ALLOWED_PORTS. */
-export function assertPortAllowed(port: number, policy: NetworkPolicy): void {
-  if (!policy.allowedPorts.has(port)) {
+export function assertPortAllowed(port: number, policy: NetworkPolicy, host?: string): void {
+  if (!policy.allowedPorts.has(port) && !(host !== undefined && isException(policy, host, port))) {
     throw new EnvoiError('PORT_NOT_ALLOWED', `Port ${port} is not allowed; this server allows ${policy.allowedPorts.text}`, {
       details: [{ path: '/port', message: `must be one of ${policy.allowedPorts.text}` }],
     });
@@ -51,7 +56,7 @@ function refuse(host: string, address: string): never {
 /** Vets a literal IP address now; names are vetted after resolution by `resolveAndVet`. */
 export function assertLiteralHostAllowed(host: string, policy: NetworkPolicy): void {
   const bare = host.replace(/^\[|\]$/g, '');
-  if (!policy.allowPrivateHosts && net.isIP(bare) && !isPublicAddress(bare)) refuse(host, bare);
+  if (!policy.allowPrivateHosts && net.isIP(bare) && !isPublicAddress(bare) && !isException(policy, bare)) refuse(host, bare);
 }
 
 export type Resolution = { ok: true; addresses: string[] } | { ok: false; error: Error & { code?: string } };
@@ -77,7 +82,7 @@ export async function resolveAndVet(host: string, policy: NetworkPolicy, options
     if (addresses.length === 0) return { ok: false, error: Object.assign(new Error(`${bare} has no address`), { code: 'ENODATA' }) };
   }
   if (!policy.allowPrivateHosts) {
-    for (const a of addresses) if (!isPublicAddress(a)) refuse(bare, a);
+    for (const a of addresses) if (!isPublicAddress(a) && !isException(policy, a)) refuse(bare, a);
   }
   const v4 = addresses.filter((a) => net.isIPv4(a));
   const v6 = addresses.filter((a) => !net.isIPv4(a));

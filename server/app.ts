@@ -13,6 +13,8 @@ import { keyRoutes } from './routes/keys.js';
 import { actionList, actionRoutes } from './routes/actions.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { templateRoutes } from './routes/templates.js';
+import { mountWeb } from './web/mount.js';
+import type { CaptureServer } from '../connector/demo.js';
 
 const ROOT = (() => {
   let dir = path.dirname(fileURLToPath(import.meta.url));
@@ -62,8 +64,8 @@ function inlinedManifest(): unknown {
   return inline(JSON.parse(fs.readFileSync(path.join(ROOT, 'manifest.json'), 'utf8')));
 }
 
-/** The express app of design.md's HTTP API. */
-export function createApp(envoi: Envoi): express.Express {
+/** The express app of design.md's HTTP API, plus the admin page. */
+export function createApp(envoi: Envoi, options: { capture?: CaptureServer } = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -77,6 +79,27 @@ export function createApp(envoi: Envoi): express.Express {
   const api = express.Router();
   api.use(authenticate(envoi));
   api.use('/keys', keyRoutes(envoi));
+  api.get('/whoami', route((req) => {
+    const p = authorize(req, req.principal!.role);
+    return { keyId: p.keyId, role: p.role, scope: p.scope, label: p.label ?? null };
+  }));
+  api.get('/demo', route((req) => {
+    authorize(req, 'builder');
+    return options.capture ? { enabled: true, mailbox: { host: options.capture.host, port: options.capture.port } } : { enabled: false };
+  }));
+  const capture = () => {
+    if (!options.capture) throw new EnvoiError('NOT_FOUND', 'The demo mailbox runs only in demo mode', { hint: 'Start Envoi with `npm start -- --demo`.' });
+    return options.capture;
+  };
+  api.get('/demo/mailbox', route((req) => {
+    authorize(req, 'builder', 'platform');
+    return { items: capture().list() };
+  }));
+  api.delete('/demo/mailbox', route((req, res) => {
+    authorize(req, 'admin', 'platform');
+    capture().clear();
+    res.status(204).end();
+  }));
   api.get('/presets', route((req) => {
     authorize(req, 'builder');
     return { items: PRESETS };
@@ -97,6 +120,7 @@ export function createApp(envoi: Envoi): express.Express {
     throw new EnvoiError('NOT_FOUND', 'No such API route', { hint: 'See the HTTP API table in the README.' });
   }));
   app.use('/api/v1', api);
+  mountWeb(app, ROOT);
   app.use(route(() => {
     throw new EnvoiError('NOT_FOUND', 'Nothing here', { hint: 'The API lives under /api/v1; health under /health.' });
   }));

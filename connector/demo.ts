@@ -1,0 +1,98 @@
+import crypto from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+/** A mail the demo mailbox caught, as the admin page shows it. */
+export interface CapturedMail {
+  id: string;
+  receivedAt: string;
+  envelope: { from: string; to: string[] };
+  from: string;
+  to: string;
+  cc: string;
+  subject: string;
+  date: string | null;
+  messageId: string | null;
+  text: string;
+  html: string | null;
+  headers: Array<{ name: string; value: string }>;
+  attachments: Array<{ filename: string | null; contentType: string; size: number; inline: boolean; contentId: string | null }>;
+  size: number;
+}
+
+const KEEP = 200;
+
+/**
+ * Demo mode's local capture SMTP server: a real smtp-server on 127.0.0.1 that accepts every mail
+ * and keeps the last ones in memory, parsed with mailparser, so a newcomer sees a first send
+ * without any mail account.
+ */
+export class CaptureServer {
+  private server: SMTPServer | undefined;
+  private readonly mails: CapturedMail[] = [];
+  port = 0;
+  readonly host = '127.0.0.1';
+
+  async start(port = 0): Promise<this> {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['AUTH', 'STARTTLS'],
+      disableReverseLookup: true,
+      logger: false,
+      banner: 'Envoi demo capture',
+      size: 30 * 1024 * 1024,
+      onData: (stream, session, cb) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          const raw = Buffer.concat(chunks);
+          simpleParser(raw).then(
+            (p) => {
+              const addr = (v: typeof p.to) => (v ? (Array.isArray(v) ? v.map((x) => x.text).join(', ') : v.text) : '');
+              this.mails.unshift({
+                id: crypto.randomUUID(),
+                receivedAt: new Date().toISOString(),
+                envelope: { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address) },
+                from: p.from?.text ?? '',
+                to: addr(p.to),
+                cc: addr(p.cc),
+                subject: p.subject ?? '',
+                date: p.date ? p.date.toISOString() : null,
+                messageId: p.messageId ?? null,
+                text: p.text ?? '',
+                html: typeof p.html === 'string' ? p.html : null,
+                headers: p.headerLines.map((h) => ({ name: h.key, value: h.line.slice(h.line.indexOf(':') + 1).trim() })),
+                attachments: p.attachments.map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, size: a.size, inline: !!a.related, contentId: a.contentId ?? null })),
+                size: raw.length,
+              });
+              this.mails.splice(KEEP);
+              cb();
+            },
+            (err: Error) => cb(err),
+          );
+        });
+      },
+    });
+    this.server.on('error', () => {});
+    await new Promise<void>((resolve, reject) => {
+      this.server!.server.once('error', reject);
+      this.server!.listen(port, this.host, () => resolve());
+    });
+    this.port = (this.server.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  /** Newest first. */
+  list(): CapturedMail[] {
+    return [...this.mails];
+  }
+
+  clear(): void {
+    this.mails.length = 0;
+  }
+
+  async close(): Promise<void> {
+    if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+}
