@@ -11,7 +11,7 @@
  * They talk over fork()'s IPC channel. Every loop is bounded in count and time, and a watchdog
  * ends the run if it ever takes longer than WATCHDOG_MS.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -312,7 +312,7 @@ interface SqlSnapshot {
   /** Mean and total ms spent waiting for a pooled connection. */
   waitMeanMs: number;
   waitTotalMs: number;
-  /** Share of the wall time some connection was checked out (SQLite has one; 1 = always busy). */
+  /** Mean number of connections checked out over the wall time (SQLite has one: 1 = always busy). */
   heldShare: number;
 }
 
@@ -407,9 +407,9 @@ async function sutRole(): Promise<void> {
   const logger = createLogger({ level: 'error' });
   const cleanups: Array<() => Promise<void> | void> = [];
 
-  const makeConfig = (dataDir: string) =>
+  const makeConfig = (dataDir: string, databaseUrl: string | undefined) =>
     loadConfig(
-      { ENVOI_DATA_DIR: dataDir, ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}) },
+      { ENVOI_DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
       { port: 0, adminKey: ADMIN_KEY, allowPrivateHosts: true, allowedPorts: parsePortList('1-65535'), pollMs: 20, workerConcurrency: 16 },
     );
 
@@ -431,8 +431,8 @@ async function sutRole(): Promise<void> {
       },
 
       /** Envoi's server with (or without) its in-process worker, on a fresh data dir. */
-      envoi: async ({ dataDir, worker }: { dataDir: string; worker: boolean }) => {
-        running = await startServer(makeConfig(dataDir), { logger, worker });
+      envoi: async ({ dataDir, databaseUrl, worker }: { dataDir: string; databaseUrl?: string; worker: boolean }) => {
+        running = await startServer(makeConfig(dataDir, databaseUrl), { logger, worker });
         cleanups.push(() => running!.close());
         if (TRACE_SQL) trace = traceSql(running.envoi.db.knex);
         return { url: running.url };
@@ -441,7 +441,7 @@ async function sutRole(): Promise<void> {
       /** Starts a worker in the Envoi of this process (built as createEnvoi builds its own). */
       startWorker: () => {
         const envoi = running!.envoi;
-        const w = new Worker({ store: envoi.deliveries, outbox: envoi.outbox, connections: envoi.connections, mailer: envoi.mailer, logger, config: envoi.config, concurrency: envoi.config.workerConcurrency });
+        const w = new Worker({ store: envoi.deliveries, outbox: envoi.outbox, connections: envoi.connections, mailer: envoi.mailer, rateLimits: envoi.rateLimits, logger, config: envoi.config, concurrency: envoi.config.workerConcurrency });
         w.start();
         cleanups.unshift(() => w.stop(5000));
         return true;
@@ -496,8 +496,8 @@ async function sutRole(): Promise<void> {
        * Figure 5: queue `total` deliveries with no worker running, then start one and sample this
        * process's memory while it drains for `drainSeconds`.
        */
-      memory: async ({ dataDir, sinkPort, total, batch, budgetMs, drainSeconds }: { dataDir: string; sinkPort: number; total: number; batch: number; budgetMs: number; drainSeconds: number }) => {
-        const config = makeConfig(dataDir);
+      memory: async ({ dataDir, databaseUrl, sinkPort, total, batch, budgetMs, drainSeconds }: { dataDir: string; databaseUrl?: string; sinkPort: number; total: number; batch: number; budgetMs: number; drainSeconds: number }) => {
+        const config = makeConfig(dataDir, databaseUrl);
         const envoi = await createEnvoi(config, { logger, worker: false });
         let closed = false;
         const close = async () => {
@@ -529,7 +529,7 @@ async function sutRole(): Promise<void> {
 
         let attempts = 0;
         envoi.outbox.events.on('attempt', () => attempts++);
-        const worker = new Worker({ store: envoi.deliveries, outbox: envoi.outbox, connections: envoi.connections, mailer: envoi.mailer, logger, config, concurrency: config.workerConcurrency });
+        const worker = new Worker({ store: envoi.deliveries, outbox: envoi.outbox, connections: envoi.connections, mailer: envoi.mailer, rateLimits: envoi.rateLimits, logger, config, concurrency: config.workerConcurrency });
         const samples: Array<{ t: number; rssMB: number; heapUsedMB: number; attempts: number }> = [];
         const d0 = performance.now();
         worker.start();
@@ -681,6 +681,39 @@ function tempDir(): string {
 }
 const tempDirs: string[] = [];
 
+// With DATABASE_URL (PostgreSQL), each Envoi process gets a throw-away database on that server,
+// created through DATABASE_URL and dropped at the end; without, SQLite in a fresh temp dir.
+const BASE_DB_URL = process.env.DATABASE_URL && /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL) ? process.env.DATABASE_URL : undefined;
+const createdDbs: string[] = [];
+
+async function pgAdmin<T>(fn: (c: { query(sql: string): Promise<unknown> }) => Promise<T>): Promise<T> {
+  const pg = (await import('pg')).default;
+  const c = new pg.Client({ connectionString: BASE_DB_URL, connectionTimeoutMillis: 5000 });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
+async function freshDatabase(): Promise<string | undefined> {
+  if (!BASE_DB_URL) return undefined;
+  const name = `envoi_bench_${process.pid}_${createdDbs.length + 1}`;
+  await pgAdmin((c) => c.query(`CREATE DATABASE ${name}`));
+  createdDbs.push(name);
+  const u = new URL(BASE_DB_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function dropDatabases(): Promise<void> {
+  if (!createdDbs.length) return;
+  await pgAdmin(async (c) => {
+    for (const name of createdDbs.splice(0)) await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch((err) => console.error(`could not drop ${name}: ${err}`));
+  }).catch((err) => console.error(`could not drop the bench databases: ${err}`));
+}
+
 async function rawCase(sink: Child, sinkPort: number, mode: 'pool' | 'new', kind: Kind): Promise<Throughput> {
   const sut = await Child.spawn('sut');
   try {
@@ -700,7 +733,7 @@ async function rawCase(sink: Child, sinkPort: number, mode: 'pool' | 'new', kind
 async function startEnvoi(sinkPort: number, worker: boolean): Promise<{ sut: Child; url: string }> {
   const sut = await Child.spawn('sut');
   try {
-    const { url } = await sut.call<{ url: string }>('envoi', { dataDir: tempDir(), worker });
+    const { url } = await sut.call<{ url: string }>('envoi', { dataDir: tempDir(), databaseUrl: await freshDatabase(), worker });
     await createConnection(url, sinkPort);
     return { sut, url };
   } catch (err) {
@@ -934,7 +967,7 @@ async function memoryCase(sink: Child, sinkPort: number): Promise<MemoryResult> 
       afterStop: { rssMB: number; heapUsedMB: number };
       dbMB: number;
     };
-    const r = await sut.call<R>('memory', { dataDir: tempDir(), sinkPort, total: S.queue, batch: S.enqueueBatch, budgetMs: S.queueBudgetMs, drainSeconds: S.drainSeconds }, S.queueBudgetMs + S.drainSeconds * 1000 + 60_000);
+    const r = await sut.call<R>('memory', { dataDir: tempDir(), databaseUrl: await freshDatabase(), sinkPort, total: S.queue, batch: S.enqueueBatch, budgetMs: S.queueBudgetMs, drainSeconds: S.drainSeconds }, S.queueBudgetMs + S.drainSeconds * 1000 + 60_000);
     const s = r.samples;
     const heap = s.map((x) => x.heapUsedMB);
     const firstSec = s.filter((x) => x.t <= 1000);
@@ -979,6 +1012,18 @@ function table(head: string[], rows: Array<Array<string | number>>, right = new 
 
 const fmt = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
 
+/** The commit measured, with "+changes" when tracked files differ from it (read-only git calls). */
+function gitCommit(): string {
+  try {
+    const cwd = path.resolve(path.dirname(SELF), '../..');
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return dirty ? `${head}+changes` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
 function machine() {
   let cpuModel = os.cpus()[0]?.model ?? 'unknown';
   try {
@@ -992,7 +1037,8 @@ function machine() {
     memGB: round(os.totalmem() / 1024 ** 3, 1),
     node: process.version,
     platform: `${os.platform()} ${os.release()}`,
-    database: process.env.DATABASE_URL ? 'postgres' : 'sqlite',
+    database: BASE_DB_URL ? 'postgresql (a fresh database per Envoi process)' : 'sqlite (a fresh file per Envoi process)',
+    commit: gitCommit(),
   };
 }
 
@@ -1009,7 +1055,8 @@ async function main(): Promise<void> {
 
   const m = machine();
   const log = (s: string) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1)}s] ${s}\n`);
-  console.log(`Envoi benchmark: ${m.cpus} CPUs (${m.cpuModel}), ${m.memGB} GB RAM, Node ${m.node}, ${m.platform}, database ${m.database}`);
+  console.log(`Envoi benchmark: ${m.cpus} CPUs (${m.cpuModel}), ${m.memGB} GB RAM, Node ${m.node}, ${m.platform}`);
+  console.log(`Database ${m.database}; Envoi commit ${m.commit}`);
   console.log(`Settings: ${JSON.stringify(S)}`);
 
   const sink = await Child.spawn('sink');
@@ -1049,6 +1096,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await sink.stop();
+    await dropDatabases();
     for (const d of tempDirs) fs.rmSync(d, { recursive: true, force: true });
   }
 
@@ -1104,15 +1152,15 @@ async function main(): Promise<void> {
   }
   const traced = [...throughput, ...diagnostics].filter((t) => t.sql);
   if (traced.length) {
-    console.log('\nSQL trace (BENCH_TRACE_SQL=1): statements per mail, mean ms per statement (sent to answered), database connection busy share');
+    console.log('\nSQL trace (BENCH_TRACE_SQL=1): statements per mail; conns busy = mean number of pooled database connections checked out (SQLite has 1); wait = mean ms to get one');
     console.log(
       table(
-        ['case', 'stmts/mail', 'conn busy', 'wait ms', 'by statement: count per mail x mean ms'],
+        ['case', 'stmts/mail', 'conns busy', 'wait ms', 'by statement: count per mail x mean ms'],
         traced.map((t) => {
           const q = t.sql!;
           const per = Math.max(1, t.delivered);
           const parts = Object.entries(q.statements).map(([k, v]) => `${k} ${fmt(v.n / per, 2)}x${fmt(v.meanMs, 2)}`);
-          return [`${NAME[t.system]} ${LABEL[t.kind]}`, fmt(q.total / per, 1), `${fmt(100 * q.heldShare, 0)}%`, fmt(q.waitMeanMs, 2), parts.join('; ')];
+          return [`${NAME[t.system]} ${LABEL[t.kind]}`, fmt(q.total / per, 1), fmt(q.heldShare, 2), fmt(q.waitMeanMs, 2), parts.join('; ')];
         }),
         new Set([1, 2, 3]),
       ),

@@ -13,7 +13,7 @@ const USAGE = `Usage: envoi <command>
 Commands:
   serve [--demo]            API and admin page on PORT (default 3000), with a delivery worker;
                             --demo adds a local capture SMTP server and a Mailbox tab
-  worker                    a delivery worker alone (no HTTP), for scale-out
+  worker [--concurrency N]  a delivery worker alone (no HTTP), for scale-out
   migrate                   bring the database schema up to date and exit
   keys create --role R --scope S [--label L]
                             create an API key (role: ${ROLES.join(', ')}; scope: platform or a tenant id)
@@ -25,7 +25,7 @@ async function serve(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { demo: { type: 'boolean', default: false } } });
   const config = loadConfig();
   const logger = createLogger();
-  const server = await startServer(config, { logger, host: process.env.HOST || '0.0.0.0', demo: values.demo });
+  const server = await startServer(config, { logger, host: process.env.HOST || '0.0.0.0', demo: values.demo, onDatabaseLost: exitOnDatabaseLoss(logger) });
   // One line a person (or a script) can read the URL from.
   process.stdout.write(`Envoi ${server.envoi.db.dialect === 'postgres' ? 'on PostgreSQL' : 'on SQLite'} listening on ${server.url}\n`);
   if (server.capture) {
@@ -58,10 +58,23 @@ function stopOn(close: () => Promise<void>, logger: ReturnType<typeof createLogg
   process.once('SIGINT', () => stop('SIGINT'));
 }
 
-async function worker(): Promise<void> {
-  const config = loadConfig();
+/** A worker whose database is gone exits non-zero, so its supervisor restarts it. */
+function exitOnDatabaseLoss(logger: ReturnType<typeof createLogger>) {
+  return (downForMs: number) => {
+    logger.error('database unreachable, exiting', { downForMs });
+    process.exit(3);
+  };
+}
+
+async function worker(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { concurrency: { type: 'string' } } });
+  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
+    throw new EnvoiError('VALIDATION_FAILED', `--concurrency must be a whole number of at least 1, not "${values.concurrency}"`, { hint: 'e.g. npm run worker -- --concurrency 32' });
+  }
+  const config = loadConfig(process.env, concurrency ? { workerConcurrency: concurrency } : {});
   const logger = createLogger();
-  const envoi = await createEnvoi(config, { logger, worker: true });
+  const envoi = await createEnvoi(config, { logger, worker: true, onDatabaseLost: exitOnDatabaseLoss(logger) });
   process.stdout.write(`Envoi worker ${envoi.worker!.id} on ${envoi.db.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'}, ${config.workerConcurrency} sends at once\n`);
   stopOn(() => envoi.close(), logger);
 }
@@ -69,7 +82,7 @@ async function worker(): Promise<void> {
 async function main(argv: string[]): Promise<void> {
   const [command, sub, ...rest] = argv;
   if (command === 'serve') return serve([sub, ...rest].filter((a): a is string => a !== undefined));
-  if (command === 'worker') return worker();
+  if (command === 'worker') return worker([sub, ...rest].filter((a): a is string => a !== undefined));
   if (command === 'migrate') {
     const db = openDatabase(loadConfig());
     try {

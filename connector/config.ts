@@ -22,6 +22,10 @@ export interface Config {
   readonly workerConcurrency: number;
   /** How long SIGTERM waits for running sends before releasing them. */
   readonly shutdownGraceMs: number;
+  /** A worker whose database stays unreachable this long exits non-zero (so a supervisor restarts it). */
+  readonly dbDownExitMs: number;
+  /** How often a worker logs its counts (its health signal). */
+  readonly healthLogMs: number;
   readonly msAuthorityUrl: string;
   readonly msGraphUrl: string;
   /** SMTP timeouts in ms; short enough that a connection test answers while a person waits. */
@@ -92,6 +96,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     pollMs: int(env, 'ENVOI_POLL_MS', 500, 10),
     workerConcurrency: int(env, 'ENVOI_WORKER_CONCURRENCY', 16, 1),
     shutdownGraceMs: int(env, 'ENVOI_SHUTDOWN_GRACE_MS', 10_000, 0),
+    dbDownExitMs: int(env, 'ENVOI_DB_DOWN_EXIT_MS', 60_000, 100),
+    healthLogMs: int(env, 'ENVOI_HEALTH_LOG_MS', 60_000, 100),
     msAuthorityUrl: (env.ENVOI_MS_AUTHORITY_URL || 'https://login.microsoftonline.com').replace(/\/+$/, ''),
     msGraphUrl: (env.ENVOI_MS_GRAPH_URL || 'https://graph.microsoft.com').replace(/\/+$/, ''),
     smtpTimeouts: Object.freeze({

@@ -14,7 +14,7 @@ export interface Warning {
 }
 
 /** A connection as the API shows it: no secret, `hasSecret` instead, plus warnings. */
-export type ConnectionView = EmailConnection & { id: string; scope: string; hasSecret: boolean; isDefault: boolean; warnings: Warning[] };
+export type ConnectionView = EmailConnection & { id: string; scope: string; hasSecret: boolean; isDefault: boolean; health: StoredConnection['health']; warnings: Warning[] };
 
 /** A connection ready to send: settings plus its opened secrets. Never leaves the connector. */
 export interface ResolvedConnection extends StoredConnection {
@@ -184,6 +184,7 @@ export class ConnectionService {
       ...c.settings,
       hasSecret: c.secretFields.includes(SECRET_OF[c.provider]),
       isDefault: c.isDefault,
+      health: c.health,
       version: c.version,
       createdAt: c.createdAt,
       updatedAt: c.updatedAt,
@@ -292,6 +293,11 @@ export class ConnectionService {
     return { connection: n.isDefault === true ? (await this.store.get(scope, id))! : connection, warnings: n.warnings };
   }
 
+  /** Marks a connection unhealthy (delivery hit an auth or TLS failure) or healthy again. */
+  async setHealth(id: string, health: StoredConnection['health']): Promise<boolean> {
+    return this.store.setHealth(id, health);
+  }
+
   async delete(scope: string, id: string): Promise<void> {
     assertScope(scope);
     if (!(await this.store.delete(scope, id))) throw notFound(id);
@@ -330,7 +336,7 @@ export class ConnectionService {
     const base = basedOn ? await this.get(scope, basedOn) : undefined;
     const n = await this.normalize(base ? { name: base.name, provider: base.provider, ...base.settings, ...input } : input);
     const now = new Date().toISOString();
-    const conn: StoredConnection = { id: base?.id ?? `draft-${crypto.randomUUID()}`, scope, name: n.name, provider: n.provider, settings: n.settings, isDefault: false, version: 0, createdAt: now, updatedAt: now, secretFields: [] };
+    const conn: StoredConnection = { id: base?.id ?? `draft-${crypto.randomUUID()}`, scope, name: n.name, provider: n.provider, settings: n.settings, isDefault: false, version: 0, createdAt: now, updatedAt: now, secretFields: [], health: { status: 'ok' } };
     const field = SECRET_OF[n.provider];
     if (!this.needsSecret(n.provider, n.settings)) return { ...conn, secrets: {} };
     if (n.secret) return { ...conn, secrets: { [field]: n.secret } };

@@ -11,6 +11,7 @@ import { migrate, openDatabase, type Database } from './store/database.js';
 import { KeyStore } from './store/keys.js';
 import { DeliveryStore } from './store/deliveries.js';
 import { TemplateStore } from './store/templates.js';
+import { RateLimitStore } from './store/rate-limits.js';
 import { Outbox } from './delivery/outbox.js';
 import { Worker } from './delivery/worker.js';
 
@@ -35,6 +36,7 @@ export interface Envoi {
   mailer: Mailer;
   deliveries: DeliveryStore;
   templates: TemplateStore;
+  rateLimits: RateLimitStore;
   outbox: Outbox;
   /** The in-process delivery worker, when this process runs one. */
   worker: Worker | undefined;
@@ -47,6 +49,8 @@ export interface EnvoiOptions {
   lookup?: LookupAll;
   /** Run a delivery worker in this process (serve and worker do; key commands do not). */
   worker?: boolean;
+  /** Called when the worker's database has been gone longer than ENVOI_DB_DOWN_EXIT_MS. */
+  onDatabaseLost?: (downForMs: number) => void;
   /** Endpoints the network policy allows besides its rules (demo mode's capture server). */
   allowedEndpoints?: NetworkPolicy['allowedEndpoints'];
 }
@@ -71,12 +75,17 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
     policy,
     lookup: options.lookup,
     dnsTimeoutMs: config.smtpTimeouts.dns,
-    onChange: (id) => mailer.evict(id),
+    onChange: (id) => {
+      mailer.evict(id);
+      // An edited connection starts healthy again: mail that waited for it goes now.
+      void deliveries.wakeWaiting(id, 'CONNECTION_UNHEALTHY').then((n) => n && outbox.events.emit('queued', id));
+    },
   });
   const deliveries = new DeliveryStore(db.knex);
+  const rateLimits = new RateLimitStore(db.knex, { leaseMs: config.leaseMs });
   const outbox = new Outbox({ store: deliveries, maxMessageBytes: config.maxMessageBytes });
   const worker = options.worker
-    ? new Worker({ store: deliveries, outbox, connections, mailer, logger, config, concurrency: config.workerConcurrency })
+    ? new Worker({ store: deliveries, outbox, connections, mailer, rateLimits, logger, config, concurrency: config.workerConcurrency, onDatabaseLost: options.onDatabaseLost })
     : undefined;
   worker?.start();
   let closing: Promise<void> | undefined;
@@ -91,6 +100,7 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
     mailer,
     deliveries,
     templates: new TemplateStore(db.knex),
+    rateLimits,
     outbox,
     worker,
     close() {

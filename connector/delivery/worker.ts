@@ -7,6 +7,7 @@ import type { Logger } from '../log.js';
 import type { Mailer } from '../mailer.js';
 import { SendFailure } from '../providers/smtp.js';
 import type { Claimed, DeliveryError, DeliveryStore } from '../store/deliveries.js';
+import type { RateLimitStore } from '../store/rate-limits.js';
 import type { Outbox } from './outbox.js';
 import { retryDelayMs } from './retry.js';
 
@@ -16,11 +17,22 @@ export interface WorkerOptions {
   connections: ConnectionService;
   mailer: Mailer;
   logger: Logger;
-  config: Pick<Config, 'retryBaseMs' | 'leaseMs' | 'pollMs' | 'retentionDays'>;
+  rateLimits: RateLimitStore;
+  config: Pick<Config, 'retryBaseMs' | 'leaseMs' | 'pollMs' | 'retentionDays' | 'dbDownExitMs' | 'healthLogMs'>;
   concurrency: number;
+  /** Called once the database has been unreachable for longer than config.dbDownExitMs. */
+  onDatabaseLost?: (downForMs: number) => void;
 }
 
-type Outcome = { kind: 'sent'; accepted: string[]; rejected: string[]; response: string } | { kind: 'error'; error: DeliveryError; transient: boolean };
+type Outcome =
+  | { kind: 'sent'; accepted: string[]; rejected: string[]; response: string }
+  | { kind: 'error'; error: DeliveryError; transient: boolean }
+  | { kind: 'deferred' };
+
+/** Failures that say the connection itself is broken: every mail through it would fail the same way. */
+const CONNECTION_FAULTS = new Set(['AUTH_FAILED', 'AUTH_METHOD_UNSUPPORTED', 'TLS_FAILED', 'STARTTLS_UNAVAILABLE', 'OAUTH_FAILED', 'SECRET_UNREADABLE']);
+/** How long mail waits for an unhealthy connection before it checks again (a fix wakes it at once). */
+const UNHEALTHY_RECHECK_MS = 5 * 60_000;
 
 /**
  * Claims due deliveries under a lease, sends them, records each attempt and the next state.
@@ -36,6 +48,9 @@ export class Worker {
   private leaseTimer: NodeJS.Timeout | undefined;
   private lastRecovery = 0;
   private lastPurge = 0;
+  private dbDownSince: number | undefined;
+  private healthTimer: NodeJS.Timeout | undefined;
+  private readonly counts = { claimed: 0, sent: 0, retried: 0, failed: 0, deferred: 0 };
   private readonly onQueued = () => this.wake?.();
 
   constructor(private readonly opts: WorkerOptions) {}
@@ -50,6 +65,12 @@ export class Worker {
         .catch((err) => this.opts.logger.warn('lease renewal failed', { err }));
     }, Math.max(50, Math.floor(this.opts.config.leaseMs / 3)));
     this.leaseTimer.unref();
+    // The health signal: one line a minute with what this worker did.
+    this.healthTimer = setInterval(() => {
+      this.opts.logger.info('worker health', { worker: this.id, busy: this.inFlight.size, ...this.counts });
+      for (const k of Object.keys(this.counts) as Array<keyof typeof this.counts>) this.counts[k] = 0;
+    }, this.opts.config.healthLogMs);
+    this.healthTimer.unref();
     this.loop = this.run();
   }
 
@@ -58,8 +79,15 @@ export class Worker {
       let claimed = 0;
       try {
         claimed = await this.tick();
+        if (this.dbDownSince !== undefined) this.opts.logger.info('database reachable again', { worker: this.id, downForMs: Date.now() - this.dbDownSince });
+        this.dbDownSince = undefined;
       } catch (err) {
-        this.opts.logger.error('worker tick failed', { worker: this.id, err });
+        const now = Date.now();
+        this.dbDownSince ??= now;
+        this.opts.logger.error('worker tick failed', { worker: this.id, downForMs: now - this.dbDownSince, err });
+        if (now - this.dbDownSince > this.opts.config.dbDownExitMs) {
+          this.opts.onDatabaseLost?.(now - this.dbDownSince);
+        }
       }
       if (!this.running) break;
       // Busy: go again at once. Idle or full: sleep until woken by new mail, a finished send, or the poll.
@@ -92,6 +120,7 @@ export class Worker {
     const free = this.opts.concurrency - this.inFlight.size;
     if (free <= 0) return 0;
     const batch = await this.opts.store.claim(this.id, free, now, now + this.opts.config.leaseMs);
+    this.counts.claimed += batch.length;
     for (const c of batch) {
       const ac = new AbortController();
       this.inFlight.set(c.id, ac);
@@ -109,9 +138,37 @@ export class Worker {
       if (!stored) {
         return { kind: 'error', transient: false, error: { code: 'CONNECTION_NOT_FOUND', message: 'The connection of this delivery was deleted', hint: 'Send the message again through an existing connection.' } };
       }
-      const conn = await this.opts.connections.withSecrets(stored);
-      const info = await this.opts.mailer.sendRaw(conn, { envelope: c.envelope, raw: c.raw, signal });
-      return { kind: 'sent', accepted: info.accepted, rejected: info.rejected, response: info.response };
+      if (stored.health.status === 'unhealthy' && c.maxAttempts > 1) {
+        // Waiting costs no attempt; a passing test or an edit of the connection wakes the mail.
+        const e = stored.health.lastError;
+        await this.defer(c, Date.now() + UNHEALTHY_RECHECK_MS, {
+          code: 'CONNECTION_UNHEALTHY',
+          message: `Waiting: connection "${stored.name}" failed with ${e?.code ?? 'an error'}${e ? ` (${e.message})` : ''}`,
+          hint: 'Fix the connection (edit it, or run its test until it passes); waiting mail is then sent at once.',
+        });
+        return { kind: 'deferred' };
+      }
+      let slot: number | undefined;
+      if (stored.settings.rateLimit) {
+        const r = await this.opts.rateLimits.acquire(stored.id, c.id, stored.settings.rateLimit);
+        if (!r.ok) {
+          const { messages, perSeconds } = stored.settings.rateLimit;
+          // Spread the wait a little so mail held together does not all come back at once.
+          await this.defer(c, Date.now() + r.waitMs + Math.floor(Math.random() * Math.min(1000, perSeconds * 100)), {
+            code: 'RATE_LIMITED',
+            message: `Waiting for the rate limit of connection "${stored.name}" (${messages} per ${perSeconds} s)`,
+          });
+          return { kind: 'deferred' };
+        }
+        slot = r.eventId;
+      }
+      try {
+        const conn = await this.opts.connections.withSecrets(stored);
+        const info = await this.opts.mailer.sendRaw(conn, { envelope: c.envelope, raw: c.raw, signal });
+        return { kind: 'sent', accepted: info.accepted, rejected: info.rejected, response: info.response };
+      } finally {
+        if (slot !== undefined) await this.opts.rateLimits.complete(slot).catch((err) => this.opts.logger.warn('could not record a rate-limit slot', { err }));
+      }
     } catch (err) {
       if (err instanceof SendFailure) {
         const f = err.failure;
@@ -126,10 +183,16 @@ export class Worker {
     }
   }
 
+  private async defer(c: Claimed, dueAt: number, reason: DeliveryError): Promise<void> {
+    this.counts.deferred++;
+    await this.opts.store.defer(c.id, this.id, dueAt, reason);
+  }
+
   private async deliver(c: Claimed, signal: AbortSignal): Promise<void> {
     const started = Date.now();
     const startedAt = new Date(started).toISOString();
     const outcome = await this.attempt(c, signal);
+    if (outcome.kind === 'deferred') return;
     const durationMs = Date.now() - started;
     const base = { number: c.attempts, startedAt, durationMs };
     let stored: boolean;
@@ -138,6 +201,7 @@ export class Worker {
         // Shutdown cut this send short: put it back untouched for the next worker.
         stored = await this.opts.store.finish(c.id, this.id, { ...base, outcome: 'released', code: 'RELEASED', responseCode: null, reply: null, message: 'Released at shutdown before the server accepted it' }, { status: 'queued', dueAt: Date.now() });
       } else if (outcome.kind === 'sent') {
+        this.counts.sent++;
         stored = await this.opts.store.finish(
           c.id,
           this.id,
@@ -146,11 +210,23 @@ export class Worker {
         );
       } else {
         const e = outcome.error;
+        const connectionFault = CONNECTION_FAULTS.has(e.code) && c.maxAttempts > 1;
         const retry = outcome.transient && c.attempts < c.maxAttempts;
-        const attempt = { ...base, outcome: retry ? ('retry' as const) : ('failed' as const), code: e.code, responseCode: e.responseCode ?? null, reply: e.reply ?? null, message: e.message };
+        const attempt = { ...base, outcome: retry || connectionFault ? ('retry' as const) : ('failed' as const), code: e.code, responseCode: e.responseCode ?? null, reply: e.reply ?? null, message: e.message };
+        if (connectionFault) {
+          // The connection is broken, not this mail: mark it unhealthy and let its mail wait.
+          if (await this.opts.connections.setHealth(c.connectionId, { status: 'unhealthy', lastError: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } })) {
+            this.opts.logger.warn('connection marked unhealthy', { connectionId: c.connectionId, code: e.code });
+          }
+          this.counts.deferred++;
+          stored = await this.opts.store.finish(c.id, this.id, attempt, { status: 'waiting', dueAt: Date.now() + UNHEALTHY_RECHECK_MS, reason: { ...e, code: e.code, message: `Waiting: the connection failed with ${e.code} (${e.message})`, hint: e.hint ?? 'Fix the connection; waiting mail is then sent at once.' } });
+        } else {
+        if (retry) this.counts.retried++;
+        else this.counts.failed++;
         stored = retry
           ? await this.opts.store.finish(c.id, this.id, attempt, { status: 'retrying', dueAt: Date.now() + retryDelayMs(c.attempts, this.opts.config.retryBaseMs, e.reply), error: e })
           : await this.opts.store.finish(c.id, this.id, attempt, { status: 'failed', error: e });
+        }
       }
     } catch (err) {
       stored = false;
@@ -180,5 +256,6 @@ export class Worker {
     for (const ac of this.inFlight.values()) ac.abort(new Error('worker stopping'));
     while (this.inFlight.size > 0) await new Promise((r) => setTimeout(r, 10));
     clearInterval(this.leaseTimer);
+    clearInterval(this.healthTimer);
   }
 }

@@ -24,6 +24,14 @@ export interface StoredConnection {
   updatedAt: string;
   /** Which secret fields are stored (never their values). */
   secretFields: SecretField[];
+  /** Unhealthy after an auth or TLS failure in delivery, until a passing test or an edit. */
+  health: ConnectionHealth;
+}
+
+export interface ConnectionHealth {
+  status: 'ok' | 'unhealthy';
+  lastError?: { code: string; message: string; hint?: string };
+  since?: string;
 }
 
 /** A sealed secret as stored. */
@@ -44,6 +52,9 @@ interface Row {
   version: number;
   created_at: string;
   updated_at: string;
+  health_status?: string;
+  health_error?: string | null;
+  health_since?: string | null;
 }
 
 const nameKey = (name: string) => name.trim().toLocaleLowerCase('en-US');
@@ -95,6 +106,10 @@ export class ConnectionStore {
       createdAt: row.created_at,
       updatedAt: row.updated_at,
       secretFields: secretFields.sort(),
+      health:
+        row.health_status === 'unhealthy'
+          ? { status: 'unhealthy', ...(row.health_error ? { lastError: JSON.parse(row.health_error) } : {}), ...(row.health_since ? { since: row.health_since } : {}) }
+          : { status: 'ok' },
     };
   }
 
@@ -129,7 +144,7 @@ export class ConnectionStore {
   }
 
   /** Inserts a connection and its secrets in one transaction; makes it default when asked. */
-  async insert(conn: Omit<StoredConnection, 'secretFields' | 'isDefault' | 'version'>, secrets: SealedSecret[], makeDefault: boolean): Promise<StoredConnection> {
+  async insert(conn: Omit<StoredConnection, 'secretFields' | 'isDefault' | 'version' | 'health'>, secrets: SealedSecret[], makeDefault: boolean): Promise<StoredConnection> {
     try {
       await this.knex.transaction(async (trx) => {
         if (makeDefault) {
@@ -182,6 +197,10 @@ export class ConnectionStore {
             settings: JSON.stringify(change.settings),
             version: expectedVersion + 1,
             updated_at: change.updatedAt,
+            // An edit is a fresh start: the next send finds out whether it works.
+            health_status: 'ok',
+            health_error: null,
+            health_since: null,
           });
         if (n !== 1) {
           throw new EnvoiError('CONFLICT', 'The connection was changed by someone else while you edited it', {
@@ -231,6 +250,19 @@ export class ConnectionStore {
         if (!isUniqueViolation(err) || attempt >= 5) throw err;
       }
     }
+  }
+
+  /** Records a connection's health; returns true when it changed. */
+  async setHealth(id: string, health: ConnectionHealth): Promise<boolean> {
+    const n = await this.knex('connections')
+      .where({ id })
+      .whereNot({ health_status: health.status })
+      .update({ health_status: health.status, health_error: health.lastError ? JSON.stringify(health.lastError) : null, health_since: health.status === 'ok' ? null : new Date().toISOString() });
+    if (n === 0 && health.status === 'unhealthy') {
+      // Already unhealthy: keep the newest error.
+      await this.knex('connections').where({ id }).update({ health_error: health.lastError ? JSON.stringify(health.lastError) : null });
+    }
+    return n > 0;
   }
 
   /** The sealed secrets of a connection. */

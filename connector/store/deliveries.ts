@@ -39,6 +39,8 @@ export interface Delivery {
   updatedAt: string;
   sentAt: string | null;
   purgedAt: string | null;
+  /** Why a queued delivery waits (rate limit, unhealthy connection), or null. */
+  waitReason: DeliveryError | null;
 }
 
 export interface Attempt {
@@ -114,12 +116,13 @@ function toDelivery(r: Row): Delivery {
     updatedAt: r.updated_at,
     sentAt: r.sent_at ?? null,
     purgedAt: r.purged_at ?? null,
+    waitReason: json(r.wait_reason),
   };
 }
 
 const LIST_COLUMNS = [
   'id', 'scope', 'connection_id', 'connection_scope', 'connection_name', 'action', 'status', 'subject', 'recipients', 'envelope', 'size', 'message_id',
-  'idempotency_key', 'attempts', 'max_attempts', 'due_at', 'accepted', 'rejected', 'last_error', 'response', 'created_at', 'updated_at', 'sent_at', 'purged_at',
+  'idempotency_key', 'attempts', 'max_attempts', 'due_at', 'accepted', 'rejected', 'last_error', 'response', 'created_at', 'updated_at', 'sent_at', 'purged_at', 'wait_reason',
 ];
 
 /**
@@ -300,11 +303,14 @@ export class DeliveryStore {
       | { status: 'sent'; accepted: string[]; rejected: string[]; response: string }
       | { status: 'retrying'; dueAt: number; error: DeliveryError }
       | { status: 'failed'; error: DeliveryError }
-      | { status: 'queued'; dueAt: number },
+      | { status: 'queued'; dueAt: number }
+      | { status: 'waiting'; dueAt: number; reason: DeliveryError },
   ): Promise<boolean> {
     const now = new Date().toISOString();
     return this.knex.transaction(async (trx) => {
-      const patch: Row = { status: next.status, lease_owner: null, lease_expires_at: null, updated_at: now };
+      // 'waiting': the attempt counts, but the mail waits (e.g. for its connection to be fixed) instead of failing.
+      const patch: Row = { status: next.status === 'waiting' ? 'queued' : next.status, lease_owner: null, lease_expires_at: null, updated_at: now, wait_reason: null };
+      if (next.status === 'waiting') Object.assign(patch, { due_at: next.dueAt, wait_reason: JSON.stringify(next.reason), last_error: JSON.stringify(next.reason) });
       if (next.status === 'sent') Object.assign(patch, { accepted: JSON.stringify(next.accepted), rejected: JSON.stringify(next.rejected), response: next.response, sent_at: now, last_error: null });
       if (next.status === 'retrying') Object.assign(patch, { due_at: next.dueAt, last_error: JSON.stringify(next.error) });
       if (next.status === 'failed') Object.assign(patch, { last_error: JSON.stringify(next.error) });
@@ -326,6 +332,25 @@ export class DeliveryStore {
       });
       return true;
     });
+  }
+
+  /**
+   * Gives a claimed delivery back without trying it (the attempt is not counted), to wait until
+   * `dueAt` for the reason given. Only while `worker` still holds it.
+   */
+  async defer(id: string, worker: string, dueAt: number, reason: DeliveryError): Promise<boolean> {
+    const n = await this.knex('deliveries')
+      .where({ id, lease_owner: worker, status: 'sending' })
+      .update({ status: 'queued', lease_owner: null, lease_expires_at: null, due_at: dueAt, attempts: this.knex.raw('attempts - 1'), wait_reason: JSON.stringify(reason), updated_at: new Date().toISOString() });
+    return n === 1;
+  }
+
+  /** Makes mail waiting on a connection for `code` due now (its connection became healthy). */
+  async wakeWaiting(connectionId: string, code: string): Promise<number> {
+    return this.knex('deliveries')
+      .where({ connection_id: connectionId, status: 'queued' })
+      .andWhere('wait_reason', 'like', `%"code":"${code}"%`)
+      .update({ due_at: Date.now(), wait_reason: null });
   }
 
   /** Puts a failed delivery back in the queue for `extraAttempts` more attempts. */

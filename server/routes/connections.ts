@@ -78,7 +78,13 @@ export function connectionRoutes(envoi: Envoi): Router {
   r.post('/:id/test', route(async (req) => {
     authorize(req, 'admin', scopeOf(req));
     const conn = await svc.withSecrets(await svc.get(scopeOf(req), String(req.params.id)));
-    return envoi.mailer.test(conn);
+    const result = await envoi.mailer.test(conn);
+    if (result.ok && conn.health.status === 'unhealthy') {
+      // A passing test clears the unhealthy mark; mail that waited for the fix goes now.
+      await svc.setHealth(conn.id, { status: 'ok' });
+      if (await envoi.deliveries.wakeWaiting(conn.id, 'CONNECTION_UNHEALTHY')) envoi.outbox.events.emit('queued', conn.id);
+    }
+    return result;
   }));
 
   // The test mail takes the same path as every mail (outbox → worker → provider) with a single

@@ -23,6 +23,7 @@ export function deliveryView(d: Delivery) {
     rejected: d.rejected,
     response: d.response,
     lastError: d.lastError,
+    waitingFor: d.status === 'queued' ? d.waitReason : null,
     idempotencyKey: d.idempotencyKey,
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,

@@ -1,0 +1,119 @@
+// Small DOM helpers for the admin page. Text always goes in through textContent, never as HTML.
+
+type Child = Node | string | number | null | undefined | false;
+type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
+
+/** Creates an element: `h('button', { class: 'btn', onclick: fn }, 'Save')`. */
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Array<Child | Child[]>): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+    else if (k === 'text') el.textContent = String(v);
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  append(el, ...children);
+  return el;
+}
+
+/** Appends children, skipping empty ones; strings become text nodes. */
+export function append(el: Element, ...children: Array<Child | Child[]>): void {
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(typeof c === 'number' ? String(c) : c);
+  }
+}
+
+let counter = 0;
+/** A unique id for label/aria links. */
+export const uid = (prefix: string): string => `${prefix}-${++counter}`;
+
+/** Says something to screen readers and shows it in the page's status banner. */
+export function announce(message: string, kind: 'ok' | 'error' | 'info' = 'info', hint?: string | null): void {
+  const banner = document.getElementById('banner');
+  if (!banner) return;
+  banner.replaceChildren();
+  banner.className = `banner ${kind}`;
+  banner.hidden = false;
+  append(banner, h('p', { class: 'banner-text' }, h('strong', {}, message), hint ? h('span', { class: 'hint' }, ` ${hint}`) : null));
+  banner.append(h('button', { type: 'button', class: 'btn link', 'aria-label': 'Dismiss message', onclick: () => clearBanner() }, '×'));
+}
+
+export function clearBanner(): void {
+  const banner = document.getElementById('banner');
+  if (banner) {
+    banner.replaceChildren();
+    banner.hidden = true;
+  }
+}
+
+/** A status badge. */
+export const badge = (text: string, kind = 'neutral', title?: string): HTMLElement => h('span', { class: `badge ${kind}`, title }, text);
+
+/** A readable local time, with the ISO value kept for tooltips. */
+export function time(iso: string | null | undefined): HTMLElement | string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return h('time', { datetime: iso, title: iso }, d.toLocaleString());
+}
+
+export function bytes(n: number | null | undefined): string {
+  if (n === null || n === undefined) return '—';
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/**
+ * A modal dialog built on <dialog>: Escape closes it (the browser's cancel), focus goes to its
+ * first field, and it is removed from the page once closed.
+ */
+export function openDialog(title: string, body: Node[], options: { wide?: boolean; onClose?: () => void } = {}): { dialog: HTMLDialogElement; close(): void } {
+  const titleId = uid('dlg-title');
+  const dialog = h('dialog', { class: options.wide ? 'dialog wide' : 'dialog', 'aria-labelledby': titleId });
+  const close = () => dialog.close();
+  append(
+    dialog,
+    h('div', { class: 'dialog-head' }, h('h2', { id: titleId }, title), h('button', { type: 'button', class: 'btn link close', 'aria-label': 'Close', onclick: close }, '×')),
+    h('div', { class: 'dialog-body' }, ...body),
+  );
+  dialog.addEventListener('close', () => {
+    dialog.remove();
+    options.onClose?.();
+  });
+  document.body.append(dialog);
+  dialog.showModal();
+  focusFirst(dialog);
+  return { dialog, close };
+}
+
+/** Focuses the first form field of a container (else its first button). */
+export function focusFirst(root: Element): void {
+  const field = root.querySelector<HTMLElement>('.dialog-body input:not([type=hidden]):not([disabled]), .dialog-body select, .dialog-body textarea')
+    ?? root.querySelector<HTMLElement>('input:not([type=hidden]):not([disabled]), select, textarea, .dialog-body button');
+  field?.focus();
+}
+
+/** Asks for confirmation in a dialog; resolves true when confirmed. */
+export function confirmDialog(title: string, message: string, confirmLabel: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    let answer = false;
+    const yes = h('button', { type: 'button', class: 'btn danger', onclick: () => { answer = true; d.close(); } }, confirmLabel);
+    const no = h('button', { type: 'button', class: 'btn', onclick: () => d.close() }, 'Cancel');
+    const d = openDialog(title, [h('p', {}, message), h('div', { class: 'actions' }, yes, no)], { onClose: () => resolve(answer) });
+    no.focus();
+  });
+}
+
+/** Runs an async click handler with the button disabled and marked busy meanwhile. */
+export async function busy<T>(button: HTMLButtonElement, fn: () => Promise<T>): Promise<T | undefined> {
+  if (button.disabled) return undefined;
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  try {
+    return await fn();
+  } finally {
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
+  }
+}
