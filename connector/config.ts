@@ -20,6 +20,8 @@ export interface Config {
   readonly pollMs: number;
   /** Sends a worker runs at once. */
   readonly workerConcurrency: number;
+  /** Whether `serve` runs a delivery worker in its process (off for API-only servers). */
+  readonly serveWorker: boolean;
   /** How long SIGTERM waits for running sends before releasing them. */
   readonly shutdownGraceMs: number;
   /** A worker whose database stays unreachable this long exits non-zero (so a supervisor restarts it). */
@@ -95,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     leaseMs: int(env, 'ENVOI_LEASE_MS', 60_000, 200),
     pollMs: int(env, 'ENVOI_POLL_MS', 500, 10),
     workerConcurrency: int(env, 'ENVOI_WORKER_CONCURRENCY', 16, 1),
+    serveWorker: !/^(0|false|no|off)$/i.test(env.ENVOI_SERVE_WORKER ?? ''),
     shutdownGraceMs: int(env, 'ENVOI_SHUTDOWN_GRACE_MS', 10_000, 0),
     dbDownExitMs: int(env, 'ENVOI_DB_DOWN_EXIT_MS', 60_000, 100),
     healthLogMs: int(env, 'ENVOI_HEALTH_LOG_MS', 60_000, 100),

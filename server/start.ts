@@ -19,7 +19,7 @@ export async function startServer(config: Config, options: EnvoiOptions & { host
   // address and port, and a default "Local capture" connection pointing at it.
   const capture = options.demo ? await new CaptureServer().start() : undefined;
   const envoi = await createEnvoi(config, {
-    worker: true,
+    worker: config.serveWorker,
     ...options,
     ...(capture ? { allowedEndpoints: [{ address: capture.host, port: capture.port }] } : {}),
   });

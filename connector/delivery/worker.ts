@@ -219,7 +219,7 @@ export class Worker {
             this.opts.logger.warn('connection marked unhealthy', { connectionId: c.connectionId, code: e.code });
           }
           this.counts.deferred++;
-          stored = await this.opts.store.finish(c.id, this.id, attempt, { status: 'waiting', dueAt: Date.now() + UNHEALTHY_RECHECK_MS, reason: { ...e, code: e.code, message: `Waiting: the connection failed with ${e.code} (${e.message})`, hint: e.hint ?? 'Fix the connection; waiting mail is then sent at once.' } });
+          stored = await this.opts.store.finish(c.id, this.id, attempt, { status: 'waiting', dueAt: Date.now() + UNHEALTHY_RECHECK_MS, reason: { ...e, code: 'CONNECTION_UNHEALTHY', message: `Waiting: the connection failed with ${e.code} (${e.message})`, hint: e.hint ?? 'Fix the connection; waiting mail is then sent at once.' } });
         } else {
         if (retry) this.counts.retried++;
         else this.counts.failed++;

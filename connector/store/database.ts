@@ -63,10 +63,31 @@ export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): D
   return { knex, dialect: 'sqlite', close: () => knex.destroy() };
 }
 
-/** Brings the schema up to date; knex's migration lock makes concurrent starts safe. */
+/**
+ * Brings the schema up to date. Several processes may start at once: knex's migration lock keeps
+ * two from migrating together, but creating that lock table is itself a race on a fresh
+ * database, so on PostgreSQL the whole step runs under a session advisory lock, and on either
+ * database a start that loses a race tries again.
+ */
 export async function migrate(db: Database): Promise<string[]> {
-  const [, applied] = (await db.knex.migrate.latest({ migrationSource })) as [number, string[]];
-  return applied;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (db.dialect !== 'postgres') {
+        const [, applied] = (await db.knex.migrate.latest({ migrationSource })) as [number, string[]];
+        return applied;
+      }
+      return await db.knex.transaction(async (trx) => {
+        // A transaction-scoped advisory lock: held on this connection until commit, released
+        // even if the process dies.
+        await trx.raw("SELECT pg_advisory_xact_lock(hashtext('envoi:migrations'))");
+        const [, applied] = (await db.knex.migrate.latest({ migrationSource })) as [number, string[]];
+        return applied;
+      });
+    } catch (err) {
+      if (attempt >= 5 || !/already exists|duplicate key|SQLITE_BUSY|locked|Migration table is already locked/i.test(String((err as Error)?.message))) throw err;
+      await new Promise((r) => setTimeout(r, 100 * attempt + Math.random() * 200));
+    }
+  }
 }
 
 /** Rolls every migration back (used by tests of the `down` steps). */

@@ -134,7 +134,9 @@ export class SmtpSink {
     return this.received.map((r) => r.parsed.messageId ?? '');
   }
 
+  /** Closes at once: pooled clients keep idle connections open, which smtp-server would wait for. */
   async close(): Promise<void> {
+    for (const c of this.server.connections) c._socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
