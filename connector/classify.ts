@@ -17,6 +17,7 @@ export type FailureCode =
   | 'AUTH_METHOD_UNSUPPORTED'
   | 'OAUTH_FAILED'
   | 'SENDER_REJECTED'
+  | 'MESSAGE_TOO_LARGE'
   | 'RECIPIENT_REJECTED'
   | 'MESSAGE_REJECTED'
   | 'SERVER_ERROR';
@@ -165,6 +166,79 @@ export function classifySmtpError(err: unknown, ctx: FailureContext): Failure {
     code: 'SERVER_ERROR', stage: ctx.reached ?? 'connect', transient: transientReply,
     message: scrub(`${where}: ${e.message ?? String(err)}`, ctx.secrets),
     hint: transientReply ? 'Try again later.' : 'Read the server\'s reply: it says why.',
+    ...base,
+  };
+}
+
+/** Reads a failed token response of the Microsoft identity platform (AADSTS codes). */
+export function classifyTokenResponse(status: number, body: string, secrets: string[] = []): Failure {
+  let parsed: { error?: string; error_description?: string; error_codes?: number[] } = {};
+  try {
+    parsed = JSON.parse(body) as typeof parsed;
+  } catch {
+    /* not JSON: keep the status */
+  }
+  // The description's first sentence carries the AADSTS code and the reason; the rest is trace ids.
+  const description = scrub((parsed.error_description ?? '').split(/\r?\n/)[0]!.replace(/\s*Trace ID:.*$/s, '').trim(), secrets);
+  const aadsts = /AADSTS(\d+)/.exec(description)?.[1] ?? (parsed.error_codes?.[0] !== undefined ? String(parsed.error_codes[0]) : undefined);
+  const hints: Record<string, string> = {
+    '7000215': 'The client secret is wrong: paste the secret\'s Value (not its Secret ID) from Certificates & secrets, or create a new one.',
+    '7000222': 'The client secret has expired: create a new one under Certificates & secrets and save it here.',
+    '700016': 'No app with this client id in the tenant: check the Application (client) ID and the tenant.',
+    '90002': 'No such tenant: check the Directory (tenant) ID or domain.',
+    '900023': 'The tenant id is not valid: use the Directory (tenant) ID GUID or a verified domain.',
+    '65001': 'The app has no admin consent: grant admin consent for its API permissions.',
+    '7000112': 'The app is disabled in the tenant: enable it in Microsoft Entra.',
+  };
+  const transient = status >= 500 || status === 429;
+  return {
+    code: 'OAUTH_FAILED', stage: 'auth', transient,
+    message: `Microsoft sign-in failed${aadsts ? ` (AADSTS${aadsts})` : ''}: ${description || parsed.error || `HTTP ${status}`}`,
+    hint: (aadsts && hints[aadsts]) ?? (transient ? 'Microsoft\'s sign-in service is unavailable; the mail is retried.' : 'Check the tenant id, client id and client secret of the app registration.'),
+    responseCode: status,
+    reply: description || undefined,
+  };
+}
+
+/** Reads a failed Microsoft Graph sendMail response: 429/503 retry (Retry-After), 401/403/400 do not. */
+export function classifyGraphResponse(status: number, body: string, retryAfter: string | null, sender: string): Failure {
+  let code = '';
+  let message = '';
+  try {
+    const parsed = JSON.parse(body) as { error?: { code?: string; message?: string } };
+    code = parsed.error?.code ?? '';
+    message = parsed.error?.message ?? '';
+  } catch {
+    message = body.slice(0, 300);
+  }
+  const seconds = retryAfter !== null && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) : undefined;
+  // Kept in the reply so the retry schedule honours it ("Retry-After: N").
+  const reply = `HTTP ${status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}${seconds !== undefined ? ` (Retry-After: ${seconds})` : ''}`;
+  const base = { responseCode: status, reply };
+  if (status === 429 || status === 503 || status === 502 || status === 504) {
+    return { code: 'SERVER_ERROR', stage: 'send', transient: true, message: `Microsoft Graph asked to slow down (${status}${code ? ` ${code}` : ''})`, hint: 'Nothing to do: the mail is retried when Microsoft allows it. Exchange Online accepts 30 messages a minute per mailbox.', ...base };
+  }
+  if (status === 401) {
+    return { code: 'OAUTH_FAILED', stage: 'auth', transient: false, message: `Microsoft Graph refused the app's token even after a refresh${message ? `: ${message}` : ''}`, hint: 'Check that the app registration still exists and its secret is valid; then test the connection.', ...base };
+  }
+  if (status === 403) {
+    return {
+      code: 'SENDER_REJECTED', stage: 'send', transient: false,
+      message: `Microsoft Graph denied sending as ${sender}${code ? ` (${code})` : ''}${message ? `: ${message}` : ''}`,
+      hint: 'Grant Mail.Send as an application permission, or widen the application access policy to this mailbox.',
+      ...base,
+    };
+  }
+  if (status === 404) {
+    return { code: 'SENDER_REJECTED', stage: 'send', transient: false, message: `Microsoft Graph has no mailbox ${sender}${message ? `: ${message}` : ''}`, hint: 'Use the user principal name of a licensed mailbox as the sender email.', ...base };
+  }
+  if (status === 413) {
+    return { code: 'MESSAGE_TOO_LARGE', stage: 'send', transient: false, message: 'Microsoft Graph refused the message as too large (its requests are limited to 4 MB)', hint: 'Send smaller attachments (about 3 MB in all), or share large files by link.', ...base };
+  }
+  return {
+    code: 'MESSAGE_REJECTED', stage: 'send', transient: status >= 500,
+    message: `Microsoft Graph refused the message (${status}${code ? ` ${code}` : ''})${message ? `: ${message}` : ''}`,
+    hint: status >= 500 ? 'Microsoft Graph failed; the mail is retried.' : 'Read Graph\'s reply: it says what is wrong with the message (often a recipient address).',
     ...base,
   };
 }

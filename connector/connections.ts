@@ -22,6 +22,8 @@ export interface ResolvedConnection extends StoredConnection {
 }
 
 export const PLATFORM_SCOPE = 'platform';
+/** The default rate limit of a Microsoft 365 connection: Exchange Online's per-mailbox limit. */
+export const MICROSOFT365_RATE_LIMIT = Object.freeze({ messages: 30, perSeconds: 60 });
 const TENANT_SCOPE = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const SMTP_FIELDS = ['host', 'port', 'secure', 'requireTLS', 'authMethod', 'user', 'userSameAsSender', 'caCertificate', 'allowInvalidCertificates'] as const;
 const M365_FIELDS = ['tenantId', 'clientId'] as const;
@@ -236,6 +238,10 @@ export class ConnectionService {
   async create(scope: string, input: Record<string, unknown>): Promise<{ connection: StoredConnection; warnings: Warning[] }> {
     assertScope(scope);
     const n = await this.normalize(input);
+    if (n.provider === 'microsoft365' && input.rateLimit === undefined) {
+      // Exchange Online accepts 30 messages a minute per mailbox; start there (editable).
+      n.settings.rateLimit = { ...MICROSOFT365_RATE_LIMIT };
+    }
     const id = crypto.randomUUID();
     const secrets: SealedSecret[] = [];
     if (this.needsSecret(n.provider, n.settings)) {

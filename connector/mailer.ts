@@ -5,6 +5,7 @@ import type { ResolvedConnection } from './connections.js';
 import type { StoredConnection } from './store/connections.js';
 import type { Logger } from './log.js';
 import type { LookupAll, NetworkPolicy } from './network-policy.js';
+import { Microsoft365Provider } from './providers/microsoft365.js';
 import { SmtpProvider, type SendInfo, type TestResult } from './providers/smtp.js';
 
 /**
@@ -13,12 +14,10 @@ import { SmtpProvider, type SendInfo, type TestResult } from './providers/smtp.j
  */
 export class Mailer {
   readonly smtp: SmtpProvider;
-  constructor(opts: { config: Pick<Config, 'smtpTimeouts'>; policy: NetworkPolicy; lookup?: LookupAll; logger: Logger }) {
+  readonly microsoft365: Microsoft365Provider;
+  constructor(opts: { config: Pick<Config, 'smtpTimeouts' | 'msAuthorityUrl' | 'msGraphUrl'>; policy: NetworkPolicy; lookup?: LookupAll; logger: Logger }) {
     this.smtp = new SmtpProvider(opts);
-  }
-
-  private notYet(conn: Pick<StoredConnection, 'name'>): never {
-    throw new EnvoiError('PROVIDER_UNAVAILABLE', `Connection "${conn.name}" uses Microsoft 365, which this version stores but cannot send through yet`);
+    this.microsoft365 = new Microsoft365Provider(opts);
   }
 
   /** Adds From and Reply-To of the connection to a message. */
@@ -31,34 +30,38 @@ export class Mailer {
     };
   }
 
-  async send(conn: ResolvedConnection, message: Mail.Options): Promise<SendInfo> {
-    if (conn.provider !== 'smtp') this.notYet(conn);
-    return this.smtp.send(conn, this.envelopeFor(conn, message));
-  }
-
   /**
    * Checks, before a message is queued, what would refuse it for certain at send time: a host
    * that now resolves to a forbidden address, or a provider this version cannot send through.
    */
   async preflight(conn: StoredConnection): Promise<void> {
-    if (conn.provider !== 'smtp') this.notYet(conn);
-    await this.smtp.preflight(conn);
+    // Microsoft 365's endpoints come from the operator's environment, never from a connection.
+    if (conn.provider === 'smtp') await this.smtp.preflight(conn);
   }
 
   /** Sends an already built MIME message (the outbox's) with its envelope. */
   async sendRaw(conn: ResolvedConnection, message: { envelope: { from: string; to: string[] }; raw: string; signal?: AbortSignal }): Promise<SendInfo> {
-    if (conn.provider !== 'smtp') this.notYet(conn);
+    if (conn.provider === 'microsoft365') {
+      const info = await this.microsoft365.send(conn, message);
+      // Graph takes the recipients from the message and reports none back: all were handed over.
+      return { ...info, accepted: message.envelope.to };
+    }
     return this.smtp.send(conn, message as Mail.Options);
   }
 
   async test(conn: ResolvedConnection): Promise<TestResult> {
-    if (conn.provider !== 'smtp') this.notYet(conn);
-    return this.smtp.test(conn);
+    return conn.provider === 'microsoft365' ? this.microsoft365.test(conn) : this.smtp.test(conn);
+  }
+
+  /** Whether the provider needs Bcc recipients in the MIME headers (Graph reads recipients from the message). */
+  static keepsBcc(conn: Pick<StoredConnection, 'provider'>): boolean {
+    return conn.provider === 'microsoft365';
   }
 
   /** Closes the cached transport of a connection that changed or was deleted. */
   evict(connectionId: string): void {
     this.smtp.evict(connectionId);
+    this.microsoft365.clear();
   }
 
   close(): void {

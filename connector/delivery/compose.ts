@@ -20,7 +20,10 @@ const buildOnly = {
   name: 'envoi-build',
   version: '1',
   options: { disableFileAccess: true, disableUrlAccess: true },
-  send(mail: { message: { getEnvelope(): unknown; build(): Promise<Buffer> } }, done: (err: Error | null, info?: unknown) => void) {
+  send(mail: { data: { envoiKeepBcc?: boolean }; message: { keepBcc: boolean; getEnvelope(): unknown; build(): Promise<Buffer> } }, done: (err: Error | null, info?: unknown) => void) {
+    // Microsoft Graph reads the recipients from the message itself, Bcc included (and drops
+    // that header on delivery); SMTP servers get Bcc only in the envelope.
+    mail.message.keepBcc = mail.data.envoiKeepBcc === true;
     const envelope = mail.message.getEnvelope();
     mail.message.build().then((message) => done(null, { envelope, message }), done);
   },
@@ -39,7 +42,7 @@ function messageIdDomain(from: Mail.Options['from']): string {
  * so every attempt sends the same bytes and a duplicate (a server that stored the mail but whose
  * reply was lost) is recognisable by the recipient's mail system.
  */
-export async function compose(deliveryId: string, mail: Mail.Options, maxBytes: number): Promise<Composed> {
+export async function compose(deliveryId: string, mail: Mail.Options, maxBytes: number, options: { keepBcc?: boolean } = {}): Promise<Composed> {
   const attachments = mail.attachments?.length ?? 0;
   if (attachments > LIMITS.attachments) {
     throw new EnvoiError('VALIDATION_FAILED', `A message may carry ${LIMITS.attachments} attachments, not ${attachments}`, {
@@ -48,7 +51,7 @@ export async function compose(deliveryId: string, mail: Mail.Options, maxBytes: 
     });
   }
   const messageId = `<${deliveryId}@${messageIdDomain(mail.from)}>`;
-  const built = (await builder.sendMail({ ...mail, messageId })) as unknown as { envelope: { from: string | false; to: string[] }; message: Buffer };
+  const built = (await builder.sendMail({ ...mail, messageId, ...(options.keepBcc ? { envoiKeepBcc: true } : {}) } as Mail.Options)) as unknown as { envelope: { from: string | false; to: string[] }; message: Buffer };
   const envelope = built.envelope;
   if (envelope.to.length === 0) {
     throw new EnvoiError('VALIDATION_FAILED', 'The message has no recipient', { details: [{ path: '/to', message: 'needs at least one address' }] });

@@ -4,6 +4,7 @@ import type Mail from 'nodemailer/lib/mailer';
 import type { StoredConnection } from '../store/connections.js';
 import type { Delivery, DeliveryStore } from '../store/deliveries.js';
 import { compose } from './compose.js';
+import { Mailer } from '../mailer.js';
 
 export interface EnqueueRequest {
   scope: string;
@@ -40,7 +41,7 @@ export class Outbox {
   async enqueue(req: EnqueueRequest): Promise<{ delivery: Delivery; created: boolean }> {
     const id = crypto.randomUUID();
     const sendAt = req.sendAt && req.sendAt.getTime() > Date.now() ? req.sendAt : undefined;
-    const composed = await compose(id, { ...req.mail, date: sendAt ?? new Date() }, this.opts.maxMessageBytes);
+    const composed = await compose(id, { ...req.mail, date: sendAt ?? new Date() }, this.opts.maxMessageBytes, { keepBcc: Mailer.keepsBcc(req.connection) });
     const result = await this.opts.store.insert({
       id,
       scope: req.scope,
