@@ -68,23 +68,11 @@ export interface Claimed {
   maxAttempts: number;
 }
 
-export interface NewDelivery {
-  id: string;
-  scope: string;
-  connectionId: string;
-  connectionScope: string;
-  connectionName: string;
-  action: string;
-  subject: string | null;
-  recipients: string[];
-  envelope: { from: string; to: string[] };
-  raw: string;
-  size: number;
-  messageId: string;
-  idempotencyKey: string | null;
-  maxAttempts: number;
-  dueAt: number;
-}
+/** What enqueueing stores: the delivery's identity and message; status and timing start fresh. */
+export type NewDelivery = Pick<
+  Delivery,
+  'id' | 'scope' | 'connectionId' | 'connectionScope' | 'connectionName' | 'action' | 'subject' | 'recipients' | 'envelope' | 'size' | 'messageId' | 'idempotencyKey' | 'maxAttempts' | 'dueAt'
+> & { raw: string };
 
 type Row = Record<string, any>;
 const json = <T>(v: unknown): T | null => (v === null || v === undefined ? null : (JSON.parse(String(v)) as T));

@@ -1,0 +1,50 @@
+import { parseAddressList } from './addresses.js';
+import { defineMailAction, type ActionDefinition } from './define.js';
+import { systemTemplate } from './templates/system.js';
+import type { SystemAction } from './templates/builtin.js';
+import type { SendEmailOutput } from '../schemas/types.js';
+
+/** The fields every system mail input shares. */
+interface SystemMailInput {
+  to: string;
+  appName: string;
+  link: string;
+  locale?: string | undefined;
+  expiresAt?: string | undefined;
+  connection?: string | undefined;
+}
+
+/**
+ * A system mail action: the scope's template for the action in the recipient's locale, filled
+ * with the app, the link, the recipient and what `extraData` adds (inviter, name).
+ */
+export function defineSystemMailAction<I extends SystemMailInput>(spec: {
+  key: SystemAction;
+  title: string;
+  description: string;
+  inputSchema: string;
+  extraData(input: I): Record<string, unknown>;
+}): ActionDefinition<I, SendEmailOutput> {
+  return defineMailAction<I>({
+    key: spec.key,
+    version: 1,
+    title: spec.title,
+    description: spec.description,
+    inputSchema: spec.inputSchema,
+    async plan(ctx, input) {
+      const [recipient] = parseAddressList(input.to, '/to');
+      const t = await systemTemplate(ctx.templates, ctx.scope, spec.key, input.locale);
+      return {
+        connection: input.connection,
+        locale: t.locale,
+        parts: {
+          to: input.to,
+          subject: t.subject,
+          html: t.html,
+          text: t.text,
+          data: { appName: input.appName, link: input.link, recipientEmail: recipient!.address, expiresAt: input.expiresAt, ...spec.extraData(input) },
+        },
+      };
+    },
+  });
+}
