@@ -148,6 +148,8 @@ export interface Delivery {
   attempts: number;
   maxAttempts: number;
   nextAttemptAt: string | null;
+  /** Why a queued delivery is not being tried (e.g. CONNECTION_UNHEALTHY), as an error shape. */
+  waitingFor?: SmtpError | null;
   accepted: string[] | null;
   rejected: string[] | null;
   response: string | null;

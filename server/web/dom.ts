@@ -24,12 +24,22 @@ export function append(el: Element, ...children: Array<Child | Child[]>): void {
   }
 }
 
+/** Replaces an element's children, skipping empty ones. */
+export function fill(el: Element, ...children: Array<Child | Child[]>): void {
+  el.replaceChildren();
+  append(el, ...children);
+}
+
 let counter = 0;
 /** A unique id for label/aria links. */
 export const uid = (prefix: string): string => `${prefix}-${++counter}`;
 
-/** Says something to screen readers and shows it in the page's status banner. */
+/**
+ * Says something: in the always-present polite live region (#announcer, for screen readers) and
+ * in the visible banner at the top of the page.
+ */
 export function announce(message: string, kind: 'ok' | 'error' | 'info' = 'info', hint?: string | null): void {
+  speak(hint ? `${message} ${hint}` : message);
   const banner = document.getElementById('banner');
   if (!banner) return;
   banner.replaceChildren();
@@ -37,6 +47,12 @@ export function announce(message: string, kind: 'ok' | 'error' | 'info' = 'info'
   banner.hidden = false;
   append(banner, h('p', { class: 'banner-text' }, h('strong', {}, message), hint ? h('span', { class: 'hint' }, ` ${hint}`) : null));
   banner.append(h('button', { type: 'button', class: 'btn link', 'aria-label': 'Dismiss message', onclick: () => clearBanner() }, '×'));
+}
+
+/** Says something to screen readers only (when the page already shows it, e.g. at a field). */
+export function speak(text: string): void {
+  const live = document.getElementById('announcer');
+  if (live) live.textContent = text;
 }
 
 export function clearBanner(): void {
@@ -116,4 +132,23 @@ export async function busy<T>(button: HTMLButtonElement, fn: () => Promise<T>): 
     button.disabled = false;
     button.removeAttribute('aria-busy');
   }
+}
+
+/**
+ * Mail HTML in a sandboxed frame: no scripts, no same-origin access, no navigation, no popups;
+ * the page's CSP still applies inside (no remote images).
+ */
+export function mailFrame(html: string, title: string): HTMLIFrameElement {
+  const frame = h('iframe', { class: 'mail-frame', sandbox: '', title, referrerpolicy: 'no-referrer' });
+  frame.srcdoc = html;
+  return frame;
+}
+
+/** Downloads bytes as a file (used for create-ics). */
+export function downloadLink(filename: string, contentType: string, base64: string): HTMLAnchorElement {
+  const bin = atob(base64);
+  const buf = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) buf[i] = bin.charCodeAt(i);
+  const url = URL.createObjectURL(new Blob([buf], { type: contentType.split(';')[0] || 'application/octet-stream' }));
+  return h('a', { href: url, download: filename, class: 'btn' }, `Download ${filename}`);
 }

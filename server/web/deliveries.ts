@@ -1,0 +1,223 @@
+// The Deliveries tab: the delivery log with a status filter and "load more", a detail dialog with
+// every attempt and the server's replies, and Retry for failed mail (admins).
+
+import { api, scoped, type Delivery } from './api.js';
+import { errorView } from './connection-form.js';
+import { announce, badge, busy, bytes, fill, h, openDialog, time, uid } from './dom.js';
+import { can, state } from './state.js';
+import type { Tab } from './tabs.js';
+
+const STATUSES = ['queued', 'sending', 'sent', 'retrying', 'failed'] as const;
+const KIND: Record<string, string> = { sent: 'ok', failed: 'fail', retrying: 'warn', queued: 'neutral', sending: 'info', lost: 'warn' };
+const PAGE = 25;
+
+export const statusBadge = (status: string): HTMLElement => badge(status, KIND[status] ?? 'neutral');
+
+const recipientsText = (d: Delivery) => (d.recipients.length > 2 ? `${d.recipients.slice(0, 2).join(', ')} +${d.recipients.length - 2}` : d.recipients.join(', '));
+
+export function deliveriesTab(): Tab {
+  const heading = h('h2', {}, 'Deliveries');
+  const filterId = uid('status-filter');
+  const filter = h('select', { id: filterId }, h('option', { value: '' }, 'All'), ...STATUSES.map((s) => h('option', { value: s }, s)));
+  const refreshBtn = h('button', { type: 'button', class: 'btn' }, 'Refresh');
+  const notice = h('div', { class: 'notice-area', role: 'status', 'aria-live': 'polite' });
+  const tbody = h('tbody');
+  const table = h(
+    'table',
+    { class: 'data' },
+    h('caption', { class: 'visually-hidden' }, 'Deliveries, newest first'),
+    h('thead', {}, h('tr', {}, ...['Status', 'Subject', 'Recipients', 'Connection', 'Attempts', 'Created'].map((t) => h('th', { scope: 'col' }, t)))),
+    tbody,
+  );
+  const empty = h('p', { class: 'empty', hidden: true }, 'No delivery matches.');
+  const moreBtn = h('button', { type: 'button', class: 'btn', hidden: true }, 'Load more');
+  const panel = h(
+    'div',
+    {},
+    h('div', { class: 'toolbar' }, heading, h('div', { class: 'spacer' }), h('label', { for: filterId, class: 'inline' }, 'Status'), filter, refreshBtn),
+    notice,
+    table,
+    empty,
+    h('div', { class: 'actions center' }, moreBtn),
+  );
+
+  let cursor: string | null = null;
+  let generation = 0;
+  const rows = new Map<string, HTMLTableRowElement>();
+
+  function row(d: Delivery): HTMLTableRowElement {
+    const open = h('button', { type: 'button', class: 'btn link', onclick: () => void openDetail(d.id) }, d.subject || '(no subject)');
+    return h(
+      'tr',
+      { 'data-delivery-id': d.id, 'data-status': d.status },
+      h(
+        'td',
+        {},
+        statusBadge(d.status),
+        d.status === 'retrying' && d.nextAttemptAt ? h('span', { class: 'small block muted' }, 'next ', time(d.nextAttemptAt)) : null,
+        d.waitingFor ? h('span', { class: 'small block muted', title: d.waitingFor.message }, `waiting: ${d.waitingFor.code}`) : null,
+      ),
+      h('th', { scope: 'row' }, open, d.lastError && d.status !== 'sent' ? h('span', { class: 'small block err-text' }, d.lastError.reply ?? d.lastError.message) : null),
+      h('td', { class: 'small', title: d.recipients.join(', ') }, recipientsText(d)),
+      h('td', {}, d.connection.name ?? '—'),
+      h('td', {}, `${d.attempts} / ${d.maxAttempts}`),
+      h('td', { class: 'small' }, time(d.createdAt)),
+    );
+  }
+
+  function put(d: Delivery, where: 'append' | 'replace') {
+    const old = rows.get(d.id);
+    if (where === 'replace' && !old) return;
+    const r = row(d);
+    if (old) old.replaceWith(r);
+    else tbody.append(r);
+    rows.set(d.id, r);
+  }
+
+  async function load(more = false): Promise<void> {
+    heading.textContent = `Deliveries of ${state.scope}`;
+    // A newer load (another filter, scope or refresh) wins over one still on its way.
+    const mine = ++generation;
+    if (!more) {
+      cursor = null;
+      rows.clear();
+      tbody.replaceChildren();
+      notice.replaceChildren();
+    }
+    try {
+      const q = new URLSearchParams({ limit: String(PAGE) });
+      if (filter.value) q.set('status', filter.value);
+      if (more && cursor) q.set('cursor', cursor);
+      const r = await api<{ items: Delivery[]; nextCursor: string | null }>('GET', scoped(state.scope, `deliveries?${q}`));
+      if (mine !== generation) return;
+      for (const d of r.items) put(d, 'append');
+      cursor = r.nextCursor;
+    } catch (e) {
+      if (mine !== generation) return;
+      notice.replaceChildren(errorView(e));
+      cursor = null;
+    }
+    moreBtn.hidden = !cursor;
+    table.hidden = rows.size === 0;
+    empty.hidden = rows.size > 0;
+  }
+
+  filter.addEventListener('change', () => void load());
+  refreshBtn.addEventListener('click', () => void busy(refreshBtn, () => load()));
+  moreBtn.addEventListener('click', () => void busy(moreBtn, () => load(true)));
+
+  async function openDetail(id: string): Promise<void> {
+    const content = h('div', { class: 'delivery-detail' }, h('p', { class: 'muted' }, 'Loading…'));
+    const live = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
+    const dlg = openDialog('Delivery', [live, content], { wide: true });
+    let polling = false;
+
+    const render = (d: Delivery) => {
+      const retry = d.status === 'failed' && can.retry() ? h('button', { type: 'button', class: 'btn primary' }, 'Retry') : null;
+      retry?.addEventListener('click', () =>
+        void busy(retry, async () => {
+          try {
+            const q = await api<Delivery>('POST', scoped(state.scope, `deliveries/${encodeURIComponent(d.id)}/retry`));
+            live.textContent = 'The delivery is queued again.';
+            render({ ...d, ...q, attemptLog: d.attemptLog ?? [] });
+            put(q, 'replace');
+            void poll(d.id);
+          } catch (e) {
+            content.append(errorView(e));
+          }
+        }),
+      );
+      const e = d.lastError;
+      const dl = h('dl', { class: 'facts' });
+      const fact = (k: string, v: Node | string | null | undefined) => dl.append(h('dt', {}, k), h('dd', {}, v ?? '—'));
+      fact('Status', h('span', {}, statusBadge(d.status), polling ? h('span', { class: 'muted small' }, ' checking…') : null));
+      fact('Action', d.action);
+      fact('Connection', d.connection.name ?? '—');
+      fact('From', d.from);
+      fact('Recipients', d.recipients.join(', '));
+      if (d.accepted?.length) fact('Accepted', d.accepted.join(', '));
+      if (d.rejected?.length) fact('Rejected', d.rejected.join(', '));
+      fact('Attempts', `${d.attempts} of ${d.maxAttempts}`);
+      if (d.nextAttemptAt) fact('Next attempt', time(d.nextAttemptAt));
+      if (d.waitingFor) fact('Waiting', h('span', {}, h('code', {}, d.waitingFor.code), ` ${d.waitingFor.message}`, d.waitingFor.hint ? h('span', { class: 'small block' }, d.waitingFor.hint) : null));
+      fact('Created', time(d.createdAt));
+      fact('Sent', time(d.sentAt));
+      if (d.size !== undefined) fact('Size', bytes(d.size));
+      fact('Message-ID', d.messageId ? h('code', {}, d.messageId) : '—');
+      if (d.response) fact('Server response', h('code', { class: 'reply' }, d.response));
+      fill(content, 
+        h('h3', { class: 'detail-subject' }, d.subject ?? '(no subject)'),
+        dl,
+        e && d.status !== 'sent'
+          ? h(
+              'div',
+              { class: 'result fail' },
+              h('p', { class: 'result-title' }, h('strong', {}, `✗ ${e.message}`), ' ', h('code', {}, e.code), e.responseCode ? ` · ${e.responseCode}` : ''),
+              e.reply ? h('p', {}, 'Server reply: ', h('code', { class: 'reply' }, e.reply)) : null,
+              e.hint ? h('p', { class: 'result-hint' }, h('strong', {}, 'What to do: '), e.hint) : null,
+            )
+          : null,
+        h('h3', {}, 'Attempts'),
+        d.attemptLog?.length
+          ? h(
+              'table',
+              { class: 'data compact' },
+              h('thead', {}, h('tr', {}, ...['#', 'Started', 'Duration', 'Outcome', 'Server reply'].map((t) => h('th', { scope: 'col' }, t)))),
+              h(
+                'tbody',
+                {},
+                ...d.attemptLog.map((a) =>
+                  h(
+                    'tr',
+                    {},
+                    h('td', {}, String(a.number)),
+                    h('td', { class: 'small' }, time(a.startedAt)),
+                    h('td', {}, a.durationMs === null ? '—' : `${a.durationMs} ms`),
+                    h('td', {}, statusBadge(a.outcome), a.code ? h('code', { class: 'small block' }, a.code) : null),
+                    h('td', {}, a.reply ? h('code', { class: 'reply' }, a.reply) : null, a.message && !(a.reply && a.message.includes(a.reply)) ? h('span', { class: 'small block' }, a.message) : null),
+                  ),
+                ),
+              ),
+            )
+          : h('p', { class: 'muted' }, 'No attempt yet.'),
+        h('div', { class: 'actions' }, retry, h('button', { type: 'button', class: 'btn', onclick: () => dlg.close() }, 'Close')),
+      );
+    };
+
+    const fetchOne = () => api<Delivery>('GET', scoped(state.scope, `deliveries/${encodeURIComponent(id)}`));
+
+    /** After a retry: follows the delivery until the worker has tried it. */
+    async function poll(deliveryId: string) {
+      polling = true;
+      const until = Date.now() + 30_000;
+      while (dlg.dialog.open && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 700));
+        try {
+          const d = await api<Delivery>('GET', scoped(state.scope, `deliveries/${encodeURIComponent(deliveryId)}`));
+          put(d, 'replace');
+          if (d.status !== 'queued' && d.status !== 'sending') {
+            polling = false;
+            render(d);
+            live.textContent = `The delivery is ${d.status}.`;
+            announce(`Delivery “${d.subject ?? d.id}” is ${d.status}.`, d.status === 'sent' ? 'ok' : d.status === 'failed' ? 'error' : 'info');
+            return;
+          }
+          render(d);
+        } catch {
+          break;
+        }
+      }
+      polling = false;
+    }
+
+    try {
+      const d = await fetchOne();
+      render(d);
+      put(d, 'replace');
+    } catch (e) {
+      content.replaceChildren(errorView(e));
+    }
+  }
+
+  return { id: 'deliveries', label: 'Deliveries', panel, show: () => load() };
+}

@@ -1,0 +1,21 @@
+// Who is signed in, the scope being looked at, and what the key's role allows on the page.
+// The API enforces all of this; the page only hides what would be refused.
+
+import type { WhoAmI } from './api.js';
+
+export const state: { me: WhoAmI | null; scope: string; demo: boolean } = { me: null, scope: 'platform', demo: false };
+
+export const SCOPE_PATTERN = /^(platform|[a-z0-9][a-z0-9-]{0,62})$/;
+
+/** What the signed-in key may do (admin ⊇ builder + runtime; builder and runtime are apart). */
+export const can = {
+  viewConnections: () => state.me?.role === 'admin' || state.me?.role === 'builder',
+  manageConnections: () => state.me?.role === 'admin',
+  viewDeliveries: () => state.me?.role === 'admin' || state.me?.role === 'runtime',
+  retry: () => state.me?.role === 'admin',
+  tryActions: () => state.me?.role === 'admin' || state.me?.role === 'builder',
+  execute: () => state.me?.role === 'admin',
+  pickScope: () => state.me?.scope === 'platform',
+  mailbox: () => state.demo && state.me?.scope === 'platform' && can.viewConnections(),
+  clearMailbox: () => state.demo && state.me?.scope === 'platform' && state.me?.role === 'admin',
+};
