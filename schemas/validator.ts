@@ -68,7 +68,13 @@ function compile(file: string): ValidateFunction {
 /** Turns ajv errors into `details` entries a person can read, one per field path. */
 export function toDetails(errors: ErrorObject[] | null | undefined): ErrorDetail[] {
   const out: ErrorDetail[] = [];
-  for (const e of errors ?? []) {
+  const list = errors ?? [];
+  // With oneOf/anyOf alternatives (a string or a list), ajv reports every branch; a "must be
+  // array" beside a specific complaint about the string only confuses, so drop bare type
+  // mismatches where the same field has another error.
+  const specific = new Set(list.filter((e) => e.keyword !== 'type' && e.keyword !== 'oneOf' && e.keyword !== 'anyOf').map((e) => e.instancePath));
+  for (const e of list) {
+    if (e.keyword === 'type' && specific.has(e.instancePath) && /oneOf|anyOf/.test(e.schemaPath)) continue;
     // if/then/else and anyOf add a summary error on top of the specific ones; skip it.
     if (e.keyword === 'if' || e.keyword === 'anyOf' || e.keyword === 'oneOf') continue;
     let p = e.instancePath || '';

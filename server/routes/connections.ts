@@ -1,4 +1,5 @@
 import { Router, type Request } from 'express';
+import type { ResolvedConnection } from '../../connector/connections.js';
 import type { Envoi } from '../../connector/envoi.js';
 import { EnvoiError } from '../../connector/errors.js';
 import { LOCALES, pickLocale } from '../../connector/locales.js';
@@ -30,6 +31,20 @@ export function connectionRoutes(envoi: Envoi): Router {
   const svc = envoi.connections;
   const scopeOf = (req: Request) => String(req.params.scope);
 
+  /**
+   * A passing test of a connection as it is stored (the saved one, or the edit form unchanged)
+   * clears its unhealthy mark, and mail that waited for the fix goes now.
+   */
+  const clearHealthIfSame = async (id: string, tested: ResolvedConnection) => {
+    const stored = await svc.getById(tested.scope, id);
+    if (!stored || stored.health.status !== 'unhealthy') return;
+    if (stored.provider !== tested.provider || JSON.stringify(stored.settings) !== JSON.stringify(tested.settings)) return;
+    const secrets = (await svc.withSecrets(stored)).secrets;
+    if (JSON.stringify(secrets) !== JSON.stringify(tested.secrets)) return;
+    await svc.setHealth(id, { status: 'ok' });
+    if (await envoi.deliveries.wakeWaiting(id, 'CONNECTION_UNHEALTHY')) envoi.outbox.events.emit('queued', id);
+  };
+
   r.get('/', route(async (req) => {
     authorize(req, 'builder', scopeOf(req));
     return { items: (await svc.list(scopeOf(req))).map((c) => svc.view(c)) };
@@ -47,8 +62,11 @@ export function connectionRoutes(envoi: Envoi): Router {
   r.post('/test', route(async (req) => {
     authorize(req, 'admin', scopeOf(req));
     const b = body(req);
-    const draft = await svc.draft(scopeOf(req), b, typeof b.id === 'string' ? b.id : undefined);
-    return envoi.mailer.test(draft);
+    const basedOn = typeof b.id === 'string' ? b.id : undefined;
+    const draft = await svc.draft(scopeOf(req), b, basedOn);
+    const result = await envoi.mailer.test(draft);
+    if (result.ok && basedOn) await clearHealthIfSame(basedOn, draft);
+    return result;
   }));
 
   r.get('/:id', route(async (req) => {
@@ -79,11 +97,7 @@ export function connectionRoutes(envoi: Envoi): Router {
     authorize(req, 'admin', scopeOf(req));
     const conn = await svc.withSecrets(await svc.get(scopeOf(req), String(req.params.id)));
     const result = await envoi.mailer.test(conn);
-    if (result.ok && conn.health.status === 'unhealthy') {
-      // A passing test clears the unhealthy mark; mail that waited for the fix goes now.
-      await svc.setHealth(conn.id, { status: 'ok' });
-      if (await envoi.deliveries.wakeWaiting(conn.id, 'CONNECTION_UNHEALTHY')) envoi.outbox.events.emit('queued', conn.id);
-    }
+    if (result.ok) await clearHealthIfSame(conn.id, conn);
     return result;
   }));
 

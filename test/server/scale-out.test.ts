@@ -313,5 +313,25 @@ for (const backend of BACKENDS) {
         await sink.close();
       }
     });
+
+    it('a server fixed on its side: a passing test of the unchanged connection clears the mark and sends the waiting mail', async () => {
+      const { testPki } = await import('../support/certs.js');
+      const users: Record<string, string> = { u: 'rotated-on-the-server' };
+      const sink = await new SmtpSink({ tls: 'starttls', users }).start();
+      try {
+        const c = await envoi.api('POST', '/api/v1/scopes/fixed/connections', { ...smtpConnection(sink), host: 'localhost', user: 'u', password: 'the-password', caCertificate: testPki().caCert, isDefault: true });
+        const id = (await envoi.api('POST', '/api/v1/scopes/fixed/actions/send-email/execute', { input: { to: 'w@customer.test', subject: 'w', text: 'x' } })).body.deliveryId;
+        await waitUntil('unhealthy', async () => (await envoi.api('GET', `/api/v1/scopes/fixed/connections/${c.body.id}`)).body.health.status === 'unhealthy', 10_000);
+        users.u = 'the-password';
+        // The edit form's test of the unchanged connection (with its id) passes and clears it.
+        const t = await envoi.api('POST', '/api/v1/scopes/fixed/connections/test', { id: c.body.id });
+        expect(t.body).to.include({ ok: true });
+        expect((await envoi.api('GET', `/api/v1/scopes/fixed/connections/${c.body.id}`)).body.health.status).to.equal('ok');
+        await sink.waitFor(1, 10_000);
+        await waitUntil('sent', async () => (await envoi.api('GET', `/api/v1/scopes/fixed/deliveries/${id}`)).body.status === 'sent', 5000);
+      } finally {
+        await sink.close();
+      }
+    });
   });
 }
