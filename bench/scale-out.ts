@@ -1,0 +1,149 @@
+/**
+ * Scale-out figure: mails per second with 1, 2 and 4 `envoi worker` processes sharing one
+ * PostgreSQL outbox, delivering to a loopback SMTP sink that takes a fixed time per message (as a
+ * real relay does). The mail is queued due in the future, so every worker is up and polling when
+ * the clock starts; the figure is from the due time to the last mail received.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { SMTPServer } from 'smtp-server';
+import { loadConfig, parsePortList } from '../connector/config.js';
+import { createEnvoi } from '../connector/envoi.js';
+import { createLogger } from '../connector/log.js';
+
+const PG_URL = process.env.ENVOI_BENCH_PG_URL ?? process.env.ENVOI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const MAILS = Number(process.env.ENVOI_BENCH_SCALE_MAILS ?? 600);
+const DELAY_MS = 50;
+const POOL = 4;
+const CONCURRENCY = 8;
+const WORKER_COUNTS = [1, 2, 4];
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'envoi.js');
+const SECRET_KEY = crypto.randomBytes(32).toString('base64');
+
+async function sink(): Promise<{ port: number; received: () => number; last: () => number; close: () => Promise<void> }> {
+  let count = 0;
+  let last = 0;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    disableReverseLookup: true,
+    logger: false,
+    onData(stream, _s, cb) {
+      stream.on('data', () => {});
+      stream.on('end', () =>
+        setTimeout(() => {
+          count++;
+          last = performance.now();
+          cb();
+        }, DELAY_MS),
+      );
+    },
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    port: (server.server.address() as AddressInfo).port,
+    received: () => count,
+    last: () => last,
+    close: async () => {
+      for (const c of server.connections) c._socket.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+async function database(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `envoi_bench_${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+function startWorker(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [BIN, 'worker', '--concurrency', String(CONCURRENCY)], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (c: Buffer) => {
+      if (/Envoi worker/.test(c.toString())) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+  });
+}
+
+async function run(workers: number): Promise<{ workers: number; mails: number; seconds: number; perSecond: number }> {
+  const db = await database();
+  const s = await sink();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'envoi-bench-scale-'));
+  const env = { DATABASE_URL: db.url, ENVOI_DATA_DIR: dataDir, ENVOI_SECRET_KEY: SECRET_KEY, ENVOI_ALLOW_PRIVATE_HOSTS: 'true', ENVOI_ALLOWED_PORTS: '1-65535', ENVOI_POLL_MS: '50', ENVOI_LOG_LEVEL: 'warn' };
+  const config = loadConfig(env, { allowPrivateHosts: true, allowedPorts: parsePortList('1-65535') });
+  const envoi = await createEnvoi(config, { logger: createLogger({ level: 'error' }), worker: false });
+  const children: ChildProcess[] = [];
+  try {
+    const { connection } = await envoi.connections.create('platform', { name: 'sink', senderEmail: 'bench@envoi.test', host: '127.0.0.1', port: s.port, authMethod: 'NONE', isDefault: true, pool: { maxConnections: POOL } });
+    const due = new Date(Date.now() + 4000 + 20 * Math.ceil(MAILS / 50));
+    for (let i = 0; i < MAILS; i += 50) {
+      await Promise.all(
+        Array.from({ length: Math.min(50, MAILS - i) }, (_, j) =>
+          envoi.outbox.enqueue({ scope: 'platform', connection, action: 'send-email', mail: envoi.mailer.envelopeFor(connection, { to: `r${i + j}@customer.test`, subject: `scale ${i + j}`, text: 'x'.repeat(1024) }), sendAt: due, maxAttempts: 8 }),
+        ),
+      );
+    }
+    children.push(...(await Promise.all(Array.from({ length: workers }, () => startWorker(env)))));
+    const wait = due.getTime() - Date.now();
+    if (wait < 0) throw new Error('queueing took longer than planned; raise the lead time');
+    await new Promise((r) => setTimeout(r, wait));
+    const start = performance.now();
+    const deadline = Date.now() + 120_000;
+    while (s.received() < MAILS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const seconds = (s.last() - start) / 1000;
+    return { workers, mails: s.received(), seconds, perSecond: s.received() / seconds };
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
+    await envoi.close();
+    await s.close();
+    await db.drop();
+  }
+}
+
+export async function scaleOut(): Promise<Array<{ workers: number; mails: number; seconds: number; perSecond: number }> | { skipped: string }> {
+  try {
+    const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+    await c.connect();
+    await c.end();
+  } catch (err) {
+    return { skipped: `PostgreSQL is not reachable at ${PG_URL} (${(err as Error).message})` };
+  }
+  const rows = [];
+  for (const n of WORKER_COUNTS) rows.push(await run(n));
+  return rows;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const result = await scaleOut();
+  if ('skipped' in result) {
+    console.log(`scale-out skipped: ${result.skipped}`);
+  } else {
+    console.log(`\nScale-out on PostgreSQL: ${MAILS} mails of 1 KB, sink ${DELAY_MS} ms per message, pool ${POOL} per worker, ${CONCURRENCY} sends per worker`);
+    console.log('workers | mails | seconds | mails/s | vs 1 worker');
+    const base = result[0]!.perSecond;
+    for (const r of result) console.log(`${String(r.workers).padStart(7)} | ${String(r.mails).padStart(5)} | ${r.seconds.toFixed(2).padStart(7)} | ${r.perSecond.toFixed(1).padStart(7)} | ${(r.perSecond / base).toFixed(2)}x`);
+    console.log(`BENCH_SCALE_JSON ${JSON.stringify(result)}`);
+  }
+}
