@@ -181,22 +181,8 @@ export interface Manifest {
   actions: ManifestAction[];
 }
 
-export interface CapturedMail {
-  id: string;
-  receivedAt: string;
-  envelope: { from: string; to: string[] };
-  from: string;
-  to: string;
-  cc: string;
-  subject: string;
-  date: string | null;
-  messageId: string | null;
-  text: string;
-  html: string | null;
-  headers: Array<{ name: string; value: string }>;
-  attachments: Array<{ filename: string | null; contentType: string; size: number; inline: boolean; contentId: string | null }>;
-  size: number;
-}
+// The same shape the server sends; a type-only import is erased from the browser build.
+export type { CapturedMail } from '../../connector/demo.js';
 
 let manifest: Promise<Manifest> | undefined;
 let presets: Promise<Preset[]> | undefined;
