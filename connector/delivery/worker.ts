@@ -6,7 +6,7 @@ import { EnvoiError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Mailer } from '../mailer.js';
 import { SendFailure } from '../providers/smtp.js';
-import type { Claimed, DeliveryError, DeliveryStore } from '../store/deliveries.js';
+import type { Attempt, Claimed, DeliveryError, DeliveryStore } from '../store/deliveries.js';
 import type { RateLimitStore } from '../store/rate-limits.js';
 import type { Outbox } from './outbox.js';
 import { retryDelayMs } from './retry.js';
@@ -190,50 +190,52 @@ export class Worker {
 
   private async deliver(c: Claimed, signal: AbortSignal): Promise<void> {
     const started = Date.now();
-    const startedAt = new Date(started).toISOString();
     const outcome = await this.attempt(c, signal);
     if (outcome.kind === 'deferred') return;
-    const durationMs = Date.now() - started;
-    const base = { number: c.attempts, startedAt, durationMs };
-    let stored: boolean;
+    const base = { number: c.attempts, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started };
+    let stored = false;
     try {
-      if (signal.aborted) {
-        // Shutdown cut this send short: put it back untouched for the next worker.
-        stored = await this.opts.store.finish(c.id, this.id, { ...base, outcome: 'released', code: 'RELEASED', responseCode: null, reply: null, message: 'Released at shutdown before the server accepted it' }, { status: 'queued', dueAt: Date.now() });
-      } else if (outcome.kind === 'sent') {
-        this.counts.sent++;
-        stored = await this.opts.store.finish(
-          c.id,
-          this.id,
-          { ...base, outcome: 'sent', code: null, responseCode: Number(/^\d{3}/.exec(outcome.response)?.[0] ?? 250), reply: outcome.response, message: outcome.rejected.length ? `Accepted for ${outcome.accepted.length}, rejected for ${outcome.rejected.length}` : null },
-          { status: 'sent', accepted: outcome.accepted, rejected: outcome.rejected, response: outcome.response },
-        );
-      } else {
-        const e = outcome.error;
-        const connectionFault = CONNECTION_FAULTS.has(e.code) && c.maxAttempts > 1;
-        const retry = outcome.transient && c.attempts < c.maxAttempts;
-        const attempt = { ...base, outcome: retry || connectionFault ? ('retry' as const) : ('failed' as const), code: e.code, responseCode: e.responseCode ?? null, reply: e.reply ?? null, message: e.message };
-        if (connectionFault) {
-          // The connection is broken, not this mail: mark it unhealthy and let its mail wait.
-          if (await this.opts.connections.setHealth(c.connectionId, { status: 'unhealthy', lastError: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } })) {
-            this.opts.logger.warn('connection marked unhealthy', { connectionId: c.connectionId, code: e.code });
-          }
-          this.counts.deferred++;
-          stored = await this.opts.store.finish(c.id, this.id, attempt, { status: 'waiting', dueAt: Date.now() + UNHEALTHY_RECHECK_MS, reason: { ...e, code: 'CONNECTION_UNHEALTHY', message: `Waiting: the connection failed with ${e.code} (${e.message})`, hint: e.hint ?? 'Fix the connection; waiting mail is then sent at once.' } });
-        } else {
-        if (retry) this.counts.retried++;
-        else this.counts.failed++;
-        stored = retry
-          ? await this.opts.store.finish(c.id, this.id, attempt, { status: 'retrying', dueAt: Date.now() + retryDelayMs(c.attempts, this.opts.config.retryBaseMs, e.reply), error: e })
-          : await this.opts.store.finish(c.id, this.id, attempt, { status: 'failed', error: e });
-        }
-      }
+      stored = await this.record(c, signal.aborted ? undefined : outcome, base);
     } catch (err) {
-      stored = false;
       this.opts.logger.error('could not record a delivery attempt', { deliveryId: c.id, err });
     }
     if (!stored) this.opts.logger.warn('lost the lease before recording an attempt', { deliveryId: c.id, worker: this.id });
     this.opts.outbox.events.emit('attempt', c.id);
+  }
+
+  /** Records an attempt and the delivery's next state; `undefined` outcome: released at shutdown. */
+  private async record(c: Claimed, outcome: Exclude<Outcome, { kind: 'deferred' }> | undefined, base: Pick<Attempt, 'number' | 'startedAt' | 'durationMs'>): Promise<boolean> {
+    const finish = (attempt: Omit<Attempt, 'worker' | 'number' | 'startedAt' | 'durationMs'>, next: Parameters<DeliveryStore['finish']>[3]) =>
+      this.opts.store.finish(c.id, this.id, { ...base, ...attempt }, next);
+    if (!outcome) {
+      // Shutdown cut this send short: put it back untouched for the next worker.
+      return finish({ outcome: 'released', code: 'RELEASED', responseCode: null, reply: null, message: 'Released at shutdown before the server accepted it' }, { status: 'queued', dueAt: Date.now() });
+    }
+    if (outcome.kind === 'sent') {
+      this.counts.sent++;
+      const partial = outcome.rejected.length ? `Accepted for ${outcome.accepted.length}, rejected for ${outcome.rejected.length}` : null;
+      return finish(
+        { outcome: 'sent', code: null, responseCode: Number(/^\d{3}/.exec(outcome.response)?.[0] ?? 250), reply: outcome.response, message: partial },
+        { status: 'sent', accepted: outcome.accepted, rejected: outcome.rejected, response: outcome.response },
+      );
+    }
+    const e = outcome.error;
+    const failure = { code: e.code, responseCode: e.responseCode ?? null, reply: e.reply ?? null, message: e.message };
+    if (CONNECTION_FAULTS.has(e.code) && c.maxAttempts > 1) {
+      // The connection is broken, not this mail: mark it unhealthy and let its mail wait.
+      if (await this.opts.connections.setHealth(c.connectionId, { status: 'unhealthy', lastError: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } })) {
+        this.opts.logger.warn('connection marked unhealthy', { connectionId: c.connectionId, code: e.code });
+      }
+      this.counts.deferred++;
+      const reason = { ...e, code: 'CONNECTION_UNHEALTHY', message: `Waiting: the connection failed with ${e.code} (${e.message})`, hint: e.hint ?? 'Fix the connection; waiting mail is then sent at once.' };
+      return finish({ outcome: 'retry', ...failure }, { status: 'waiting', dueAt: Date.now() + UNHEALTHY_RECHECK_MS, reason });
+    }
+    if (outcome.transient && c.attempts < c.maxAttempts) {
+      this.counts.retried++;
+      return finish({ outcome: 'retry', ...failure }, { status: 'retrying', dueAt: Date.now() + retryDelayMs(c.attempts, this.opts.config.retryBaseMs, e.reply), error: e });
+    }
+    this.counts.failed++;
+    return finish({ outcome: 'failed', ...failure }, { status: 'failed', error: e });
   }
 
   /** How many sends are running now. */
