@@ -77,6 +77,7 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
     dnsTimeoutMs: config.smtpTimeouts.dns,
     onChange: (id) => {
       mailer.evict(id);
+      worker?.forget(id);
       // An edited connection starts healthy again: mail that waited for it goes now.
       void deliveries.wakeWaiting(id, 'CONNECTION_UNHEALTHY').then((n) => n && outbox.events.emit('queued', id));
     },

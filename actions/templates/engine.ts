@@ -75,6 +75,11 @@ export interface CompiledTemplate {
   render(data: Record<string, unknown>): string;
 }
 
+// Workflows send the same templates over and over: keep the compiled ones (a bounded map, the
+// oldest dropped first). Keyed by kind too, since html escapes and subject/text do not.
+const CACHE_SIZE = 500;
+const cache = new Map<string, HandlebarsTemplateDelegate>();
+
 /** Compiles a template now (so syntax errors surface at validate/preview time, not at send). */
 export function compileTemplate(source: string, kind: TemplateKind, field: string = kind): CompiledTemplate {
   if (typeof source !== 'string') {
@@ -83,17 +88,23 @@ export function compileTemplate(source: string, kind: TemplateKind, field: strin
   if (source.length > MAX_TEMPLATE_CHARS) {
     throw new EnvoiError('VALIDATION_FAILED', `The ${field} template is longer than ${MAX_TEMPLATE_CHARS} characters`, { details: [{ path: `/${field}`, message: `must be at most ${MAX_TEMPLATE_CHARS} characters` }] });
   }
-  let fn: HandlebarsTemplateDelegate;
-  try {
-    hb.parse(source);
-    fn = hb.compile(source, { noEscape: kind !== 'html', strict: false, knownHelpersOnly: false });
-  } catch (err) {
-    throw templateError(field, err);
+  const key = `${kind === 'html' ? 'h' : 't'}:${source}`;
+  let fn = cache.get(key);
+  if (!fn) {
+    try {
+      hb.parse(source);
+      fn = hb.compile(source, { noEscape: kind !== 'html', strict: false, knownHelpersOnly: false });
+    } catch (err) {
+      throw templateError(field, err);
+    }
+    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    cache.set(key, fn);
   }
+  const compiled = fn;
   return {
     render(data) {
       try {
-        return fn(data);
+        return compiled(data);
       } catch (err) {
         throw templateError(field, err);
       }

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Config } from '../config.js';
-import type { ConnectionService } from '../connections.js';
+import type { ConnectionService, ResolvedConnection } from '../connections.js';
 import { EnvoiError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Mailer } from '../mailer.js';
@@ -33,6 +33,8 @@ type Outcome =
 const CONNECTION_FAULTS = new Set(['AUTH_FAILED', 'AUTH_METHOD_UNSUPPORTED', 'TLS_FAILED', 'STARTTLS_UNAVAILABLE', 'OAUTH_FAILED', 'SECRET_UNREADABLE']);
 /** How long mail waits for an unhealthy connection before it checks again (a fix wakes it at once). */
 const UNHEALTHY_RECHECK_MS = 5 * 60_000;
+/** How long a worker reuses a connection it read (see Worker.connection). */
+const CONNECTION_CACHE_MS = 1000;
 
 /**
  * Claims due deliveries under a lease, sends them, records each attempt and the next state.
@@ -42,6 +44,7 @@ const UNHEALTHY_RECHECK_MS = 5 * 60_000;
 export class Worker {
   readonly id = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
   private readonly inFlight = new Map<string, AbortController>();
+  private readonly connections = new Map<string, { conn: ResolvedConnection; until: number }>();
   private running = false;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
@@ -134,7 +137,7 @@ export class Worker {
 
   private async attempt(c: Claimed, signal: AbortSignal): Promise<Outcome> {
     try {
-      const stored = await this.opts.connections.getById(c.connectionScope, c.connectionId);
+      const stored = await this.connection(c.connectionScope, c.connectionId);
       if (!stored) {
         return { kind: 'error', transient: false, error: { code: 'CONNECTION_NOT_FOUND', message: 'The connection of this delivery was deleted', hint: 'Send the message again through an existing connection.' } };
       }
@@ -163,7 +166,7 @@ export class Worker {
         slot = r.eventId;
       }
       try {
-        const conn = await this.opts.connections.withSecrets(stored);
+        const conn = stored;
         const info = await this.opts.mailer.sendRaw(conn, { envelope: c.envelope, raw: c.raw, signal });
         return { kind: 'sent', accepted: info.accepted, rejected: info.rejected, response: info.response };
       } finally {
@@ -181,6 +184,27 @@ export class Worker {
       this.opts.logger.error('unexpected delivery error', { deliveryId: c.id, err });
       return { kind: 'error', transient: true, error: { code: 'INTERNAL', message: 'Envoi hit an unexpected error while sending', hint: 'It is retried; the server log has the details.' } };
     }
+  }
+
+  /**
+   * A connection with its secrets, remembered for a moment: a batch of mail usually shares one
+   * connection, and reading it (and opening its secret) for every message costs more than the
+   * send. Edits in this process forget it at once; elsewhere they take effect within the TTL.
+   */
+  private async connection(scope: string, id: string): Promise<ResolvedConnection | undefined> {
+    const now = Date.now();
+    const hit = this.connections.get(id);
+    if (hit && hit.until > now) return hit.conn;
+    const stored = await this.opts.connections.getById(scope, id);
+    const conn = stored ? await this.opts.connections.withSecrets(stored) : undefined;
+    if (conn) this.connections.set(id, { conn, until: now + CONNECTION_CACHE_MS });
+    else this.connections.delete(id);
+    return conn;
+  }
+
+  /** Forgets a remembered connection (it was edited, deleted, or its health changed). */
+  forget(connectionId: string): void {
+    this.connections.delete(connectionId);
   }
 
   private async defer(c: Claimed, dueAt: number, reason: DeliveryError): Promise<void> {
@@ -223,6 +247,7 @@ export class Worker {
     const failure = { code: e.code, responseCode: e.responseCode ?? null, reply: e.reply ?? null, message: e.message };
     if (CONNECTION_FAULTS.has(e.code) && c.maxAttempts > 1) {
       // The connection is broken, not this mail: mark it unhealthy and let its mail wait.
+      this.forget(c.connectionId);
       if (await this.opts.connections.setHealth(c.connectionId, { status: 'unhealthy', lastError: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } })) {
         this.opts.logger.warn('connection marked unhealthy', { connectionId: c.connectionId, code: e.code });
       }

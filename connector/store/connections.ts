@@ -128,19 +128,25 @@ export class ConnectionStore {
     return this.toConnection(row, secrets.get(row.id) ?? []);
   }
 
+  private async one(row: Row | undefined): Promise<StoredConnection | undefined> {
+    if (!row) return undefined;
+    const secrets = await this.secretFieldsOf([row.id]);
+    return this.toConnection(row, secrets.get(row.id) ?? []);
+  }
+
   /** A connection of a scope by id or by exact name. */
   async findByRef(scope: string, ref: string): Promise<StoredConnection | undefined> {
-    const row = (await this.knex<Row>('connections')
-      .where({ scope })
-      .andWhere((q) => q.where({ id: ref }).orWhere({ name: ref }))
-      .first()) as Row | undefined;
-    return row ? this.get(scope, row.id) : undefined;
+    return this.one(
+      (await this.knex<Row>('connections')
+        .where({ scope })
+        .andWhere((q) => q.where({ id: ref }).orWhere({ name: ref }))
+        .first()) as Row | undefined,
+    );
   }
 
   /** The default connection of a scope, if it has one. */
   async getDefault(scope: string): Promise<StoredConnection | undefined> {
-    const row = (await this.knex<Row>('connections').where({ scope, is_default: true }).first()) as Row | undefined;
-    return row ? this.get(scope, row.id) : undefined;
+    return this.one((await this.knex<Row>('connections').where({ scope, is_default: true }).first()) as Row | undefined);
   }
 
   /** Inserts a connection and its secrets in one transaction; makes it default when asked. */

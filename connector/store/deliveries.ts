@@ -138,6 +138,21 @@ export class DeliveryStore {
       if (existing) return { delivery: existing, created: false };
     }
     const now = new Date().toISOString();
+    const delivery: Delivery = {
+      ...d,
+      status: 'queued',
+      attempts: 0,
+      accepted: null,
+      rejected: null,
+      lastError: null,
+      response: null,
+      createdAt: now,
+      updatedAt: now,
+      sentAt: null,
+      purgedAt: null,
+      waitReason: null,
+    };
+    delete (delivery as Partial<NewDelivery>).raw;
     try {
       await this.knex('deliveries').insert({
         id: d.id,
@@ -167,7 +182,8 @@ export class DeliveryStore {
       }
       throw err;
     }
-    return { delivery: (await this.get(d.scope, d.id))!, created: true };
+    // What was written is known: no need to read it back.
+    return { delivery, created: true };
   }
 
   private async byIdempotencyKey(scope: string, key: string): Promise<Delivery | undefined> {

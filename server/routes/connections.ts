@@ -42,6 +42,7 @@ export function connectionRoutes(envoi: Envoi): Router {
     const secrets = (await svc.withSecrets(stored)).secrets;
     if (JSON.stringify(secrets) !== JSON.stringify(tested.secrets)) return;
     await svc.setHealth(id, { status: 'ok' });
+    envoi.worker?.forget(id);
     if (await envoi.deliveries.wakeWaiting(id, 'CONNECTION_UNHEALTHY')) envoi.outbox.events.emit('queued', id);
   };
 
