@@ -6,6 +6,7 @@ import * as m20261123_01 from '../migrations/20261123_01_connections_and_keys.js
 import * as m20261123_02 from '../migrations/20261123_02_outbox.js';
 import * as m20261123_03 from '../migrations/20261123_03_templates.js';
 import * as m20261123_04 from '../migrations/20261123_04_rate_limits_and_health.js';
+import * as m20261123_05 from '../migrations/20261123_05_due_index.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -22,6 +23,7 @@ const MIGRATIONS: Array<[string, Knex.Migration]> = [
   ['20261123_02_outbox', m20261123_02],
   ['20261123_03_templates', m20261123_03],
   ['20261123_04_rate_limits_and_health', m20261123_04],
+  ['20261123_05_due_index', m20261123_05],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {
