@@ -34,6 +34,8 @@ const S = {
   concurrency: num('BENCH_CONCURRENCY', 32),
   rate: num('BENCH_RATE', 200),
   rateSeconds: num('BENCH_RATE_SECONDS', 10),
+  /** A second, lower rate for Envoi alone (0 to skip): is the latency at the main rate saturation? */
+  rateLow: Number(process.env.BENCH_RATE_LOW ?? 100) || 0,
   rateWarmupSeconds: num('BENCH_RATE_WARMUP_SECONDS', 2),
   queue: num('BENCH_QUEUE', 100_000),
   queueBudgetMs: num('BENCH_QUEUE_BUDGET_MS', 120_000),
@@ -41,7 +43,9 @@ const S = {
   drainSeconds: num('BENCH_DRAIN_SECONDS', 10),
   caseBudgetMs: num('BENCH_CASE_BUDGET_MS', 60_000),
 };
-const WATCHDOG_MS = num('BENCH_WATCHDOG_MS', 420_000);
+/** The run aims to end within RUN_BUDGET_MS (the queue of figure 5 is cut short to fit); the watchdog is the hard stop. */
+const RUN_BUDGET_MS = num('BENCH_RUN_BUDGET_MS', 285_000);
+const WATCHDOG_MS = num('BENCH_WATCHDOG_MS', 360_000);
 /** Phases to run (default all): raw, envoi, halves, latency, memory. */
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'raw,envoi,halves,latency,memory').split(',').map((x) => x.trim()));
 /** Count SQL statements and time the database connection in Envoi processes (adds a little overhead). */
@@ -331,7 +335,13 @@ function traceSql(knex: { client: any }): SqlTrace {
   let acquisitions = 0;
   let waitTotal = 0;
   let heldTotal = 0;
-  const keyOf = (sql: string) => sql.replace(/\s+/g, ' ').trim().split(' ').slice(0, 3).join(' ').replace(/[`"]/g, '').slice(0, 40);
+  // "select connections", "update deliveries returning" (a claim), "BEGIN;", …
+  const keyOf = (sql: string) => {
+    const text = sql.replace(/\s+/g, ' ').trim();
+    const verb = text.split(' ')[0]!.toLowerCase();
+    const table = /\b(?:from|into|update)\s+[`"]?(\w+)/i.exec(text)?.[1];
+    return table ? `${verb} ${table}${/\breturning\b/i.test(text) && verb !== 'insert' ? ' returning' : ''}` : text.slice(0, 24);
+  };
   client.on('query', (q: { sql: string; __knexQueryUid?: string }) => {
     const key = keyOf(String(q.sql));
     const st = statements.get(key) ?? { n: 0, ms: 0, timed: 0 };
@@ -387,6 +397,16 @@ function traceSql(knex: { client: any }): SqlTrace {
       heldTotal = 0;
     },
   };
+}
+
+/** The text part Envoi makes from an HTML body (actions/message.ts), or none if that is not available. */
+async function htmlAlternative(html: string): Promise<string | undefined> {
+  try {
+    const m = (await import('../actions/message.js')) as { textFromHtml?: (h: string) => string };
+    return m.textFromHtml?.(html);
+  } catch {
+    return undefined;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -467,7 +487,10 @@ async function sutRole(): Promise<void> {
 
       /** Sends n mails straight to the sink with nodemailer: one pool, or a new transport per mail. */
       raw: async ({ mode, kind, n, concurrency, port, budgetMs }: { mode: 'pool' | 'new'; kind: Kind; n: number; concurrency: number; port: number; budgetMs: number }) => {
-        const mail = { from: FROM, replyTo: FROM, ...mailInput(kind) };
+        const mail: Record<string, unknown> = { from: FROM, replyTo: FROM, ...mailInput(kind) };
+        // Envoi adds a plain-text part made from the HTML; the baseline sends that same part
+        // (made once here, so the conversion stays a cost of Envoi's alone).
+        if (kind === 'html') mail.text = await htmlAlternative(BODIES.html);
         const deadline = performance.now() + budgetMs;
         const started = performance.now();
         if (mode === 'pool') {
@@ -545,8 +568,12 @@ async function sutRole(): Promise<void> {
         gc();
         const afterStop = mem();
         const countsAfter = await envoi.deliveries.counts();
-        await close();
         let dbBytes = 0;
+        if (envoi.db.dialect === 'postgres') {
+          const res = (await envoi.db.knex.raw('select pg_database_size(current_database()) as n')) as { rows: Array<{ n: string }> };
+          dbBytes = Number(res.rows[0]?.n ?? 0);
+        }
+        await close();
         for (const f of ['envoi.sqlite', 'envoi.sqlite-wal']) {
           try {
             dbBytes += fs.statSync(path.join(dataDir, f)).size;
@@ -622,6 +649,8 @@ interface Throughput {
   cpuMsPerMail: { sut: number; sink: number; client: number };
   /** Event-loop utilization of the system under test during the run (1 = never idle). */
   sutElu: number;
+  /** Mean size of a message as the sink received it (bytes after DATA), to show both sides sent the same. */
+  mimeBytes?: number;
   /** With BENCH_TRACE_SQL=1, Envoi's database use during the run. */
   sql?: SqlSnapshot;
 }
@@ -634,7 +663,8 @@ async function measure(
   n: number,
   send: (deadline: number) => Promise<{ ok: number; failed: number; firstError?: string; acceptedSeconds?: number }>,
 ): Promise<Throughput> {
-  const base = (await sink.call<{ count: number }>('count')).count;
+  const before = await sink.call<{ count: number; bytes: number }>('count');
+  const base = before.count;
   if (TRACE_SQL) await sut.call('sql', { reset: true });
   const [sut0, sink0] = await Promise.all([sut.stats(), sink.stats()]);
   const main0 = procStats();
@@ -649,6 +679,7 @@ async function measure(
   const main1 = procStats();
   const [sut1, sink1] = await Promise.all([sut.stats(), sink.stats()]);
   const sql = TRACE_SQL ? await sut.call<SqlSnapshot | null>('sql') : null;
+  const after = await sink.call<{ count: number; bytes: number }>('count');
   const delivered = got.count - base;
   const seconds = (t1 - t0) / 1000;
   const per = Math.max(1, delivered);
@@ -665,6 +696,7 @@ async function measure(
     ...(sent.acceptedSeconds !== undefined ? { acceptedSeconds: round(sent.acceptedSeconds, 3) } : {}),
     cpuMsPerMail: { sut: round(cpuMs(sut0, sut1) / per, 3), sink: round(cpuMs(sink0, sink1) / per, 3), client: round(cpuMs(main0, main1) / per, 3) },
     sutElu: round(eluOf(sut0, sut1), 2),
+    mimeBytes: after.count > before.count ? Math.round((after.bytes - before.bytes) / (after.count - before.count)) : 0,
     ...(sql ? { sql } : {}),
   };
 }
@@ -890,7 +922,7 @@ async function openLoop(url: string, pathName: string, body: Buffer, rate: numbe
   return { sent, ok, errors, lat, lags, ms };
 }
 
-async function latencyCase(target: LatencyTarget, sink: Child, sinkPort: number): Promise<Latency> {
+async function latencyCase(target: LatencyTarget, sink: Child, sinkPort: number, rate = S.rate): Promise<Latency> {
   const body = executeBody('text');
   let sut: Child;
   let url: string;
@@ -905,9 +937,9 @@ async function latencyCase(target: LatencyTarget, sink: Child, sinkPort: number)
   }
   try {
     const base = (await sink.call<{ count: number }>('count')).count;
-    const warm = await openLoop(url, pathName, body, S.rate, S.rateWarmupSeconds);
+    const warm = await openLoop(url, pathName, body, rate, S.rateWarmupSeconds);
     const s0 = await sut.stats();
-    const r = await openLoop(url, pathName, body, S.rate, S.rateSeconds);
+    const r = await openLoop(url, pathName, body, rate, S.rateSeconds);
     const s1 = await sut.stats();
     if (target === 'envoi') {
       // Let the worker deliver what was queued before the process is stopped.
@@ -917,7 +949,7 @@ async function latencyCase(target: LatencyTarget, sink: Child, sinkPort: number)
     const lags = r.lags.sort((a, b) => a - b);
     return {
       target,
-      rate: S.rate,
+      rate,
       seconds: S.rateSeconds,
       sent: r.sent,
       ok: r.ok,
@@ -953,7 +985,7 @@ interface MemoryResult {
   samples: Array<{ t: number; rssMB: number; heapUsedMB: number; attempts: number }>;
 }
 
-async function memoryCase(sink: Child, sinkPort: number): Promise<MemoryResult> {
+async function memoryCase(sink: Child, sinkPort: number, budgetMs: number): Promise<MemoryResult> {
   const sut = await Child.spawn('sut');
   try {
     type R = {
@@ -967,7 +999,7 @@ async function memoryCase(sink: Child, sinkPort: number): Promise<MemoryResult> 
       afterStop: { rssMB: number; heapUsedMB: number };
       dbMB: number;
     };
-    const r = await sut.call<R>('memory', { dataDir: tempDir(), databaseUrl: await freshDatabase(), sinkPort, total: S.queue, batch: S.enqueueBatch, budgetMs: S.queueBudgetMs, drainSeconds: S.drainSeconds }, S.queueBudgetMs + S.drainSeconds * 1000 + 60_000);
+    const r = await sut.call<R>('memory', { dataDir: tempDir(), databaseUrl: await freshDatabase(), sinkPort, total: S.queue, batch: S.enqueueBatch, budgetMs, drainSeconds: S.drainSeconds }, budgetMs + S.drainSeconds * 1000 + 60_000);
     const s = r.samples;
     const heap = s.map((x) => x.heapUsedMB);
     const firstSec = s.filter((x) => x.t <= 1000);
@@ -1038,7 +1070,7 @@ function machine() {
     node: process.version,
     platform: `${os.platform()} ${os.release()}`,
     database: BASE_DB_URL ? 'postgresql (a fresh database per Envoi process)' : 'sqlite (a fresh file per Envoi process)',
-    commit: gitCommit(),
+    commit: process.env.BENCH_COMMIT || gitCommit(),
   };
 }
 
@@ -1058,6 +1090,8 @@ async function main(): Promise<void> {
   console.log(`Envoi benchmark: ${m.cpus} CPUs (${m.cpuModel}), ${m.memGB} GB RAM, Node ${m.node}, ${m.platform}`);
   console.log(`Database ${m.database}; Envoi commit ${m.commit}`);
   console.log(`Settings: ${JSON.stringify(S)}`);
+  const loadStart = os.loadavg()[0]!;
+  console.log(`Load average (1 min) at start: ${loadStart.toFixed(2)}${loadStart > 0.7 ? '  <- other work is running on this machine: the figures will be low and noisy' : ''}`);
 
   const sink = await Child.spawn('sink');
   const sinkPort = await sink.call<number>('port');
@@ -1087,12 +1121,18 @@ async function main(): Promise<void> {
       latency.push(await latencyCase('express', sink, sinkPort));
       log(`latency at ${S.rate} req/s: Envoi execute`);
       latency.push(await latencyCase('envoi', sink, sinkPort));
+      if (S.rateLow > 0) {
+        log(`latency at ${S.rateLow} req/s: Envoi execute (diagnostic)`);
+        latency.push(await latencyCase('envoi', sink, sinkPort, S.rateLow));
+      }
       log(`latency at ${S.rate} req/s: Envoi execute with no worker running (diagnostic)`);
       latency.push(await latencyCase('envoi-no-worker', sink, sinkPort));
     }
     if (ONLY.has('memory')) {
       log(`memory: queue ${S.queue} with no worker, then drain for ${S.drainSeconds} s`);
-      memory = await memoryCase(sink, sinkPort);
+      // Queue for at most queueBudgetMs, and less if the run would otherwise pass its budget.
+      const left = RUN_BUDGET_MS - (performance.now() - started) - S.drainSeconds * 1000 - 15_000;
+      memory = await memoryCase(sink, sinkPort, Math.max(10_000, Math.min(S.queueBudgetMs, left)));
     }
   } finally {
     await sink.stop();
@@ -1115,13 +1155,14 @@ async function main(): Promise<void> {
     t.complete ? String(t.delivered) : `${t.delivered}/${t.mails}!`,
     fmt(t.seconds, 2),
     fmt(t.mailsPerSec, 0),
+    t.mimeBytes ? String(t.mimeBytes) : '-',
     fmt(t.cpuMsPerMail.sut, 2),
     fmt(t.cpuMsPerMail.sink, 2),
     fmt(t.cpuMsPerMail.client, 2),
     fmt(t.sutElu, 2),
   ];
-  const tpHead = ['mail', 'system', 'mails', 'seconds', 'mails/s', 'cpu ms/mail sut', 'sink', 'client', 'sut ELU'];
-  const tpRight = new Set([2, 3, 4, 5, 6, 7, 8]);
+  const tpHead = ['mail', 'system', 'mails', 'seconds', 'mails/s', 'MIME bytes', 'cpu ms/mail sut', 'sink', 'client', 'sut ELU'];
+  const tpRight = new Set([2, 3, 4, 5, 6, 7, 8, 9]);
 
   if (throughput.length) console.log(`\n1-3. Throughput: ${S.mails} mails per case, ${S.concurrency} requests in flight, a mail counts when the sink has received it`);
   if (throughput.length) console.log(table(tpHead, throughput.map(tpRow), tpRight));
@@ -1167,11 +1208,11 @@ async function main(): Promise<void> {
     );
   }
 
-  if (latency.length) console.log(`\n4. Latency of one request at a fixed ${S.rate} req/s for ${S.rateSeconds} s (open loop; ms from sending to the end of the answer)`);
+  if (latency.length) console.log(`\n4. Latency of one request at a fixed ${S.rate} req/s for ${S.rateSeconds} s (open loop; ms from sending to the end of the answer; req/s = rate achieved)`);
   if (latency.length) console.log(
     table(
       ['route', 'sent', '202s', 'errors', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'send lag p99', 'sut ELU'],
-      latency.map((l) => [LATENCY_NAME[l.target], l.sent, l.ok, l.errors, fmt(l.achievedRate, 0), fmt(l.p50, 2), fmt(l.p90, 2), fmt(l.p99, 2), fmt(l.max, 1), fmt(l.sendLagP99, 2), fmt(l.sutElu, 2)]),
+      latency.map((l) => [`${LATENCY_NAME[l.target]}${l.rate !== S.rate ? ` @ ${l.rate}/s (diagnostic)` : ''}`, l.sent, l.ok, l.errors, fmt(l.achievedRate, 0), fmt(l.p50, 2), fmt(l.p90, 2), fmt(l.p99, 2), fmt(l.max, 1), fmt(l.sendLagP99, 2), fmt(l.sutElu, 2)]),
       new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
     ),
   );
@@ -1179,7 +1220,7 @@ async function main(): Promise<void> {
   if (memory) {
     const mm = memory;
     console.log(`\n5. Worker memory with a long queue (one process: Envoi without HTTP; RSS / heapUsed in MB)`);
-    console.log(`   Queued ${mm.queued} deliveries with no worker in ${fmt(mm.queueSeconds, 1)} s (${fmt(mm.queuePerSec, 0)}/s, outbox.enqueue in batches of ${S.enqueueBatch}); database ${fmt(mm.dbMB, 0)} MB`);
+    console.log(`   Queued ${mm.queued} deliveries with no worker in ${fmt(mm.queueSeconds, 1)} s (${fmt(mm.queuePerSec, 0)}/s, outbox.enqueue in batches of ${S.enqueueBatch}); database ${fmt(mm.dbMB, 0)} MB${mm.queued < S.queue ? ` (cut short of ${S.queue} by the time budget)` : ''}`);
     console.log(
       table(
         ['moment', 'RSS MB', 'heapUsed MB'],
@@ -1201,8 +1242,9 @@ async function main(): Promise<void> {
   }
 
   const total = (performance.now() - started) / 1000;
-  console.log(`\nTotal time ${fmt(total, 1)} s`);
-  const out = { machine: m, settings: S, throughput, ratios, diagnostics, latency, memory: memory ? { ...memory, samples: undefined } : undefined, totalSeconds: round(total, 1) };
+  const loadEnd = os.loadavg()[0]!;
+  console.log(`\nTotal time ${fmt(total, 1)} s; load average (1 min) at the end ${loadEnd.toFixed(2)} (this run alone keeps it around 1-2)`);
+  const out = { machine: m, settings: S, loadAverage: { start: round(loadStart, 2), end: round(loadEnd, 2) }, throughput, ratios, diagnostics, latency, memory: memory ? { ...memory, samples: undefined } : undefined, totalSeconds: round(total, 1) };
   console.log(`BENCH_JSON ${JSON.stringify(out)}`);
 }
 
