@@ -6,7 +6,7 @@ import { EnvoiError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Mailer } from '../mailer.js';
 import { SendFailure } from '../providers/smtp.js';
-import type { Attempt, Claimed, DeliveryError, DeliveryStore } from '../store/deliveries.js';
+import type { Attempt, Claimed, DeliveryError, DeliveryStore, NextState } from '../store/deliveries.js';
 import type { RateLimitStore } from '../store/rate-limits.js';
 import type { Outbox } from './outbox.js';
 import { retryDelayMs } from './retry.js';
@@ -45,6 +45,8 @@ export class Worker {
   readonly id = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
   private readonly inFlight = new Map<string, AbortController>();
   private readonly connections = new Map<string, { conn: ResolvedConnection; until: number }>();
+  private readonly finishing: Array<{ item: { id: string; attempt: Omit<Attempt, 'worker'>; next: NextState }; resolve: (ok: boolean) => void; reject: (err: unknown) => void }> = [];
+  private committing = false;
   private running = false;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
@@ -229,8 +231,7 @@ export class Worker {
 
   /** Records an attempt and the delivery's next state; `undefined` outcome: released at shutdown. */
   private async record(c: Claimed, outcome: Exclude<Outcome, { kind: 'deferred' }> | undefined, base: Pick<Attempt, 'number' | 'startedAt' | 'durationMs'>): Promise<boolean> {
-    const finish = (attempt: Omit<Attempt, 'worker' | 'number' | 'startedAt' | 'durationMs'>, next: Parameters<DeliveryStore['finish']>[3]) =>
-      this.opts.store.finish(c.id, this.id, { ...base, ...attempt }, next);
+    const finish = (attempt: Omit<Attempt, 'worker' | 'number' | 'startedAt' | 'durationMs'>, next: NextState) => this.finish(c.id, { ...base, ...attempt }, next);
     if (!outcome) {
       // Shutdown cut this send short: put it back untouched for the next worker.
       return finish({ outcome: 'released', code: 'RELEASED', responseCode: null, reply: null, message: 'Released at shutdown before the server accepted it' }, { status: 'queued', dueAt: Date.now() });
@@ -261,6 +262,31 @@ export class Worker {
     }
     this.counts.failed++;
     return finish({ outcome: 'failed', ...failure }, { status: 'failed', error: e });
+  }
+
+  /**
+   * Queues an attempt's record for the next group commit. While one commit runs, the attempts
+   * that finish meanwhile gather and are written by the next, in one transaction.
+   */
+  private finish(id: string, attempt: Omit<Attempt, 'worker'>, next: NextState): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.finishing.push({ item: { id, attempt, next }, resolve, reject });
+      if (!this.committing) void this.commit();
+    });
+  }
+
+  private async commit(): Promise<void> {
+    this.committing = true;
+    while (this.finishing.length) {
+      const batch = this.finishing.splice(0, 100);
+      try {
+        const done = await this.opts.store.finishMany(this.id, batch.map((b) => b.item));
+        batch.forEach((b, i) => b.resolve(done[i]!));
+      } catch (err) {
+        for (const b of batch) b.reject(err);
+      }
+    }
+    this.committing = false;
   }
 
   /** How many sends are running now. */

@@ -55,6 +55,14 @@ export interface Attempt {
   message: string | null;
 }
 
+/** Where a finished attempt leaves its delivery. */
+export type NextState =
+  | { status: 'sent'; accepted: string[]; rejected: string[]; response: string }
+  | { status: 'retrying'; dueAt: number; error: DeliveryError }
+  | { status: 'failed'; error: DeliveryError }
+  | { status: 'queued'; dueAt: number }
+  | { status: 'waiting'; dueAt: number; reason: DeliveryError };
+
 /** A claimed delivery: what a worker needs to send it. */
 export interface Claimed {
   id: string;
@@ -299,42 +307,46 @@ export class DeliveryStore {
    * Records an attempt and moves the delivery on, in one transaction, but only while `worker`
    * still holds it: a worker whose lease was taken over must not overwrite the new owner's state.
    */
-  async finish(
-    id: string,
-    worker: string,
-    attempt: Omit<Attempt, 'worker'>,
-    next:
-      | { status: 'sent'; accepted: string[]; rejected: string[]; response: string }
-      | { status: 'retrying'; dueAt: number; error: DeliveryError }
-      | { status: 'failed'; error: DeliveryError }
-      | { status: 'queued'; dueAt: number }
-      | { status: 'waiting'; dueAt: number; reason: DeliveryError },
-  ): Promise<boolean> {
+  async finish(id: string, worker: string, attempt: Omit<Attempt, 'worker'>, next: NextState): Promise<boolean> {
+    const [ok] = await this.finishMany(worker, [{ id, attempt, next }]);
+    return ok!;
+  }
+
+  /**
+   * Records several finished attempts in one transaction (a group commit: a worker whose sends
+   * end together writes them together). Each delivery moves on only while `worker` still holds it.
+   */
+  async finishMany(worker: string, items: Array<{ id: string; attempt: Omit<Attempt, 'worker'>; next: NextState }>): Promise<boolean[]> {
     const now = new Date().toISOString();
     return this.knex.transaction(async (trx) => {
-      // 'waiting': the attempt counts, but the mail waits (e.g. for its connection to be fixed) instead of failing.
-      const patch: Row = { status: next.status === 'waiting' ? 'queued' : next.status, lease_owner: null, lease_expires_at: null, updated_at: now, wait_reason: null };
-      if (next.status === 'waiting') Object.assign(patch, { due_at: next.dueAt, wait_reason: JSON.stringify(next.reason), last_error: JSON.stringify(next.reason) });
-      if (next.status === 'sent') Object.assign(patch, { accepted: JSON.stringify(next.accepted), rejected: JSON.stringify(next.rejected), response: next.response, sent_at: now, last_error: null });
-      if (next.status === 'retrying') Object.assign(patch, { due_at: next.dueAt, last_error: JSON.stringify(next.error) });
-      if (next.status === 'failed') Object.assign(patch, { last_error: JSON.stringify(next.error) });
-      // A released delivery gives its attempt back: it was never tried.
-      if (next.status === 'queued') Object.assign(patch, { due_at: next.dueAt, attempts: trx.raw('attempts - 1') });
-      const n = await trx('deliveries').where({ id, lease_owner: worker, status: 'sending' }).update(patch);
-      if (n !== 1) return false;
-      await trx('delivery_attempts').insert({
-        delivery_id: id,
-        number: attempt.number,
-        worker,
-        started_at: attempt.startedAt,
-        duration_ms: attempt.durationMs,
-        outcome: attempt.outcome,
-        code: attempt.code,
-        response_code: attempt.responseCode,
-        reply: attempt.reply,
-        message: attempt.message,
-      });
-      return true;
+      const done: boolean[] = [];
+      for (const { id, next } of items) {
+        // 'waiting': the attempt counts, but the mail waits (e.g. for its connection to be fixed) instead of failing.
+        const patch: Row = { status: next.status === 'waiting' ? 'queued' : next.status, lease_owner: null, lease_expires_at: null, updated_at: now, wait_reason: null };
+        if (next.status === 'waiting') Object.assign(patch, { due_at: next.dueAt, wait_reason: JSON.stringify(next.reason), last_error: JSON.stringify(next.reason) });
+        if (next.status === 'sent') Object.assign(patch, { accepted: JSON.stringify(next.accepted), rejected: JSON.stringify(next.rejected), response: next.response, sent_at: now, last_error: null });
+        if (next.status === 'retrying') Object.assign(patch, { due_at: next.dueAt, last_error: JSON.stringify(next.error) });
+        if (next.status === 'failed') Object.assign(patch, { last_error: JSON.stringify(next.error) });
+        // A released delivery gives its attempt back: it was never tried.
+        if (next.status === 'queued') Object.assign(patch, { due_at: next.dueAt, attempts: trx.raw('attempts - 1') });
+        done.push((await trx('deliveries').where({ id, lease_owner: worker, status: 'sending' }).update(patch)) === 1);
+      }
+      const rows = items
+        .filter((_, i) => done[i])
+        .map(({ id, attempt }) => ({
+          delivery_id: id,
+          number: attempt.number,
+          worker,
+          started_at: attempt.startedAt,
+          duration_ms: attempt.durationMs,
+          outcome: attempt.outcome,
+          code: attempt.code,
+          response_code: attempt.responseCode,
+          reply: attempt.reply,
+          message: attempt.message,
+        }));
+      if (rows.length) await trx('delivery_attempts').insert(rows);
+      return done;
     });
   }
 
