@@ -3,7 +3,7 @@
 
 import { api, scoped, type Connection, type TestResult } from './api.js';
 import { errorView, openConnectionForm, resultView, warningsView } from './connection-form.js';
-import { announce, badge, busy, confirmDialog, h, openDialog, uid } from './dom.js';
+import { announce, badge, busy, confirmDialog, dataTable, h, openDialog, uid } from './dom.js';
 import { can, state } from './state.js';
 import type { Tab } from './tabs.js';
 
@@ -31,13 +31,8 @@ export function connectionsTab(): Tab {
   const addBtn = manage ? h('button', { type: 'button', class: 'btn primary' }, 'Add connection') : null;
   const refreshBtn = h('button', { type: 'button', class: 'btn' }, 'Refresh');
   const notice = h('div', { class: 'notice-area', role: 'status', 'aria-live': 'polite' });
-  const tbody = h('tbody');
-  const table = h(
-    'table',
-    { class: 'data' },
-    h('caption', { class: 'visually-hidden' }, 'Connections of this scope'),
-    h('thead', {}, h('tr', {}, ...['Name', 'Provider', 'Server', 'Security', 'Sign-in', 'Health', ...(manage ? ['Actions'] : [])].map((t) => h('th', { scope: 'col', class: t === 'Actions' ? 'actions-col' : undefined }, t)))),
-    tbody,
+  const { table, tbody } = dataTable('Connections of this scope', ['Name', 'Provider', 'Server', 'Security', 'Sign-in', 'Health', ...(manage ? ['Actions'] : [])], (t) =>
+    t === 'Actions' ? 'actions-col' : undefined,
   );
   const empty = h('p', { class: 'empty', hidden: true });
   const panel = h('div', {}, h('div', { class: 'toolbar' }, heading, h('div', { class: 'spacer' }), addBtn, refreshBtn), notice, table, empty);

@@ -3,7 +3,7 @@
 
 import { api, scoped, type Delivery } from './api.js';
 import { errorView } from './connection-form.js';
-import { announce, badge, busy, bytes, fill, h, openDialog, time, uid } from './dom.js';
+import { announce, badge, busy, bytes, dataTable, fill, h, openDialog, time, uid } from './dom.js';
 import { can, state } from './state.js';
 import type { Tab } from './tabs.js';
 
@@ -21,14 +21,7 @@ export function deliveriesTab(): Tab {
   const filter = h('select', { id: filterId }, h('option', { value: '' }, 'All'), ...STATUSES.map((s) => h('option', { value: s }, s)));
   const refreshBtn = h('button', { type: 'button', class: 'btn' }, 'Refresh');
   const notice = h('div', { class: 'notice-area', role: 'status', 'aria-live': 'polite' });
-  const tbody = h('tbody');
-  const table = h(
-    'table',
-    { class: 'data' },
-    h('caption', { class: 'visually-hidden' }, 'Deliveries, newest first'),
-    h('thead', {}, h('tr', {}, ...['Status', 'Subject', 'Recipients', 'Connection', 'Attempts', 'Created'].map((t) => h('th', { scope: 'col' }, t)))),
-    tbody,
-  );
+  const { table, tbody } = dataTable('Deliveries, newest first', ['Status', 'Subject', 'Recipients', 'Connection', 'Attempts', 'Created']);
   const empty = h('p', { class: 'empty', hidden: true }, 'No delivery matches.');
   const moreBtn = h('button', { type: 'button', class: 'btn', hidden: true }, 'Load more');
   const panel = h(

@@ -17,6 +17,19 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
 }
 
 /** Appends children, skipping empty ones; strings become text nodes. */
+/** A data table with a caption for screen readers and column headers; rows go into `tbody`. */
+export function dataTable(caption: string, columns: string[], columnClass: (column: string) => string | undefined = () => undefined): { table: HTMLTableElement; tbody: HTMLTableSectionElement } {
+  const tbody = h('tbody');
+  const table = h(
+    'table',
+    { class: 'data' },
+    h('caption', { class: 'visually-hidden' }, caption),
+    h('thead', {}, h('tr', {}, ...columns.map((t) => h('th', { scope: 'col', class: columnClass(t) }, t)))),
+    tbody,
+  );
+  return { table, tbody };
+}
+
 export function append(el: Element, ...children: Array<Child | Child[]>): void {
   for (const c of children.flat()) {
     if (c === null || c === undefined || c === false) continue;
