@@ -94,6 +94,10 @@ export function warningsFor(provider: StoredConnection['provider'], s: Connectio
   return out;
 }
 
+/** How long resolveForSend reuses what it found (see ConnectionService.resolved). */
+const RESOLVE_CACHE_MS = 1000;
+const RESOLVE_CACHE_MAX = 10_000;
+
 export interface ConnectionServiceOptions {
   store: ConnectionStore;
   keyring: Keyring;
@@ -107,6 +111,13 @@ export interface ConnectionServiceOptions {
 /** The rules of connections (design.md "A connection" and "Safety rules") over the store. */
 export class ConnectionService {
   private readonly store: ConnectionStore;
+  /**
+   * What resolveForSend found, for RESOLVE_CACHE_MS: every execute resolves its connection, and
+   * reading it each time costs an execute two database round trips. Any change made through this
+   * service clears it at once; a change made by another process shows within the TTL.
+   */
+  private readonly resolved = new Map<string, { conn: Promise<StoredConnection>; until: number }>();
+  private generation = 0;
   constructor(private readonly opts: ConnectionServiceOptions) {
     this.store = opts.store;
   }
@@ -218,6 +229,34 @@ export class ConnectionService {
    */
   async resolveForSend(scope: string, ref?: string): Promise<StoredConnection> {
     assertScope(scope);
+    const key = `${scope}\n${ref ?? ''}`;
+    const now = Date.now();
+    const hit = this.resolved.get(key);
+    if (hit && hit.until > now) return hit.conn;
+    // One lookup serves every request that needs it meanwhile (no stampede when the entry expires).
+    const generation = this.generation;
+    const conn = this.lookupForSend(scope, ref);
+    if (this.resolved.size >= RESOLVE_CACHE_MAX) this.resolved.clear();
+    this.resolved.set(key, { conn, until: now + RESOLVE_CACHE_MS });
+    try {
+      return await conn;
+    } catch (err) {
+      // Errors (no default, unknown name) are answered fresh each time.
+      if (this.resolved.get(key)?.conn === conn) this.resolved.delete(key);
+      throw err;
+    } finally {
+      // A lookup that overlapped a change may have read the old state: use it, do not keep it.
+      if (generation !== this.generation && this.resolved.get(key)?.conn === conn) this.resolved.delete(key);
+    }
+  }
+
+  /** Forgets what resolveForSend found: a connection was created, edited, deleted or made default. */
+  private changed(): void {
+    this.generation++;
+    this.resolved.clear();
+  }
+
+  private async lookupForSend(scope: string, ref?: string): Promise<StoredConnection> {
     if (ref) {
       const named = await this.store.findByRef(scope, ref);
       if (!named) {
@@ -254,6 +293,7 @@ export class ConnectionService {
       secrets,
       n.isDefault === true,
     );
+    this.changed();
     return { connection, warnings: n.warnings };
   }
 
@@ -295,24 +335,29 @@ export class ConnectionService {
       [...deleteSecrets],
     );
     if (n.isDefault === true && !connection.isDefault) await this.store.setDefault(scope, id);
+    this.changed();
     this.opts.onChange?.(id);
     return { connection: n.isDefault === true ? (await this.store.get(scope, id))! : connection, warnings: n.warnings };
   }
 
   /** Marks a connection unhealthy (delivery hit an auth or TLS failure) or healthy again. */
   async setHealth(id: string, health: StoredConnection['health']): Promise<boolean> {
+    this.changed();
     return this.store.setHealth(id, health);
   }
 
   async delete(scope: string, id: string): Promise<void> {
     assertScope(scope);
-    if (!(await this.store.delete(scope, id))) throw notFound(id);
+    const deleted = await this.store.delete(scope, id);
+    this.changed();
+    if (!deleted) throw notFound(id);
     this.opts.onChange?.(id);
   }
 
   async makeDefault(scope: string, id: string): Promise<StoredConnection> {
     assertScope(scope);
     const c = await this.store.setDefault(scope, id);
+    this.changed();
     if (!c) throw notFound(id);
     return c;
   }

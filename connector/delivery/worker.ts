@@ -44,7 +44,7 @@ const CONNECTION_CACHE_MS = 1000;
 export class Worker {
   readonly id = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
   private readonly inFlight = new Map<string, AbortController>();
-  private readonly connections = new Map<string, { conn: ResolvedConnection; until: number }>();
+  private readonly connections = new Map<string, { conn: Promise<ResolvedConnection | undefined>; until: number }>();
   private readonly finishing: Array<{ item: { id: string; attempt: Omit<Attempt, 'worker'>; next: NextState }; resolve: (ok: boolean) => void; reject: (err: unknown) => void }> = [];
   private committing = false;
   private running = false;
@@ -197,11 +197,20 @@ export class Worker {
     const now = Date.now();
     const hit = this.connections.get(id);
     if (hit && hit.until > now) return hit.conn;
-    const stored = await this.opts.connections.getById(scope, id);
-    const conn = stored ? await this.opts.connections.withSecrets(stored) : undefined;
-    if (conn) this.connections.set(id, { conn, until: now + CONNECTION_CACHE_MS });
-    else this.connections.delete(id);
-    return conn;
+    // One read serves every send that needs the connection meanwhile (no stampede on expiry).
+    const conn = (async () => {
+      const stored = await this.opts.connections.getById(scope, id);
+      return stored ? this.opts.connections.withSecrets(stored) : undefined;
+    })();
+    this.connections.set(id, { conn, until: now + CONNECTION_CACHE_MS });
+    try {
+      const found = await conn;
+      if (!found && this.connections.get(id)?.conn === conn) this.connections.delete(id);
+      return found;
+    } catch (err) {
+      if (this.connections.get(id)?.conn === conn) this.connections.delete(id);
+      throw err;
+    }
   }
 
   /** Forgets a remembered connection (it was edited, deleted, or its health changed). */

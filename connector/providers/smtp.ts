@@ -48,6 +48,10 @@ interface CachedTransport {
   key: string;
   transporter: Transporter;
   address: string;
+  /** Sends using it now. */
+  users: number;
+  /** Evicted while being created: closed when its last send ends. */
+  detached?: boolean;
 }
 
 type Internals = { _supportedAuth?: string[]; secure: boolean; allowsAuth: boolean };
@@ -58,6 +62,7 @@ type Internals = { _supportedAuth?: string[]; secure: boolean; allowsAuth: boole
  */
 export class SmtpProvider {
   private readonly transports = new Map<string, CachedTransport>();
+  private readonly creating = new Map<string, { key: string; promise: Promise<CachedTransport> }>();
   constructor(private readonly opts: SmtpProviderOptions) {}
 
   private async vettedAddresses(conn: Pick<ResolvedConnection, 'settings'>): Promise<{ ok: true; addresses: string[] } | { ok: false; failure: Failure }> {
@@ -72,23 +77,45 @@ export class SmtpProvider {
     await resolveAndVet(conn.settings.host!, this.opts.policy, { lookup: this.opts.lookup, timeoutMs: this.opts.config.smtpTimeouts.dns });
   }
 
-  /** The pooled transport of a connection, created on first use. */
+  /**
+   * The pooled transport of a connection, created on first use. Sends that start together share
+   * one creation: each making its own would open a pool apiece, past pool.maxConnections.
+   */
   private async transport(conn: ResolvedConnection): Promise<CachedTransport> {
     const key = `${conn.id}:${conn.version}`;
     const cached = this.transports.get(conn.id);
     if (cached && cached.key === key) return cached;
-    if (cached) this.evict(conn.id);
-    const vetted = await this.vettedAddresses(conn);
-    if (!vetted.ok) throw new SendFailure(vetted.failure);
-    const address = vetted.addresses[0]!;
-    const transporter = nodemailer.createTransport(smtpTransportOptions(conn, address, this.opts.config, true) as never);
-    const entry = { key, transporter, address };
-    this.transports.set(conn.id, entry);
-    return entry;
+    const pending = this.creating.get(conn.id);
+    if (pending && pending.key === key) return pending.promise;
+    // Assigned before its body passes the first await, so the body may compare against it.
+    let promise!: Promise<CachedTransport>;
+    promise = (async () => {
+      const vetted = await this.vettedAddresses(conn);
+      if (!vetted.ok) throw new SendFailure(vetted.failure);
+      const address = vetted.addresses[0]!;
+      const transporter = nodemailer.createTransport(smtpTransportOptions(conn, address, this.opts.config, true) as never);
+      const entry: CachedTransport = { key, transporter, address, users: 0 };
+      if (this.creating.get(conn.id)?.promise === promise) {
+        const old = this.transports.get(conn.id);
+        if (old && old.key !== key) old.transporter.close();
+        this.transports.set(conn.id, entry);
+      } else {
+        // Evicted while it was being made: serve the sends that waited for it, then close.
+        entry.detached = true;
+      }
+      return entry;
+    })();
+    this.creating.set(conn.id, { key, promise });
+    try {
+      return await promise;
+    } finally {
+      if (this.creating.get(conn.id)?.promise === promise) this.creating.delete(conn.id);
+    }
   }
 
   /** Closes and forgets the pooled transport of a connection (after an edit or a delete). */
   evict(connectionId: string): void {
+    this.creating.delete(connectionId);
     const cached = this.transports.get(connectionId);
     if (!cached) return;
     this.transports.delete(connectionId);
@@ -104,6 +131,7 @@ export class SmtpProvider {
   async send(conn: ResolvedConnection, message: Mail.Options): Promise<SendInfo> {
     const s = conn.settings;
     const t = await this.transport(conn);
+    t.users++;
     try {
       const info = (await t.transporter.sendMail(message)) as { messageId: string; accepted: Array<string | { address: string }>; rejected: Array<string | { address: string }>; response: string };
       const flat = (list: Array<string | { address: string }>) => list.map((a) => (typeof a === 'string' ? a : a.address));
@@ -114,6 +142,8 @@ export class SmtpProvider {
       if (failure.stage !== 'send') this.evict(conn.id);
       this.opts.logger.warn('smtp send failed', { connectionId: conn.id, code: failure.code, stage: failure.stage, responseCode: failure.responseCode });
       throw new SendFailure(failure);
+    } finally {
+      if (--t.users === 0 && t.detached) t.transporter.close();
     }
   }
 
