@@ -430,7 +430,7 @@ async function sutRole(): Promise<void> {
   const makeConfig = (dataDir: string, databaseUrl: string | undefined) =>
     loadConfig(
       { ENVOI_DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
-      { port: 0, adminKey: ADMIN_KEY, allowPrivateHosts: true, allowedPorts: parsePortList('1-65535'), pollMs: 20, workerConcurrency: 16 },
+      { port: 0, adminKey: ADMIN_KEY, allowPrivateHosts: true, allowedPorts: parsePortList('1-65535'), pollMs: 20 },
     );
 
   let running: Awaited<ReturnType<typeof startServer>> | undefined;

@@ -20,6 +20,8 @@ export interface Config {
   readonly pollMs: number;
   /** Sends a worker runs at once. */
   readonly workerConcurrency: number;
+  /** Message bytes a worker holds at once (claims stop there; one message is always allowed). */
+  readonly workerMaxBytes: number;
   /** Whether `serve` runs a delivery worker in its process (off for API-only servers). */
   readonly serveWorker: boolean;
   /** How long SIGTERM waits for running sends before releasing them. */
@@ -96,7 +98,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     retentionDays: int(env, 'ENVOI_RETENTION_DAYS', 30, 0),
     leaseMs: int(env, 'ENVOI_LEASE_MS', 60_000, 200),
     pollMs: int(env, 'ENVOI_POLL_MS', 500, 10),
-    workerConcurrency: int(env, 'ENVOI_WORKER_CONCURRENCY', 16, 1),
+    // Sends wait on the network, not the CPU: many in flight keep every pooled SMTP connection
+    // busy and let one slow relay not hold up the others' mail. Memory is bounded by bytes below.
+    workerConcurrency: int(env, 'ENVOI_WORKER_CONCURRENCY', 64, 1),
+    workerMaxBytes: int(env, 'ENVOI_WORKER_MAX_BYTES', 64 * 1024 * 1024, 1024),
     serveWorker: !/^(0|false|no|off)$/i.test(env.ENVOI_SERVE_WORKER ?? ''),
     shutdownGraceMs: int(env, 'ENVOI_SHUTDOWN_GRACE_MS', 10_000, 0),
     dbDownExitMs: int(env, 'ENVOI_DB_DOWN_EXIT_MS', 60_000, 100),

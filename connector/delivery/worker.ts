@@ -18,7 +18,7 @@ export interface WorkerOptions {
   mailer: Mailer;
   logger: Logger;
   rateLimits: RateLimitStore;
-  config: Pick<Config, 'retryBaseMs' | 'leaseMs' | 'pollMs' | 'retentionDays' | 'dbDownExitMs' | 'healthLogMs'>;
+  config: Pick<Config, 'retryBaseMs' | 'leaseMs' | 'pollMs' | 'retentionDays' | 'dbDownExitMs' | 'healthLogMs'> & Partial<Pick<Config, 'workerMaxBytes'>>;
   concurrency: number;
   /** Called once the database has been unreachable for longer than config.dbDownExitMs. */
   onDatabaseLost?: (downForMs: number) => void;
@@ -44,6 +44,8 @@ const CONNECTION_CACHE_MS = 1000;
 export class Worker {
   readonly id = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
   private readonly inFlight = new Map<string, AbortController>();
+  /** Bytes of the messages in flight (bounded by config.workerMaxBytes). */
+  private bytesInFlight = 0;
   private readonly connections = new Map<string, { conn: Promise<ResolvedConnection | undefined>; until: number }>();
   private readonly finishing: Array<{ item: { id: string; attempt: Omit<Attempt, 'worker'>; next: NextState }; resolve: (ok: boolean) => void; reject: (err: unknown) => void }> = [];
   private committing = false;
@@ -123,14 +125,17 @@ export class Worker {
       if (purged) this.opts.logger.info('purged bodies of sent deliveries', { purged, before });
     }
     const free = this.opts.concurrency - this.inFlight.size;
-    if (free <= 0) return 0;
-    const batch = await this.opts.store.claim(this.id, free, now, now + this.opts.config.leaseMs);
+    const bytesLeft = (this.opts.config.workerMaxBytes ?? Number.MAX_SAFE_INTEGER) - this.bytesInFlight;
+    if (free <= 0 || (bytesLeft <= 0 && this.inFlight.size > 0)) return 0;
+    const batch = await this.opts.store.claim(this.id, free, now, now + this.opts.config.leaseMs, Math.max(1, bytesLeft));
     this.counts.claimed += batch.length;
     for (const c of batch) {
       const ac = new AbortController();
       this.inFlight.set(c.id, ac);
+      this.bytesInFlight += c.size;
       void this.deliver(c, ac.signal).finally(() => {
         this.inFlight.delete(c.id);
+        this.bytesInFlight -= c.size;
         this.wake?.();
       });
     }

@@ -70,6 +70,8 @@ export interface Claimed {
   connectionScope: string;
   envelope: { from: string; to: string[] };
   raw: string;
+  /** Bytes of the message. */
+  size: number;
   messageId: string;
   attempts: number;
   maxAttempts: number;
@@ -305,16 +307,26 @@ export class DeliveryStore {
     return rows.length;
   }
 
-  /** Claims up to `limit` due deliveries for `worker` until `leaseUntil`, counting the attempt. */
-  async claim(worker: string, limit: number, now: number, leaseUntil: number): Promise<Claimed[]> {
+  /**
+   * Claims up to `limit` due deliveries for `worker` until `leaseUntil`, counting the attempt,
+   * and no more than `maxBytes` of messages: a delivery is taken while the ones before it in the
+   * queue total less (so the first always goes, however large).
+   */
+  async claim(worker: string, limit: number, now: number, leaseUntil: number, maxBytes = Number.MAX_SAFE_INTEGER): Promise<Claimed[]> {
     if (limit <= 0) return [];
     const lock = this.isPg ? 'FOR UPDATE SKIP LOCKED' : '';
+    // The window sums only the rows the inner LIMIT picked (through the partial index), never the queue.
     const res = await this.knex.raw(
       `UPDATE deliveries
           SET status = 'sending', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, updated_at = ?
-        WHERE id IN (SELECT id FROM deliveries WHERE status IN ('queued', 'retrying') AND due_at <= ? ORDER BY due_at LIMIT ? ${lock})
-        RETURNING id, scope, connection_id, connection_scope, envelope, raw, message_id, attempts, max_attempts`,
-      [worker, leaseUntil, new Date(now).toISOString(), now, limit],
+        WHERE id IN (
+          SELECT id FROM (
+            SELECT id, SUM(size) OVER (ORDER BY due_at, id) - size AS before_bytes
+              FROM (SELECT id, size, due_at FROM deliveries WHERE status IN ('queued', 'retrying') AND due_at <= ? ORDER BY due_at LIMIT ? ${lock}) due
+          ) picked
+          WHERE before_bytes < ?)
+        RETURNING id, scope, connection_id, connection_scope, envelope, raw, size, message_id, attempts, max_attempts`,
+      [worker, leaseUntil, new Date(now).toISOString(), now, limit, maxBytes],
     );
     return this.rows(res).map((r) => ({
       id: r.id,
@@ -323,6 +335,7 @@ export class DeliveryStore {
       connectionScope: r.connection_scope,
       envelope: JSON.parse(r.envelope),
       raw: r.raw,
+      size: num(r.size),
       messageId: r.message_id,
       attempts: num(r.attempts),
       maxAttempts: num(r.max_attempts),

@@ -270,6 +270,38 @@ describe('per-connection limits inside one worker (SQLite)', () => {
   });
 });
 
+describe('a worker holds a bounded amount of mail (SQLite)', () => {
+  let envoi: TestEnvoi;
+  before(async () => {
+    // Room for two 10 KB messages; a third is taken only while the ones before it total less.
+    envoi = await new TestEnvoi({ overrides: { pollMs: 50, workerConcurrency: 64, workerMaxBytes: 25_000 } }).start();
+  });
+  after(() => envoi.stop());
+
+  it('claims stop at ENVOI_WORKER_MAX_BYTES of messages, and everything still arrives', async () => {
+    const sink = timedSink(300);
+    await sink.start();
+    try {
+      await envoi.api('POST', '/api/v1/scopes/bytes/connections', smtpConnection(sink, { authMethod: 'NONE', isDefault: true }));
+      const body = 'x'.repeat(10_000);
+      for (let i = 0; i < 10; i++) {
+        const r = await envoi.api('POST', '/api/v1/scopes/bytes/actions/send-email/execute', { input: { to: `b${i}@customer.test`, subject: `b${i}`, text: body } });
+        expect(r.status, r.text).to.equal(202);
+      }
+      let most = 0;
+      while (sink.received.length < 10) {
+        const sending = (await envoi.api('GET', '/api/v1/scopes/bytes/deliveries?status=sending&limit=100')).body.items.length;
+        most = Math.max(most, sending);
+        await sleep(20);
+      }
+      expect(most, 'deliveries held by the worker at once').to.be.within(1, 3);
+      expect(new Set(sink.received.map((m) => m.parsed.subject)).size).to.equal(10);
+    } finally {
+      await sink.close();
+    }
+  });
+});
+
 for (const backend of BACKENDS) {
   describe(`unhealthy connections (${backend.name})`, function () {
     let envoi: TestEnvoi;
