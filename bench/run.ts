@@ -50,8 +50,25 @@ const WATCHDOG_MS = num('BENCH_WATCHDOG_MS', 360_000);
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'raw,envoi,halves,latency,memory').split(',').map((x) => x.trim()));
 /** Count SQL statements and time the database connection in Envoi processes (adds a little overhead). */
 const TRACE_SQL = /^(1|true|yes)$/i.test(process.env.BENCH_TRACE_SQL ?? '');
-/** Extra node options for the system-under-test processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof". */
-const SUT_ARGS = (process.env.BENCH_SUT_ARGS ?? '').split(/\s+/).filter(Boolean);
+/**
+ * Node options of every system-under-test process (Envoi and the baselines alike): the ones
+ * `npm start` runs Envoi with (read from package.json, so the bench measures what ships), then
+ * BENCH_SUT_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+ */
+const PRODUCT_NODE_ARGS = productNodeArgs();
+const SUT_ARGS = [...PRODUCT_NODE_ARGS, ...(process.env.BENCH_SUT_ARGS ?? '').split(/\s+/).filter(Boolean)];
+
+/** The node options in package.json's start script (`node --flag … dist/bin/envoi.js serve`). */
+function productNodeArgs(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
+  const words = pkg.scripts.start!.split(/\s+/);
+  const out: string[] = [];
+  for (const w of words.slice(words.indexOf('node') + 1)) {
+    if (!w.startsWith('--')) break;
+    out.push(w);
+  }
+  return out;
+}
 const ADMIN_KEY = 'bench-admin-key-123456';
 const AUTH = `Bearer ${ADMIN_KEY}`;
 const EXECUTE_PATH = '/api/v1/scopes/platform/actions/send-email/execute';
@@ -1090,6 +1107,7 @@ async function main(): Promise<void> {
   console.log(`Envoi benchmark: ${m.cpus} CPUs (${m.cpuModel}), ${m.memGB} GB RAM, Node ${m.node}, ${m.platform}`);
   console.log(`Database ${m.database}; Envoi commit ${m.commit}`);
   console.log(`Settings: ${JSON.stringify(S)}`);
+  console.log(`Node options of every measured process (Envoi's and the baselines'): ${SUT_ARGS.join(' ') || 'none'}`);
   const loadStart = os.loadavg()[0]!;
   console.log(`Load average (1 min) at start: ${loadStart.toFixed(2)}${loadStart > 0.7 ? '  <- other work is running on this machine: the figures will be low and noisy' : ''}`);
 
