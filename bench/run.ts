@@ -30,6 +30,8 @@ const num = (name: string, fallback: number): number => {
 
 const S = {
   mails: num('BENCH_MAILS', 2000),
+  /** Mails of the one-at-a-time reference (each pays a connect and the 100 ms greeting). */
+  serialMails: num('BENCH_SERIAL_MAILS', 50),
   warmup: num('BENCH_WARMUP', 200),
   concurrency: num('BENCH_CONCURRENCY', 32),
   rate: num('BENCH_RATE', 200),
@@ -651,7 +653,7 @@ async function executeMany(agent: http.Agent, url: string, kind: Kind, n: number
 // Figures 1-3: throughput, done when the sink has the mail
 
 interface Throughput {
-  system: 'raw-pool' | 'raw-new' | 'envoi' | 'envoi-ingest' | 'envoi-drain';
+  system: 'raw-pool' | 'raw-new' | 'raw-new-serial' | 'envoi' | 'envoi-ingest' | 'envoi-drain';
   kind: Kind;
   mails: number;
   delivered: number;
@@ -761,6 +763,24 @@ async function dropDatabases(): Promise<void> {
   await pgAdmin(async (c) => {
     for (const name of createdDbs.splice(0)) await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch((err) => console.error(`could not drop ${name}: ${err}`));
   }).catch((err) => console.error(`could not drop the bench databases: ${err}`));
+}
+
+/**
+ * Reference for baseline B: a new transport per mail, one mail at a time, as a workflow step that
+ * sends and waits for its mail does. Not a goal of the issue; shown next to it.
+ */
+async function serialCase(sink: Child, sinkPort: number, kind: Kind): Promise<Throughput> {
+  const sut = await Child.spawn('sut');
+  try {
+    const wBase = (await sink.call<{ count: number }>('count')).count;
+    await sut.call('raw', { mode: 'new', kind, n: 5, concurrency: 1, port: sinkPort, budgetMs: 30_000 }, 60_000);
+    await sink.call('waitFor', { target: wBase + 5, timeoutMs: 10_000 }, 20_000);
+    return await measure(sink, sut, 'raw-new-serial', kind, S.serialMails, (deadline) =>
+      sut.call('raw', { mode: 'new', kind, n: S.serialMails, concurrency: 1, port: sinkPort, budgetMs: deadline - performance.now() }, S.caseBudgetMs + 30_000),
+    );
+  } finally {
+    await sut.stop();
+  }
 }
 
 async function rawCase(sink: Child, sinkPort: number, mode: 'pool' | 'new', kind: Kind): Promise<Throughput> {
@@ -1124,6 +1144,8 @@ async function main(): Promise<void> {
         throughput.push(await rawCase(sink, sinkPort, 'pool', kind));
         log(`${LABEL[kind]}: raw nodemailer, new transport per mail`);
         throughput.push(await rawCase(sink, sinkPort, 'new', kind));
+        log(`${LABEL[kind]}: raw nodemailer, new transport per mail, one at a time (reference)`);
+        throughput.push(await serialCase(sink, sinkPort, kind));
       }
       if (ONLY.has('envoi')) {
         log(`${LABEL[kind]}: Envoi end to end`);
@@ -1163,6 +1185,7 @@ async function main(): Promise<void> {
   const NAME: Record<Throughput['system'], string> = {
     'raw-pool': 'raw nodemailer, pool of 5 (baseline A)',
     'raw-new': 'new transport per mail (baseline B)',
+    'raw-new-serial': 'new transport per mail, 1 at a time (ref.)',
     envoi: 'Envoi: HTTP execute -> outbox -> worker',
     'envoi-ingest': 'Envoi HTTP execute only (no worker)',
     'envoi-drain': 'Envoi worker drain only (queue filled)',
@@ -1194,14 +1217,15 @@ async function main(): Promise<void> {
     const a = get('raw-pool', kind);
     const b = get('raw-new', kind);
     if (!e || !a || !b) return [];
-    return [{ kind, envoiPerSec: e.mailsPerSec, vsRawPoolPct: round((100 * e.mailsPerSec) / a.mailsPerSec, 1), vsNewTransportX: round(e.mailsPerSec / b.mailsPerSec, 2) }];
+    const serial = get('raw-new-serial', kind);
+    return [{ kind, envoiPerSec: e.mailsPerSec, vsRawPoolPct: round((100 * e.mailsPerSec) / a.mailsPerSec, 1), vsNewTransportX: round(e.mailsPerSec / b.mailsPerSec, 2), ...(serial ? { vsOneAtATimeX: round(e.mailsPerSec / serial.mailsPerSec, 1) } : {}) }];
   });
   if (ratios.length) console.log('\nRatios (goals: Envoi >= 60% of raw pooled nodemailer, >= 10x a new transport per mail)');
   if (ratios.length) console.log(
     table(
-      ['mail', 'Envoi mails/s', 'Envoi / raw pool', 'goal 60%', 'Envoi / new transport', 'goal 10x'],
-      ratios.map((r) => [LABEL[r.kind], fmt(r.envoiPerSec, 0), `${fmt(r.vsRawPoolPct, 1)}%`, r.vsRawPoolPct >= 60 ? 'met' : 'NOT met', `${fmt(r.vsNewTransportX, 2)}x`, r.vsNewTransportX >= 10 ? 'met' : 'NOT met']),
-      new Set([1, 2, 4]),
+      ['mail', 'Envoi mails/s', 'Envoi / raw pool', 'goal 60%', 'Envoi / new transport', 'goal 10x', 'Envoi / one at a time (ref.)'],
+      ratios.map((r) => [LABEL[r.kind], fmt(r.envoiPerSec, 0), `${fmt(r.vsRawPoolPct, 1)}%`, r.vsRawPoolPct >= 60 ? 'met' : 'NOT met', `${fmt(r.vsNewTransportX, 2)}x`, r.vsNewTransportX >= 10 ? 'met' : 'NOT met', r.vsOneAtATimeX === undefined ? '-' : `${fmt(r.vsOneAtATimeX, 1)}x`]),
+      new Set([1, 2, 4, 6]),
     ),
   );
 
