@@ -87,6 +87,20 @@ for (const backend of BACKENDS) {
       const acmeRuntime = await envoi.key('runtime', 'acme');
       expect((await execute('globex', mail('x@customer.test'), { key: acmeRuntime })).status).to.equal(403);
       expect(platformId).to.be.a('string');
+
+      // The resolved connection is remembered briefly, but a change takes effect at the next request:
+      // a new default, then the old default deleted, then the named one renamed.
+      const newDefaultId = await connect('acme', acmeNamed, { name: 'Transactional' });
+      expect((await envoi.api('POST', `/api/v1/scopes/acme/connections/${newDefaultId}/default`)).status).to.equal(200);
+      expect((await execute('acme', mail('s@customer.test', 'after switch'), { wait: 10 })).status).to.equal(200);
+      expect(acmeNamed.received.map((m) => m.parsed.subject)).to.include('after switch');
+      expect(acmeDefault.received.map((m) => m.parsed.subject)).to.deep.equal(['default']);
+      expect((await envoi.api('DELETE', `/api/v1/scopes/acme/connections/${newDefaultId}`)).status).to.equal(204);
+      expect((await execute('acme', mail('g@customer.test', 'after delete'), { wait: 10 })).status).to.equal(200);
+      expect(platformSink.received.map((m) => m.parsed.subject), 'no tenant default any more: the platform one').to.deep.equal(['fallback', 'after delete']);
+      expect((await envoi.api('PATCH', `/api/v1/scopes/acme/connections/${namedId}`, { name: 'Renamed' })).status).to.equal(200);
+      const byOldName = await execute('acme', { ...mail('o@customer.test'), connection: 'Newsletters' });
+      expect(byOldName.status, 'the old name no longer resolves').to.equal(404);
     });
 
     describe('transient failures end sent, with exactly one complete copy and every attempt recorded', () => {
