@@ -1,5 +1,4 @@
 import type { ConnectionService } from '../connector/connections.js';
-import { compose } from '../connector/delivery/compose.js';
 import type { Outbox } from '../connector/delivery/outbox.js';
 import { EnvoiError } from '../connector/errors.js';
 import type { Logger } from '../connector/log.js';
@@ -111,11 +110,11 @@ export function defineMailAction<I>(spec: Omit<ActionDefinition<I, SendEmailOutp
       }
       const built = render(plan, connection);
       const mail = connection ? ctx.mailer.envelopeFor(connection, built.mail) : { ...built.mail, from: 'preview@envoi.invalid' };
-      const composed = await compose('00000000-0000-4000-8000-000000000000', mail, ctx.maxMessageBytes);
+      const composed = await ctx.outbox.composer.compose('00000000-0000-4000-8000-000000000000', mail, ctx.maxMessageBytes);
       return {
         subject: built.subject,
         html: built.html ?? null,
-        text: built.text,
+        text: built.text ?? composed.text,
         connection: connection ? { id: connection.id, name: connection.name, provider: connection.provider } : null,
         mimeSize: composed.size,
         attachments: built.attachments,

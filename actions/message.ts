@@ -1,6 +1,3 @@
-// Compiled once: `convert` compiles its options (a selector decision tree) on every call, which
-// cost more than the conversion itself (html-to-text's README recommends `compile` for reuse).
-import { compile as compileHtmlToText } from 'html-to-text';
 import type Mail from 'nodemailer/lib/mailer';
 import type { CalendarEvent } from '../schemas/types.js';
 import { EnvoiError } from '../connector/errors.js';
@@ -29,7 +26,8 @@ export interface BuiltMessage {
   mail: Mail.Options;
   subject: string;
   html: string | undefined;
-  text: string;
+  /** Undefined when the text part is derived from the html, which composing the message does. */
+  text: string | undefined;
   calendar: IcsFile | undefined;
   attachments: Array<{ filename: string; contentType: string | undefined; size: number; inline: boolean }>;
 }
@@ -53,14 +51,7 @@ export function safeData(value: unknown, depth = 0): unknown {
   return value;
 }
 
-/** The plain-text part a person can read: paragraphs kept, links kept as "text [url]", no tags. */
-export const textFromHtml: (html: string) => string = compileHtmlToText({
-  wordwrap: 78,
-  selectors: [
-    { selector: 'img', format: 'skip' },
-    { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
-  ],
-});
+export { textFromHtml } from '../connector/delivery/text-from-html.js';
 
 /**
  * Renders subject, html and text with the data and assembles the nodemailer message. Every
@@ -88,7 +79,9 @@ export function buildMessage(parts: MessageParts, opts: { uidDomain: string; loc
   }
   if (!subject) throw new EnvoiError('VALIDATION_FAILED', 'The rendered subject is empty', { details: [{ path: '/subject', message: 'is empty once rendered' }] });
   const html = htmlT?.render(data);
-  const text = textT ? textT.render(data) : html !== undefined ? textFromHtml(html) : '';
+  // Without a text template, the text part is derived from the html when the message is composed
+  // (off the event loop: it is the costliest step of building an html mail).
+  const text = textT ? textT.render(data) : html !== undefined ? undefined : '';
 
   const attachments: Mail.Attachment[] = [];
   const shown: BuiltMessage['attachments'] = [];
@@ -110,7 +103,7 @@ export function buildMessage(parts: MessageParts, opts: { uidDomain: string; loc
     ...(bcc.length ? { bcc } : {}),
     ...(replyTo.length ? { replyTo: replyTo[0] } : {}),
     subject,
-    text,
+    ...(text !== undefined ? { text } : {}),
     ...(html !== undefined ? { html } : {}),
     ...(attachments.length ? { attachments } : {}),
     ...(parts.headers ? { headers: parts.headers } : {}),

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { EnvoiError } from './errors.js';
 
@@ -20,6 +21,8 @@ export interface Config {
   readonly pollMs: number;
   /** Sends a worker runs at once. */
   readonly workerConcurrency: number;
+  /** Threads that build MIME messages (0: on the event loop). */
+  readonly composeThreads: number;
   /** Message bytes a worker holds at once (claims stop there; one message is always allowed). */
   readonly workerMaxBytes: number;
   /** Whether `serve` runs a delivery worker in its process (off for API-only servers). */
@@ -101,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     // Sends wait on the network, not the CPU: many in flight keep every pooled SMTP connection
     // busy and let one slow relay not hold up the others' mail. Memory is bounded by bytes below.
     workerConcurrency: int(env, 'ENVOI_WORKER_CONCURRENCY', 64, 1),
+    composeThreads: int(env, 'ENVOI_COMPOSE_THREADS', Math.min(4, Math.max(1, os.availableParallelism() - 1)), 0),
     workerMaxBytes: int(env, 'ENVOI_WORKER_MAX_BYTES', 64 * 1024 * 1024, 1024),
     serveWorker: !/^(0|false|no|off)$/i.test(env.ENVOI_SERVE_WORKER ?? ''),
     shutdownGraceMs: int(env, 'ENVOI_SHUTDOWN_GRACE_MS', 10_000, 0),

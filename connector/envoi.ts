@@ -12,6 +12,7 @@ import { KeyStore } from './store/keys.js';
 import { DeliveryStore } from './store/deliveries.js';
 import { TemplateStore } from './store/templates.js';
 import { RateLimitStore } from './store/rate-limits.js';
+import { Composer } from './delivery/composer.js';
 import { Outbox } from './delivery/outbox.js';
 import { Worker } from './delivery/worker.js';
 
@@ -84,7 +85,8 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
   });
   const deliveries = new DeliveryStore(db.knex);
   const rateLimits = new RateLimitStore(db.knex, { leaseMs: config.leaseMs });
-  const outbox = new Outbox({ store: deliveries, maxMessageBytes: config.maxMessageBytes });
+  const composer = new Composer(config.composeThreads);
+  const outbox = new Outbox({ store: deliveries, composer, maxMessageBytes: config.maxMessageBytes });
   const worker = options.worker
     ? new Worker({ store: deliveries, outbox, connections, mailer, rateLimits, logger, config, concurrency: config.workerConcurrency, onDatabaseLost: options.onDatabaseLost })
     : undefined;
@@ -109,6 +111,7 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
       closing ??= (async () => {
         await worker?.stop(config.shutdownGraceMs);
         mailer.close();
+        await composer.close();
         await db.close();
       })();
       return closing;

@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import { EnvoiError } from '../errors.js';
+import { textFromHtml } from './text-from-html.js';
 
 /** Limits per message of design.md "Delivery", checked before anything is queued. */
 export const LIMITS = Object.freeze({ recipients: 100, attachments: 20 });
@@ -10,6 +11,13 @@ export interface Composed {
   envelope: { from: string; to: string[] };
   messageId: string;
   size: number;
+  /** The text part as sent (derived from the html when the message had none). */
+  text: string;
+}
+
+export interface ComposeOptions {
+  /** Keep Bcc in the headers (Microsoft Graph reads recipients from the message). */
+  keepBcc?: boolean;
 }
 
 // nodemailer's own pipeline, stopped before any network: a custom transport (nodemailer's
@@ -40,9 +48,11 @@ function messageIdDomain(from: Mail.Options['from']): string {
 /**
  * Builds the MIME message once with nodemailer. The Message-ID is derived from the delivery id,
  * so every attempt sends the same bytes and a duplicate (a server that stored the mail but whose
- * reply was lost) is recognisable by the recipient's mail system.
+ * reply was lost) is recognisable by the recipient's mail system. An html message without a text
+ * part gets one derived from the html. Runs on a compose thread (see Composer) or inline.
  */
-export async function compose(deliveryId: string, mail: Mail.Options, maxBytes: number, options: { keepBcc?: boolean } = {}): Promise<Composed> {
+export async function composeMessage(deliveryId: string, mail: Mail.Options, maxBytes: number, options: ComposeOptions = {}): Promise<Composed> {
+  if (mail.text === undefined && typeof mail.html === 'string') mail = { ...mail, text: textFromHtml(mail.html) };
   const attachments = mail.attachments?.length ?? 0;
   if (attachments > LIMITS.attachments) {
     throw new EnvoiError('VALIDATION_FAILED', `A message may carry ${LIMITS.attachments} attachments, not ${attachments}`, {
@@ -66,5 +76,5 @@ export async function compose(deliveryId: string, mail: Mail.Options, maxBytes: 
   if (raw.length > maxBytes) {
     throw new EnvoiError('PAYLOAD_TOO_LARGE', `The message is ${raw.length} bytes; this server sends at most ${maxBytes}`);
   }
-  return { raw: raw.toString('utf8'), envelope: { from: envelope.from || '', to: envelope.to }, messageId, size: raw.length };
+  return { raw: raw.toString('utf8'), envelope: { from: envelope.from || '', to: envelope.to }, messageId, size: raw.length, text: typeof mail.text === 'string' ? mail.text : '' };
 }

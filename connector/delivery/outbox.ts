@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import type Mail from 'nodemailer/lib/mailer';
 import type { StoredConnection } from '../store/connections.js';
 import type { Delivery, DeliveryStore } from '../store/deliveries.js';
-import { compose } from './compose.js';
+import type { Composer } from './composer.js';
 import { Mailer } from '../mailer.js';
 
 export interface EnqueueRequest {
@@ -29,7 +29,7 @@ export class Outbox {
   /** 'queued' when a delivery was stored; 'attempt' (id) when a worker finished an attempt. */
   readonly events = new EventEmitter();
 
-  constructor(private readonly opts: { store: DeliveryStore; maxMessageBytes: number }) {
+  constructor(private readonly opts: { store: DeliveryStore; composer: Composer; maxMessageBytes: number }) {
     this.events.setMaxListeners(0);
   }
 
@@ -37,11 +37,16 @@ export class Outbox {
     return this.opts.store;
   }
 
+  /** Builds MIME messages (also for previews, which measure what would be queued). */
+  get composer(): Composer {
+    return this.opts.composer;
+  }
+
   /** Queues a message durably; with a known idempotency key, returns the first delivery instead. */
   async enqueue(req: EnqueueRequest): Promise<{ delivery: Delivery; created: boolean }> {
     const id = crypto.randomUUID();
     const sendAt = req.sendAt && req.sendAt.getTime() > Date.now() ? req.sendAt : undefined;
-    const composed = await compose(id, { ...req.mail, date: sendAt ?? new Date() }, this.opts.maxMessageBytes, { keepBcc: Mailer.keepsBcc(req.connection) });
+    const composed = await this.opts.composer.compose(id, { ...req.mail, date: sendAt ?? new Date() }, this.opts.maxMessageBytes, { keepBcc: Mailer.keepsBcc(req.connection) });
     const result = await this.opts.store.insert({
       id,
       scope: req.scope,
