@@ -25,9 +25,11 @@ export interface WorkerOptions {
 }
 
 type Outcome =
-  | { kind: 'sent'; accepted: string[]; rejected: string[]; response: string }
+  | { kind: 'sent'; accepted: string[]; rejected: string[]; deferred: string[]; deferredReply?: string | undefined; response: string }
   | { kind: 'error'; error: DeliveryError; transient: boolean }
   | { kind: 'deferred' };
+
+const union = (a: string[], b: string[]): string[] => [...new Set([...a, ...b])];
 
 /** Failures that say the connection itself is broken: every mail through it would fail the same way. */
 const CONNECTION_FAULTS = new Set(['AUTH_FAILED', 'AUTH_METHOD_UNSUPPORTED', 'TLS_FAILED', 'STARTTLS_UNAVAILABLE', 'OAUTH_FAILED', 'SECRET_UNREADABLE']);
@@ -175,7 +177,7 @@ export class Worker {
       try {
         const conn = stored;
         const info = await this.opts.mailer.sendRaw(conn, { envelope: c.envelope, raw: c.raw, signal });
-        return { kind: 'sent', accepted: info.accepted, rejected: info.rejected, response: info.response };
+        return { kind: 'sent', accepted: info.accepted, rejected: info.rejected, deferred: info.deferred, deferredReply: info.deferredReply, response: info.response };
       } finally {
         if (slot !== undefined) await this.opts.rateLimits.complete(slot).catch((err) => this.opts.logger.warn('could not record a rate-limit slot', { err }));
       }
@@ -251,11 +253,35 @@ export class Worker {
       return finish({ outcome: 'released', code: 'RELEASED', responseCode: null, reply: null, message: 'Released at shutdown before the server accepted it' }, { status: 'queued', dueAt: Date.now() });
     }
     if (outcome.kind === 'sent') {
+      // Earlier attempts may have reached some recipients already: the record keeps them all.
+      const accepted = union(c.accepted, outcome.accepted);
+      const rejected = union(c.rejected, outcome.rejected);
+      const { deferred } = outcome;
+      const counts = `Accepted for ${outcome.accepted.length}${deferred.length ? `, deferred for ${deferred.length}` : ''}${outcome.rejected.length ? `, rejected for ${outcome.rejected.length}` : ''}`;
+      if (deferred.length && c.attempts < c.maxAttempts) {
+        // A 4xx for some recipients (greylisting, a full mailbox for now): those alone go again,
+        // with the same Message-ID; the ones that have the mail never get it twice.
+        this.counts.retried++;
+        const reply = outcome.deferredReply ?? null;
+        const responseCode = Number(/^\d{3}/.exec(reply ?? '')?.[0]) || null;
+        const error: DeliveryError = {
+          code: 'RECIPIENT_REJECTED',
+          message: `The server deferred ${deferred.join(', ')}; ${deferred.length === 1 ? 'it is' : 'they are'} tried again`,
+          hint: 'Nothing to do: deferred recipients are retried alone, and the others already have the mail.',
+          ...(responseCode ? { responseCode } : {}),
+          ...(reply ? { reply } : {}),
+        };
+        return finish(
+          { outcome: 'retry', code: error.code, responseCode, reply, message: counts },
+          { status: 'retrying', dueAt: Date.now() + retryDelayMs(c.attempts, this.opts.config.retryBaseMs, reply), error, partial: { envelope: { from: c.envelope.from, to: deferred }, accepted, rejected } },
+        );
+      }
       this.counts.sent++;
-      const partial = outcome.rejected.length ? `Accepted for ${outcome.accepted.length}, rejected for ${outcome.rejected.length}` : null;
+      // Out of attempts, recipients still deferred did not get it: they are listed as rejected.
+      const message = deferred.length ? `${counts}; gave up on the deferred after ${c.attempts} attempts` : outcome.rejected.length ? counts : null;
       return finish(
-        { outcome: 'sent', code: null, responseCode: Number(/^\d{3}/.exec(outcome.response)?.[0] ?? 250), reply: outcome.response, message: partial },
-        { status: 'sent', accepted: outcome.accepted, rejected: outcome.rejected, response: outcome.response },
+        { outcome: 'sent', code: null, responseCode: Number(/^\d{3}/.exec(outcome.response)?.[0] ?? 250), reply: outcome.response, message },
+        { status: 'sent', accepted, rejected: union(rejected, deferred), response: outcome.response },
       );
     }
     const e = outcome.error;
@@ -273,6 +299,11 @@ export class Worker {
     if (outcome.transient && c.attempts < c.maxAttempts) {
       this.counts.retried++;
       return finish({ outcome: 'retry', ...failure }, { status: 'retrying', dueAt: Date.now() + retryDelayMs(c.attempts, this.opts.config.retryBaseMs, e.reply), error: e });
+    }
+    if (c.accepted.length) {
+      // An earlier attempt delivered to some recipients: the delivery is sent, the rest refused.
+      this.counts.sent++;
+      return finish({ outcome: 'failed', ...failure }, { status: 'sent', accepted: c.accepted, rejected: union(c.rejected, c.envelope.to), response: e.reply ?? e.message });
     }
     this.counts.failed++;
     return finish({ outcome: 'failed', ...failure }, { status: 'failed', error: e });

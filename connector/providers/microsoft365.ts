@@ -107,7 +107,7 @@ export class Microsoft365Provider {
       }
       const text = await res.text();
       if (res.status === 202 || res.ok) {
-        return { messageId: '', accepted: [], rejected: [], response: `${res.status} Accepted by Microsoft Graph${res.headers.get('request-id') ? ` (request-id ${res.headers.get('request-id')})` : ''}` };
+        return { messageId: '', accepted: [], rejected: [], deferred: [], response: `${res.status} Accepted by Microsoft Graph${res.headers.get('request-id') ? ` (request-id ${res.headers.get('request-id')})` : ''}` };
       }
       if (res.status === 401 && !refreshed) {
         // An expired or revoked token: get a new one once, then let the failure stand.

@@ -26,7 +26,12 @@ export interface TestResult {
 export interface SendInfo {
   messageId: string;
   accepted: string[];
+  /** Refused for good (a 5xx reply to RCPT TO). */
   rejected: string[];
+  /** Refused for now (a 4xx reply to RCPT TO, e.g. greylisting): to be tried again alone. */
+  deferred: string[];
+  /** The server's reply to the first deferred recipient. */
+  deferredReply?: string;
   response: string;
 }
 
@@ -133,9 +138,25 @@ export class SmtpProvider {
     const t = await this.transport(conn);
     t.users++;
     try {
-      const info = (await t.transporter.sendMail(message)) as { messageId: string; accepted: Array<string | { address: string }>; rejected: Array<string | { address: string }>; response: string };
+      const info = (await t.transporter.sendMail(message)) as {
+        messageId: string;
+        accepted: Array<string | { address: string }>;
+        rejected: Array<string | { address: string }>;
+        rejectedErrors?: Array<{ recipient?: string; responseCode?: number; response?: string }>;
+        response: string;
+      };
       const flat = (list: Array<string | { address: string }>) => list.map((a) => (typeof a === 'string' ? a : a.address));
-      return { messageId: info.messageId, accepted: flat(info.accepted ?? []), rejected: flat(info.rejected ?? []), response: info.response };
+      // nodemailer reports each refused recipient with the server's reply; a 4xx one is only deferred.
+      const deferredErrors = (info.rejectedErrors ?? []).filter((e) => e.recipient && e.responseCode && e.responseCode >= 400 && e.responseCode < 500);
+      const deferred = deferredErrors.map((e) => e.recipient!);
+      return {
+        messageId: info.messageId,
+        accepted: flat(info.accepted ?? []),
+        rejected: flat(info.rejected ?? []).filter((a) => !deferred.includes(a)),
+        deferred,
+        ...(deferredErrors[0]?.response ? { deferredReply: deferredErrors[0].response } : {}),
+        response: info.response,
+      };
     } catch (err) {
       const failure = classifySmtpError(err, { host: s.host!, port: s.port!, secure: !!s.secure, reached: 'send', secrets: [conn.secrets.password ?? ''] });
       // A connection-level failure may mean the address moved or the pool is wedged: start afresh next time.

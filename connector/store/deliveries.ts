@@ -57,7 +57,7 @@ export interface Attempt {
 /** Where a finished attempt leaves its delivery. */
 export type NextState =
   | { status: 'sent'; accepted: string[]; rejected: string[]; response: string }
-  | { status: 'retrying'; dueAt: number; error: DeliveryError }
+  | { status: 'retrying'; dueAt: number; error: DeliveryError; partial?: { envelope: { from: string; to: string[] }; accepted: string[]; rejected: string[] } }
   | { status: 'failed'; error: DeliveryError }
   | { status: 'queued'; dueAt: number }
   | { status: 'waiting'; dueAt: number; reason: DeliveryError };
@@ -72,6 +72,9 @@ export interface Claimed {
   raw: string;
   /** Bytes of the message. */
   size: number;
+  /** Recipients earlier attempts delivered to, or that were refused for good (deferred ones retry alone). */
+  accepted: string[];
+  rejected: string[];
   messageId: string;
   attempts: number;
   maxAttempts: number;
@@ -325,7 +328,7 @@ export class DeliveryStore {
               FROM (SELECT id, size, due_at FROM deliveries WHERE status IN ('queued', 'retrying') AND due_at <= ? ORDER BY due_at LIMIT ? ${lock}) due
           ) picked
           WHERE before_bytes < ?)
-        RETURNING id, scope, connection_id, connection_scope, envelope, raw, size, message_id, attempts, max_attempts`,
+        RETURNING id, scope, connection_id, connection_scope, envelope, raw, size, message_id, attempts, max_attempts, accepted, rejected`,
       [worker, leaseUntil, new Date(now).toISOString(), now, limit, maxBytes],
     );
     return this.rows(res).map((r) => ({
@@ -336,6 +339,8 @@ export class DeliveryStore {
       envelope: JSON.parse(r.envelope),
       raw: r.raw,
       size: num(r.size),
+      accepted: json<string[]>(r.accepted) ?? [],
+      rejected: json<string[]>(r.rejected) ?? [],
       messageId: r.message_id,
       attempts: num(r.attempts),
       maxAttempts: num(r.max_attempts),
@@ -393,6 +398,10 @@ export class DeliveryStore {
         const patch: Row = { status: next.status === 'waiting' ? 'queued' : next.status, lease_owner: null, lease_expires_at: null, updated_at: now, wait_reason: null };
         if (next.status === 'waiting') Object.assign(patch, { due_at: next.dueAt, wait_reason: JSON.stringify(next.reason), last_error: JSON.stringify(next.reason) });
         if (next.status === 'retrying') Object.assign(patch, { due_at: next.dueAt, last_error: JSON.stringify(next.error) });
+        // Some recipients have it, others were deferred: the next attempt goes to the deferred alone.
+        if (next.status === 'retrying' && next.partial) {
+          Object.assign(patch, { envelope: JSON.stringify(next.partial.envelope), accepted: JSON.stringify(next.partial.accepted), rejected: JSON.stringify(next.partial.rejected) });
+        }
         if (next.status === 'failed') Object.assign(patch, { last_error: JSON.stringify(next.error) });
         // A released delivery gives its attempt back: it was never tried.
         if (next.status === 'queued') Object.assign(patch, { due_at: next.dueAt, attempts: trx.raw('attempts - 1') });

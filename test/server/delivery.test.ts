@@ -241,6 +241,47 @@ for (const backend of BACKENDS) {
         expect(d.attempts).to.equal(1);
       });
 
+      it('451 for one of three recipients: the other two get it at once, the deferred one alone on a later attempt', async () => {
+        let deferrals = 0;
+        const s = await sink({
+          server: {
+            onRcptTo: (a, _s, cb) => (a.address === 'grey@customer.test' && deferrals++ === 0 ? cb(smtpError('4.7.1 Greylisted, try again in 1 seconds', 451)) : cb()),
+          },
+        });
+        const id = await connect('platform', s, { name: 'greylisting' });
+        const r = await execute('platform', { ...mail(['a@customer.test', 'grey@customer.test', 'b@customer.test']), connection: id }, { wait: 10 });
+        expect(r.body.status, 'first attempt: some deferred').to.equal('retrying');
+        expect(r.body.accepted).to.deep.equal(['a@customer.test', 'b@customer.test']);
+        const d = await until('platform', r.body.deliveryId, ['sent', 'failed']);
+        expect(d.status).to.equal('sent');
+        expect(d.accepted).to.have.members(['a@customer.test', 'b@customer.test', 'grey@customer.test']);
+        expect(d.rejected).to.deep.equal([]);
+        expect(d.attemptLog.map((a: { outcome: string }) => a.outcome)).to.deep.equal(['retry', 'sent']);
+        expect(d.attemptLog[0].responseCode).to.equal(451);
+        expect(d.attemptLog[0].message).to.match(/deferred for 1/);
+        // Each recipient exactly once: two in the first envelope, the deferred one alone after, same message.
+        expect(s.received.map((m) => m.envelope.to)).to.deep.equal([['a@customer.test', 'b@customer.test'], ['grey@customer.test']]);
+        expect(s.received[1]!.parsed.messageId).to.equal(s.received[0]!.parsed.messageId);
+        expect(s.received[1]!.parsed.to).to.deep.equal(s.received[0]!.parsed.to);
+      });
+
+      it('a recipient deferred, then refused for good: sent to the others, the refused one listed', async () => {
+        let seen = 0;
+        const s = await sink({
+          server: {
+            onRcptTo: (a, _s, cb) => (a.address !== 'late@customer.test' ? cb() : seen++ === 0 ? cb(smtpError('4.2.2 Mailbox full, try again in 1 seconds', 452)) : cb(smtpError('5.1.1 User unknown', 550))),
+          },
+        });
+        const id = await connect('platform', s, { name: 'deferred then gone' });
+        const r = await execute('platform', { ...mail(['ok@customer.test', 'late@customer.test']), connection: id });
+        const d = await until('platform', r.body.deliveryId, ['sent', 'failed']);
+        expect(d.status).to.equal('sent');
+        expect(d.accepted).to.deep.equal(['ok@customer.test']);
+        expect(d.rejected).to.deep.equal(['late@customer.test']);
+        expect(d.attemptLog.map((a: { outcome: string; responseCode: number }) => [a.outcome, a.responseCode])).to.deep.equal([['retry', 452], ['failed', 550]]);
+        expect(s.received.map((m) => m.envelope.to)).to.deep.equal([['ok@customer.test']]);
+      });
+
       it('a failed delivery is re-queued by an admin and then delivered', async () => {
         let reject = true;
         const s = await sink({ server: { onRcptTo: (_a, _s, cb) => (reject ? cb(smtpError('5.2.2 Mailbox full', 552)) : cb()) } });
