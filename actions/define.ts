@@ -1,7 +1,6 @@
 import type { ConnectionService } from '../connector/connections.js';
 import type { Outbox } from '../connector/delivery/outbox.js';
 import { EnvoiError } from '../connector/errors.js';
-import type { Logger } from '../connector/log.js';
 import type { Mailer } from '../connector/mailer.js';
 import type { StoredConnection } from '../connector/store/connections.js';
 import type { TemplateStore } from '../connector/store/templates.js';
@@ -15,7 +14,6 @@ export interface ActionContext {
   outbox: Outbox;
   mailer: Mailer;
   templates: TemplateStore;
-  logger: Logger;
   maxMessageBytes: number;
   idempotencyKey?: string | undefined;
   maxAttempts: number;

@@ -480,7 +480,7 @@ async function sutRole(): Promise<void> {
       /** Starts a worker in the Envoi of this process (built as createEnvoi builds its own). */
       startWorker: () => {
         const envoi = running!.envoi;
-        const w = new Worker({ store: envoi.deliveries, outbox: envoi.outbox, connections: envoi.connections, mailer: envoi.mailer, rateLimits: envoi.rateLimits, logger, config: envoi.config, concurrency: envoi.config.workerConcurrency });
+        const w = new Worker({ store: envoi.deliveries, outbox: envoi.outbox, connections: envoi.connections, mailer: envoi.mailer, rateLimits: envoi.rateLimits, logger, config: envoi.config });
         w.start();
         cleanups.unshift(() => w.stop(5000));
         return true;
@@ -571,7 +571,7 @@ async function sutRole(): Promise<void> {
 
         let attempts = 0;
         envoi.outbox.events.on('attempt', () => attempts++);
-        const worker = new Worker({ store: envoi.deliveries, outbox: envoi.outbox, connections: envoi.connections, mailer: envoi.mailer, rateLimits: envoi.rateLimits, logger, config, concurrency: config.workerConcurrency });
+        const worker = new Worker({ store: envoi.deliveries, outbox: envoi.outbox, connections: envoi.connections, mailer: envoi.mailer, rateLimits: envoi.rateLimits, logger, config });
         const samples: Array<{ t: number; rssMB: number; heapUsedMB: number; attempts: number }> = [];
         const d0 = performance.now();
         worker.start();

@@ -5,6 +5,7 @@ import { EnvoiError } from './errors.js';
 import { assertLiteralHostAllowed, assertPortAllowed, resolveAndVet, type LookupAll, type NetworkPolicy } from './network-policy.js';
 import type { Keyring } from './secrets.js';
 import { ConnectionStore, type ConnectionSettings, type SealedSecret, type SecretField, type StoredConnection } from './store/connections.js';
+import { TtlCache } from './ttl-cache.js';
 
 /** A warning about a saved configuration that may not work as the admin expects. */
 export interface Warning {
@@ -106,6 +107,8 @@ export interface ConnectionServiceOptions {
   dnsTimeoutMs?: number;
   /** Called after a connection changed or was deleted, so cached transports can be closed. */
   onChange?: (id: string) => void;
+  /** Called when a connection's health changed (marked unhealthy by delivery, or healthy again). */
+  onHealthChange?: (id: string, health: StoredConnection['health']) => void;
 }
 
 /** The rules of connections (design.md "A connection" and "Safety rules") over the store. */
@@ -116,8 +119,7 @@ export class ConnectionService {
    * reading it each time costs an execute two database round trips. Any change made through this
    * service clears it at once; a change made by another process shows within the TTL.
    */
-  private readonly resolved = new Map<string, { conn: Promise<StoredConnection>; until: number }>();
-  private generation = 0;
+  private readonly resolved = new TtlCache<StoredConnection>({ ttlMs: RESOLVE_CACHE_MS, max: RESOLVE_CACHE_MAX });
   constructor(private readonly opts: ConnectionServiceOptions) {
     this.store = opts.store;
   }
@@ -229,30 +231,12 @@ export class ConnectionService {
    */
   async resolveForSend(scope: string, ref?: string): Promise<StoredConnection> {
     assertScope(scope);
-    const key = `${scope}\n${ref ?? ''}`;
-    const now = Date.now();
-    const hit = this.resolved.get(key);
-    if (hit && hit.until > now) return hit.conn;
-    // One lookup serves every request that needs it meanwhile (no stampede when the entry expires).
-    const generation = this.generation;
-    const conn = this.lookupForSend(scope, ref);
-    if (this.resolved.size >= RESOLVE_CACHE_MAX) this.resolved.clear();
-    this.resolved.set(key, { conn, until: now + RESOLVE_CACHE_MS });
-    try {
-      return await conn;
-    } catch (err) {
-      // Errors (no default, unknown name) are answered fresh each time.
-      if (this.resolved.get(key)?.conn === conn) this.resolved.delete(key);
-      throw err;
-    } finally {
-      // A lookup that overlapped a change may have read the old state: use it, do not keep it.
-      if (generation !== this.generation && this.resolved.get(key)?.conn === conn) this.resolved.delete(key);
-    }
+    // Errors (no default, unknown name) are answered fresh each time; a change clears it all.
+    return this.resolved.get(`${scope}\n${ref ?? ''}`, () => this.lookupForSend(scope, ref));
   }
 
   /** Forgets what resolveForSend found: a connection was created, edited, deleted or made default. */
   private changed(): void {
-    this.generation++;
     this.resolved.clear();
   }
 
@@ -342,8 +326,22 @@ export class ConnectionService {
 
   /** Marks a connection unhealthy (delivery hit an auth or TLS failure) or healthy again. */
   async setHealth(id: string, health: StoredConnection['health']): Promise<boolean> {
-    this.changed();
-    return this.store.setHealth(id, health);
+    const changed = await this.store.setHealth(id, health);
+    if (changed) this.opts.onHealthChange?.(id, health);
+    return changed;
+  }
+
+  /**
+   * A passing test of a connection as it is stored (the saved one, or the edit form unchanged)
+   * clears its unhealthy mark. A test of a changed configuration says nothing about the stored one.
+   */
+  async passedTest(tested: ResolvedConnection, stored?: ResolvedConnection): Promise<void> {
+    const saved = stored ?? (await this.getById(tested.scope, tested.id));
+    if (!saved || saved.health.status !== 'unhealthy') return;
+    if (saved.provider !== tested.provider || JSON.stringify(saved.settings) !== JSON.stringify(tested.settings)) return;
+    const secrets = 'secrets' in saved ? saved.secrets : (await this.withSecrets(saved)).secrets;
+    if (JSON.stringify(secrets) !== JSON.stringify(tested.secrets)) return;
+    await this.setHealth(saved.id, { status: 'ok' });
   }
 
   async delete(scope: string, id: string): Promise<void> {

@@ -78,17 +78,25 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
     dnsTimeoutMs: config.smtpTimeouts.dns,
     onChange: (id) => {
       mailer.evict(id);
-      worker?.forget(id);
-      // An edited connection starts healthy again: mail that waited for it goes now.
-      void deliveries.wakeWaiting(id, 'CONNECTION_UNHEALTHY').then((n) => n && outbox.events.emit('queued', id));
+      wakeWaiting(id);
     },
+    // Marked unhealthy by a worker, which forgets it itself; healthy again: its mail goes now.
+    onHealthChange: (id, health) => health.status === 'ok' && wakeWaiting(id),
   });
   const deliveries = new DeliveryStore(db.knex);
+  /** A connection was edited or is healthy again: mail that waited for it goes now. */
+  const wakeWaiting = (id: string) => {
+    worker?.forget(id);
+    deliveries
+      .wakeWaiting(id, 'CONNECTION_UNHEALTHY')
+      .then((n) => n && outbox.events.emit('queued', id))
+      .catch((err: unknown) => logger.error('could not wake the mail waiting for a connection', { connectionId: id, err }));
+  };
   const rateLimits = new RateLimitStore(db.knex, { leaseMs: config.leaseMs });
   const composer = new Composer(config.composeThreads);
   const outbox = new Outbox({ store: deliveries, composer, maxMessageBytes: config.maxMessageBytes });
   const worker = options.worker
-    ? new Worker({ store: deliveries, outbox, connections, mailer, rateLimits, logger, config, concurrency: config.workerConcurrency, onDatabaseLost: options.onDatabaseLost })
+    ? new Worker({ store: deliveries, outbox, connections, mailer, rateLimits, logger, config, onDatabaseLost: options.onDatabaseLost })
     : undefined;
   worker?.start();
   let closing: Promise<void> | undefined;

@@ -1,6 +1,5 @@
 import type Mail from 'nodemailer/lib/mailer';
 import type { Config } from './config.js';
-import { EnvoiError } from './errors.js';
 import type { ResolvedConnection } from './connections.js';
 import type { StoredConnection } from './store/connections.js';
 import type { Logger } from './log.js';

@@ -54,10 +54,9 @@ const ajv = createAjv();
 // Every schema is compiled when this module loads, so a broken schema stops the start, not a request.
 // All schemas are added first so one may `$ref` another by file name (resolved against its $id).
 const FILES = fs.readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.schema.json')).sort();
-for (const file of FILES) ajv.addSchema(readSchema(file));
-const compiled = new Map<string, ValidateFunction>(
-  FILES.map((file) => [file, ajv.getSchema(String(readSchema(file).$id))!] as const),
-);
+const DOCS = new Map(FILES.map((file) => [file, readSchema(file)] as const));
+for (const doc of DOCS.values()) ajv.addSchema(doc);
+const compiled = new Map<string, ValidateFunction>(FILES.map((file) => [file, ajv.getSchema(String(DOCS.get(file)!.$id))!] as const));
 
 function compile(file: string): ValidateFunction {
   const fn = compiled.get(file);

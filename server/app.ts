@@ -104,9 +104,11 @@ export function createApp(envoi: Envoi, options: { capture?: CaptureServer } = {
     authorize(req, 'builder');
     return { items: PRESETS };
   }));
+  // Read at the first request, then kept: the manifest and its schemas do not change while running.
+  let manifest: unknown;
   api.get('/manifest', route((req) => {
     authorize(req, 'builder');
-    return inlinedManifest();
+    return (manifest ??= inlinedManifest());
   }));
   api.get('/actions', route((req) => {
     authorize(req, 'builder');

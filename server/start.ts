@@ -51,7 +51,7 @@ export async function startServer(config: Config, options: EnvoiOptions & { host
   };
 }
 
-export const DEMO_CONNECTION = 'Local capture';
+const DEMO_CONNECTION = 'Local capture';
 
 /** Points the platform's "Local capture" connection at this run's capture server and makes it the default. */
 async function useCapture(envoi: Envoi, capture: CaptureServer): Promise<void> {

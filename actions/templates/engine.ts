@@ -81,19 +81,16 @@ const CACHE_SIZE = 500;
 const cache = new Map<string, HandlebarsTemplateDelegate>();
 
 /** Compiles a template now (so syntax errors surface at validate/preview time, not at send). */
-export function compileTemplate(source: string, kind: TemplateKind, field: string = kind): CompiledTemplate {
-  if (typeof source !== 'string') {
-    throw new EnvoiError('VALIDATION_FAILED', `The ${field} template must be a string`, { details: [{ path: `/${field}`, message: 'must be a string' }] });
-  }
+export function compileTemplate(source: string, field: TemplateKind): CompiledTemplate {
   if (source.length > MAX_TEMPLATE_CHARS) {
     throw new EnvoiError('VALIDATION_FAILED', `The ${field} template is longer than ${MAX_TEMPLATE_CHARS} characters`, { details: [{ path: `/${field}`, message: `must be at most ${MAX_TEMPLATE_CHARS} characters` }] });
   }
-  const key = `${kind === 'html' ? 'h' : 't'}:${source}`;
+  const key = `${field === 'html' ? 'h' : 't'}:${source}`;
   let fn = cache.get(key);
   if (!fn) {
     try {
-      hb.parse(source);
-      fn = hb.compile(source, { noEscape: kind !== 'html', strict: false, knownHelpersOnly: false });
+      // Parsed now so a syntax error surfaces here; compile() would only parse at the first render.
+      fn = hb.compile(hb.parse(source), { noEscape: field !== 'html', strict: false, knownHelpersOnly: false });
     } catch (err) {
       throw templateError(field, err);
     }
@@ -110,9 +107,4 @@ export function compileTemplate(source: string, kind: TemplateKind, field: strin
       }
     },
   };
-}
-
-/** Compiles and renders in one step. */
-export function renderTemplate(source: string, kind: TemplateKind, data: Record<string, unknown>, field: string = kind): string {
-  return compileTemplate(source, kind, field).render(data);
 }

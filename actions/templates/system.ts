@@ -22,11 +22,10 @@ export function isSystemAction(action: string): action is SystemAction {
  */
 export async function systemTemplate(store: TemplateStore, scope: string, action: SystemAction, requested: string | undefined): Promise<ResolvedTemplate> {
   const locale = supportedLocale(requested) ?? 'en';
-  const own = await store.get(scope, action, locale);
-  if (own) return { action, locale, source: 'scope', subject: own.subject, html: own.html, text: own.text };
-  if (scope !== PLATFORM_SCOPE) {
-    const platform = await store.get(PLATFORM_SCOPE, action, locale);
-    if (platform) return { action, locale, source: 'platform', subject: platform.subject, html: platform.html, text: platform.text };
+  const found = await store.firstOf(scope === PLATFORM_SCOPE ? [scope] : [scope, PLATFORM_SCOPE], action, locale);
+  if (found) {
+    const t = found.template;
+    return { action, locale, source: found.index === 0 ? 'scope' : 'platform', subject: t.subject, html: t.html, text: t.text };
   }
   return { action, locale, source: 'builtin', ...BUILTIN_TEMPLATES[action][locale] };
 }

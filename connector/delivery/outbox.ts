@@ -18,8 +18,10 @@ export interface EnqueueRequest {
   maxAttempts: number;
 }
 
-/** Deliveries that reached an end of their first attempt (or any later one). */
 const SETTLED = new Set(['sent', 'failed', 'retrying']);
+
+/** Whether a delivery's first attempt has ended (sent, failed, or to be retried). */
+export const firstAttemptEnded = (d: Delivery): boolean => d.attempts > 0 && SETTLED.has(d.status);
 
 /**
  * The write side of delivery: `enqueue` builds the MIME message, checks the limits and stores it
@@ -31,10 +33,6 @@ export class Outbox {
 
   constructor(private readonly opts: { store: DeliveryStore; composer: Composer; maxMessageBytes: number }) {
     this.events.setMaxListeners(0);
-  }
-
-  get store(): DeliveryStore {
-    return this.opts.store;
   }
 
   /** Builds MIME messages (also for previews, which measure what would be queued). */
@@ -76,7 +74,7 @@ export class Outbox {
   async waitForAttempt(id: string, ms: number, pollMs = 250): Promise<Delivery | undefined> {
     const deadline = Date.now() + ms;
     let current = await this.opts.store.peek(id);
-    while (current && !(SETTLED.has(current.status) && current.attempts > 0) && Date.now() < deadline) {
+    while (current && !firstAttemptEnded(current) && Date.now() < deadline) {
       await new Promise<void>((resolve) => {
         const onAttempt = (done: string) => {
           if (done === id) finish();

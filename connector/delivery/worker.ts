@@ -6,9 +6,11 @@ import { EnvoiError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Mailer } from '../mailer.js';
 import { SendFailure } from '../providers/smtp.js';
-import type { Attempt, Claimed, DeliveryError, DeliveryStore, NextState } from '../store/deliveries.js';
+import type { Attempt, Claimed, DeliveryError, DeliveryStore, FinishItem, NextState } from '../store/deliveries.js';
 import type { RateLimitStore } from '../store/rate-limits.js';
 import type { Outbox } from './outbox.js';
+import { GroupCommit } from '../group-commit.js';
+import { TtlCache } from '../ttl-cache.js';
 import { retryDelayMs } from './retry.js';
 
 export interface WorkerOptions {
@@ -18,8 +20,7 @@ export interface WorkerOptions {
   mailer: Mailer;
   logger: Logger;
   rateLimits: RateLimitStore;
-  config: Pick<Config, 'retryBaseMs' | 'leaseMs' | 'pollMs' | 'retentionDays' | 'dbDownExitMs' | 'healthLogMs'> & Partial<Pick<Config, 'workerMaxBytes'>>;
-  concurrency: number;
+  config: Pick<Config, 'retryBaseMs' | 'leaseMs' | 'pollMs' | 'retentionDays' | 'dbDownExitMs' | 'healthLogMs' | 'workerConcurrency' | 'workerMaxBytes'>;
   /** Called once the database has been unreachable for longer than config.dbDownExitMs. */
   onDatabaseLost?: (downForMs: number) => void;
 }
@@ -48,9 +49,9 @@ export class Worker {
   private readonly inFlight = new Map<string, AbortController>();
   /** Bytes of the messages in flight (bounded by config.workerMaxBytes). */
   private bytesInFlight = 0;
-  private readonly connections = new Map<string, { conn: Promise<ResolvedConnection | undefined>; until: number }>();
-  private readonly finishing: Array<{ item: { id: string; attempt: Omit<Attempt, 'worker'>; next: NextState }; resolve: (ok: boolean) => void; reject: (err: unknown) => void }> = [];
-  private committing = false;
+  private readonly connections = new TtlCache<ResolvedConnection | undefined>({ ttlMs: CONNECTION_CACHE_MS, max: 10_000, keep: (c) => c !== undefined });
+  /** Attempts that end while one group is being written are written together by the next. */
+  private readonly finishing = new GroupCommit((items: FinishItem[]) => this.opts.store.finishMany(this.id, items), { max: 100 });
   private running = false;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
@@ -100,7 +101,7 @@ export class Worker {
       }
       if (!this.running) break;
       // Busy: go again at once. Idle or full: sleep until woken by new mail, a finished send, or the poll.
-      if (claimed > 0 && this.inFlight.size < this.opts.concurrency) continue;
+      if (claimed > 0 && this.inFlight.size < this.opts.config.workerConcurrency) continue;
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, this.opts.config.pollMs);
         this.wake = () => {
@@ -112,7 +113,7 @@ export class Worker {
     }
   }
 
-  /** One round: recover expired leases now and then, purge old bodies daily, claim and start sends. */
+  /** One round: recover expired leases now and then, purge old bodies hourly (from the first round), claim and start sends. */
   async tick(): Promise<number> {
     const now = Date.now();
     if (now - this.lastRecovery > Math.min(5000, this.opts.config.leaseMs / 2)) {
@@ -126,8 +127,8 @@ export class Worker {
       const purged = await this.opts.store.purgeBodies(before);
       if (purged) this.opts.logger.info('purged bodies of sent deliveries', { purged, before });
     }
-    const free = this.opts.concurrency - this.inFlight.size;
-    const bytesLeft = (this.opts.config.workerMaxBytes ?? Number.MAX_SAFE_INTEGER) - this.bytesInFlight;
+    const free = this.opts.config.workerConcurrency - this.inFlight.size;
+    const bytesLeft = this.opts.config.workerMaxBytes - this.bytesInFlight;
     if (free <= 0 || (bytesLeft <= 0 && this.inFlight.size > 0)) return 0;
     const batch = await this.opts.store.claim(this.id, free, now, now + this.opts.config.leaseMs, Math.max(1, bytesLeft));
     this.counts.claimed += batch.length;
@@ -200,24 +201,11 @@ export class Worker {
    * connection, and reading it (and opening its secret) for every message costs more than the
    * send. Edits in this process forget it at once; elsewhere they take effect within the TTL.
    */
-  private async connection(scope: string, id: string): Promise<ResolvedConnection | undefined> {
-    const now = Date.now();
-    const hit = this.connections.get(id);
-    if (hit && hit.until > now) return hit.conn;
-    // One read serves every send that needs the connection meanwhile (no stampede on expiry).
-    const conn = (async () => {
+  private connection(scope: string, id: string): Promise<ResolvedConnection | undefined> {
+    return this.connections.get(id, async () => {
       const stored = await this.opts.connections.getById(scope, id);
       return stored ? this.opts.connections.withSecrets(stored) : undefined;
-    })();
-    this.connections.set(id, { conn, until: now + CONNECTION_CACHE_MS });
-    try {
-      const found = await conn;
-      if (!found && this.connections.get(id)?.conn === conn) this.connections.delete(id);
-      return found;
-    } catch (err) {
-      if (this.connections.get(id)?.conn === conn) this.connections.delete(id);
-      throw err;
-    }
+    });
   }
 
   /** Forgets a remembered connection (it was edited, deleted, or its health changed). */
@@ -309,41 +297,16 @@ export class Worker {
     return finish({ outcome: 'failed', ...failure }, { status: 'failed', error: e });
   }
 
-  /**
-   * Queues an attempt's record for the next group commit. While one commit runs, the attempts
-   * that finish meanwhile gather and are written by the next, in one transaction.
-   */
+  /** Records an attempt with the next group commit. */
   private finish(id: string, attempt: Omit<Attempt, 'worker'>, next: NextState): Promise<boolean> {
-    return new Promise((resolve, reject) => {
-      this.finishing.push({ item: { id, attempt, next }, resolve, reject });
-      if (!this.committing) void this.commit();
-    });
-  }
-
-  private async commit(): Promise<void> {
-    this.committing = true;
-    while (this.finishing.length) {
-      const batch = this.finishing.splice(0, 100);
-      try {
-        const done = await this.opts.store.finishMany(this.id, batch.map((b) => b.item));
-        batch.forEach((b, i) => b.resolve(done[i]!));
-      } catch (err) {
-        for (const b of batch) b.reject(err);
-      }
-    }
-    this.committing = false;
-  }
-
-  /** How many sends are running now. */
-  get busy(): number {
-    return this.inFlight.size;
+    return this.finishing.add({ id, attempt, next });
   }
 
   /**
    * Stops claiming, lets running sends finish for up to `graceMs`, then aborts the rest, which
    * are released back to the queue (not counted as attempts).
    */
-  async stop(graceMs = 10_000): Promise<void> {
+  async stop(graceMs: number): Promise<void> {
     if (!this.running) return;
     this.running = false;
     this.opts.outbox.events.off('queued', this.onQueued);

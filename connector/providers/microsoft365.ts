@@ -85,7 +85,7 @@ export class Microsoft365Provider {
   }
 
   /** Sends the outbox's MIME message as the connection's mailbox (Graph sendMail, MIME body). */
-  async send(conn: ResolvedConnection, message: { raw: string; signal?: AbortSignal }): Promise<SendInfo & { recipients?: string[] }> {
+  async send(conn: ResolvedConnection, message: { raw: string; signal?: AbortSignal }): Promise<SendInfo> {
     const body = Buffer.from(message.raw, 'utf8').toString('base64');
     if (body.length > GRAPH_MAX_REQUEST_BYTES) {
       throw new SendFailure({

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { EnvoiError } from '../errors.js';
+import { GroupCommit } from '../group-commit.js';
 
 export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'retrying' | 'failed';
 export const STATUSES: readonly DeliveryStatus[] = ['queued', 'sending', 'sent', 'retrying', 'failed'];
@@ -62,10 +63,16 @@ export type NextState =
   | { status: 'queued'; dueAt: number }
   | { status: 'waiting'; dueAt: number; reason: DeliveryError };
 
+/** A finished attempt to record, and where it leaves its delivery. */
+export interface FinishItem {
+  id: string;
+  attempt: Omit<Attempt, 'worker'>;
+  next: NextState;
+}
+
 /** A claimed delivery: what a worker needs to send it. */
 export interface Claimed {
   id: string;
-  scope: string;
   connectionId: string;
   connectionScope: string;
   envelope: { from: string; to: string[] };
@@ -75,7 +82,6 @@ export interface Claimed {
   /** Recipients earlier attempts delivered to, or that were refused for good (deferred ones retry alone). */
   accepted: string[];
   rejected: string[];
-  messageId: string;
   attempts: number;
   maxAttempts: number;
 }
@@ -149,35 +155,11 @@ export class DeliveryStore {
    * trip per request into one per batch; alone, a request waits for nothing.
    */
   insert(d: NewDelivery): Promise<{ delivery: Delivery; created: boolean }> {
-    return new Promise((resolve, reject) => {
-      this.inserting.push({ d, resolve, reject });
-      if (!this.flushing) void this.flushInserts();
-    });
+    return this.inserts.add(d);
   }
 
-  private readonly inserting: Array<{ d: NewDelivery; resolve: (r: { delivery: Delivery; created: boolean }) => void; reject: (err: unknown) => void }> = [];
-  private flushing = false;
-
-  private async flushInserts(): Promise<void> {
-    this.flushing = true;
-    while (this.inserting.length) {
-      const batch = this.inserting.splice(0, INSERT_BATCH);
-      try {
-        const results = await this.insertMany(batch.map((b) => b.d));
-        batch.forEach((b, i) => b.resolve(results[i]!));
-      } catch (err) {
-        if (batch.length === 1) {
-          batch[0]!.reject(err);
-          continue;
-        }
-        // One bad row must not fail its neighbours: write them one by one, each with its own outcome.
-        for (const b of batch) {
-          await this.insertMany([b.d]).then((r) => b.resolve(r[0]!), b.reject);
-        }
-      }
-    }
-    this.flushing = false;
-  }
+  // One bad row must not fail its neighbours: a failed group is written again row by row.
+  private readonly inserts = new GroupCommit((ds: NewDelivery[]) => this.insertMany(ds), { max: INSERT_BATCH, oneByOne: true });
 
   /**
    * One multi-row insert. A row whose idempotency key exists in its scope (or earlier in the same
@@ -298,7 +280,7 @@ export class DeliveryStore {
               lease_owner = NULL, lease_expires_at = NULL, due_at = ?, updated_at = ?,
               last_error = ?
         WHERE id IN (SELECT id FROM deliveries WHERE status = 'sending' AND lease_expires_at < ? ORDER BY lease_expires_at LIMIT 100 ${lock})
-        RETURNING id, attempts, lease_owner`,
+        RETURNING id, attempts`,
       [now, new Date(now).toISOString(), JSON.stringify(LOST), now],
     );
     const rows = this.rows(res);
@@ -315,7 +297,7 @@ export class DeliveryStore {
    * and no more than `maxBytes` of messages: a delivery is taken while the ones before it in the
    * queue total less (so the first always goes, however large).
    */
-  async claim(worker: string, limit: number, now: number, leaseUntil: number, maxBytes = Number.MAX_SAFE_INTEGER): Promise<Claimed[]> {
+  async claim(worker: string, limit: number, now: number, leaseUntil: number, maxBytes: number): Promise<Claimed[]> {
     if (limit <= 0) return [];
     const lock = this.isPg ? 'FOR UPDATE SKIP LOCKED' : '';
     // The window sums only the rows the inner LIMIT picked (through the partial index), never the queue.
@@ -328,12 +310,11 @@ export class DeliveryStore {
               FROM (SELECT id, size, due_at FROM deliveries WHERE status IN ('queued', 'retrying') AND due_at <= ? ORDER BY due_at LIMIT ? ${lock}) due
           ) picked
           WHERE before_bytes < ?)
-        RETURNING id, scope, connection_id, connection_scope, envelope, raw, size, message_id, attempts, max_attempts, accepted, rejected`,
+        RETURNING id, connection_id, connection_scope, envelope, raw, size, attempts, max_attempts, accepted, rejected`,
       [worker, leaseUntil, new Date(now).toISOString(), now, limit, maxBytes],
     );
     return this.rows(res).map((r) => ({
       id: r.id,
-      scope: r.scope,
       connectionId: r.connection_id,
       connectionScope: r.connection_scope,
       envelope: JSON.parse(r.envelope),
@@ -341,7 +322,6 @@ export class DeliveryStore {
       size: num(r.size),
       accepted: json<string[]>(r.accepted) ?? [],
       rejected: json<string[]>(r.rejected) ?? [],
-      messageId: r.message_id,
       attempts: num(r.attempts),
       maxAttempts: num(r.max_attempts),
     }));
@@ -354,19 +334,10 @@ export class DeliveryStore {
   }
 
   /**
-   * Records an attempt and moves the delivery on, in one transaction, but only while `worker`
-   * still holds it: a worker whose lease was taken over must not overwrite the new owner's state.
-   */
-  async finish(id: string, worker: string, attempt: Omit<Attempt, 'worker'>, next: NextState): Promise<boolean> {
-    const [ok] = await this.finishMany(worker, [{ id, attempt, next }]);
-    return ok!;
-  }
-
-  /**
    * Records several finished attempts in one transaction (a group commit: a worker whose sends
    * end together writes them together). Each delivery moves on only while `worker` still holds it.
    */
-  async finishMany(worker: string, items: Array<{ id: string; attempt: Omit<Attempt, 'worker'>; next: NextState }>): Promise<boolean[]> {
+  async finishMany(worker: string, items: FinishItem[]): Promise<boolean[]> {
     const now = new Date().toISOString();
     return this.knex.transaction(async (trx) => {
       const done: boolean[] = new Array(items.length).fill(false);

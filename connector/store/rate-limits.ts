@@ -54,11 +54,6 @@ export class RateLimitStore {
     await this.knex('rate_events').where({ id: eventId }).update({ at_ms: now });
   }
 
-  /** Forgets a slot that was never used (the send did not start). */
-  async cancel(eventId: number): Promise<void> {
-    await this.knex('rate_events').where({ id: eventId }).delete();
-  }
-
   /** Deletes events too old to count for any window of up to a day. */
   async prune(now = Date.now()): Promise<number> {
     const before = now - 86_400_000 - this.options.leaseMs;

@@ -15,8 +15,16 @@ export class TemplateStore {
   constructor(private readonly knex: Knex) {}
 
   async get(scope: string, action: string, locale: string): Promise<StoredTemplate | undefined> {
-    const r = await this.knex('templates').where({ scope, action, locale }).first();
-    return r ? { scope: r.scope, action: r.action, locale: r.locale, subject: r.subject, html: r.html, text: r.text, updatedAt: r.updated_at } : undefined;
+    return (await this.firstOf([scope], action, locale))?.template;
+  }
+
+  /** The template of the first of `scopes` that has one, in one query. */
+  async firstOf(scopes: string[], action: string, locale: string): Promise<{ template: StoredTemplate; index: number } | undefined> {
+    const rows = await this.knex('templates').whereIn('scope', scopes).andWhere({ action, locale });
+    const found = rows
+      .map((r: Record<string, string>) => ({ index: scopes.indexOf(r.scope!), template: { scope: r.scope!, action: r.action!, locale: r.locale!, subject: r.subject!, html: r.html!, text: r.text!, updatedAt: r.updated_at! } }))
+      .sort((a, b) => a.index - b.index);
+    return found[0];
   }
 
   /** Inserts or replaces a scope's template. */

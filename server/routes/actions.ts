@@ -1,11 +1,11 @@
 import { Router, type Request } from 'express';
 import type { ActionContext } from '../../actions/define.js';
 import { ACTIONS, getAction } from '../../actions/registry.js';
+import { firstAttemptEnded } from '../../connector/delivery/outbox.js';
 import type { Envoi } from '../../connector/envoi.js';
 import { EnvoiError } from '../../connector/errors.js';
 import { check, validateOrThrow } from '../../schemas/validator.js';
 import { authorize, route } from '../auth.js';
-import { deliveryView } from './deliveries.js';
 
 const MAX_WAIT_S = 60;
 
@@ -38,7 +38,6 @@ export function actionRoutes(envoi: Envoi): Router {
     outbox: envoi.outbox,
     mailer: envoi.mailer,
     templates: envoi.templates,
-    logger: envoi.logger,
     maxMessageBytes: envoi.config.maxMessageBytes,
     idempotencyKey: key,
     maxAttempts: envoi.config.maxAttempts,
@@ -90,9 +89,8 @@ export function actionRoutes(envoi: Envoi): Router {
     const out = result as { deliveryId: string; status: string };
     if (wait > 0) {
       const d = await envoi.outbox.waitForAttempt(out.deliveryId, wait * 1000);
-      if (d && d.attempts > 0 && (d.status === 'sent' || d.status === 'failed' || d.status === 'retrying')) {
-        const v = deliveryView(d);
-        res.status(200).json({ deliveryId: d.id, status: d.status, messageId: d.messageId, accepted: v.accepted ?? [], rejected: v.rejected ?? [], ...(d.lastError && d.status !== 'sent' ? { error: d.lastError } : {}) });
+      if (d && firstAttemptEnded(d)) {
+        res.status(200).json({ deliveryId: d.id, status: d.status, messageId: d.messageId, accepted: d.accepted ?? [], rejected: d.rejected ?? [], ...(d.lastError && d.status !== 'sent' ? { error: d.lastError } : {}) });
         return;
       }
       if (d) out.status = d.status;

@@ -1,5 +1,4 @@
 import { Router, type Request } from 'express';
-import type { ResolvedConnection } from '../../connector/connections.js';
 import type { Envoi } from '../../connector/envoi.js';
 import { EnvoiError } from '../../connector/errors.js';
 import { LOCALES, pickLocale } from '../../connector/locales.js';
@@ -31,21 +30,6 @@ export function connectionRoutes(envoi: Envoi): Router {
   const svc = envoi.connections;
   const scopeOf = (req: Request) => String(req.params.scope);
 
-  /**
-   * A passing test of a connection as it is stored (the saved one, or the edit form unchanged)
-   * clears its unhealthy mark, and mail that waited for the fix goes now.
-   */
-  const clearHealthIfSame = async (id: string, tested: ResolvedConnection) => {
-    const stored = await svc.getById(tested.scope, id);
-    if (!stored || stored.health.status !== 'unhealthy') return;
-    if (stored.provider !== tested.provider || JSON.stringify(stored.settings) !== JSON.stringify(tested.settings)) return;
-    const secrets = (await svc.withSecrets(stored)).secrets;
-    if (JSON.stringify(secrets) !== JSON.stringify(tested.secrets)) return;
-    await svc.setHealth(id, { status: 'ok' });
-    envoi.worker?.forget(id);
-    if (await envoi.deliveries.wakeWaiting(id, 'CONNECTION_UNHEALTHY')) envoi.outbox.events.emit('queued', id);
-  };
-
   r.get('/', route(async (req) => {
     authorize(req, 'builder', scopeOf(req));
     return { items: (await svc.list(scopeOf(req))).map((c) => svc.view(c)) };
@@ -66,7 +50,7 @@ export function connectionRoutes(envoi: Envoi): Router {
     const basedOn = typeof b.id === 'string' ? b.id : undefined;
     const draft = await svc.draft(scopeOf(req), b, basedOn);
     const result = await envoi.mailer.test(draft);
-    if (result.ok && basedOn) await clearHealthIfSame(basedOn, draft);
+    if (result.ok && basedOn) await svc.passedTest(draft);
     return result;
   }));
 
@@ -98,7 +82,7 @@ export function connectionRoutes(envoi: Envoi): Router {
     authorize(req, 'admin', scopeOf(req));
     const conn = await svc.withSecrets(await svc.get(scopeOf(req), String(req.params.id)));
     const result = await envoi.mailer.test(conn);
-    if (result.ok) await clearHealthIfSame(conn.id, conn);
+    if (result.ok) await svc.passedTest(conn, conn);
     return result;
   }));
 
