@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { testPki } from '../support/certs.js';
 import { TestEnvoi } from '../support/harness.js';
 import { SmtpSink } from '../support/smtp-sink.js';
-import { launchBrowser, openPage, screenshot, signIn } from './support.js';
+import { launchBrowser, screenshot, signIn, withPage, withSignedInPage } from './support.js';
 
 describe('admin page: connections (browser)', function () {
   this.timeout(60_000);
@@ -24,9 +24,7 @@ describe('admin page: connections (browser)', function () {
   });
 
   it('signs in, builds a Gmail-preset connection to a local server, tests it (wrong then right app password), saves, makes it default and sends a test email', async () => {
-    const p = await openPage(browser, envoi.url);
-    const { page } = p;
-    try {
+    await withPage(browser, envoi.url, async ({ page }) => {
       await page.goto(envoi.url);
       await page.getByRole('heading', { name: 'Sign in to Envoi' }).waitFor();
       await screenshot(page, 'sign-in');
@@ -181,10 +179,7 @@ describe('admin page: connections (browser)', function () {
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByRole('heading', { name: 'Sign in to Envoi' }).waitFor();
       expect(await page.evaluate(() => sessionStorage.getItem('envoi.apiKey'))).to.equal(null);
-      p.check();
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('edits a connection: the password field starts empty ("leave empty to keep"); a changed host needs it again (SECRET_REQUIRED hint at the field); delete asks first', async () => {
@@ -192,10 +187,7 @@ describe('admin page: connections (browser)', function () {
       name: 'Relay', senderEmail: 'u@gmail.test', host: 'localhost', port: sink.port, authMethod: 'PLAIN', userSameAsSender: true, password: 'app-password', caCertificate: testPki().caCert,
     });
     expect(created.status).to.equal(201);
-    const p = await openPage(browser, envoi.url);
-    const { page } = p;
-    try {
-      await signIn(page, envoi.url, envoi.adminKey);
+    await withSignedInPage(browser, envoi.url, envoi.adminKey, async ({ page }) => {
       const row = page.getByRole('row', { name: /Relay/ });
       await row.getByRole('button', { name: 'Edit' }).click();
       const dialog = page.getByRole('dialog', { name: 'Edit connection “Relay”' });
@@ -241,10 +233,7 @@ describe('admin page: connections (browser)', function () {
       await confirm.getByRole('button', { name: 'Delete connection' }).click();
       await row.waitFor({ state: 'detached' });
       expect((await envoi.api('GET', `/api/v1/scopes/platform/connections/${created.body.id}`)).status).to.equal(404);
-      p.check();
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('shows an unhealthy connection with its last error, and its waiting mail in the delivery log', async () => {
@@ -259,10 +248,7 @@ describe('admin page: connections (browser)', function () {
       if (c.body.health?.status === 'unhealthy') break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    const p = await openPage(browser, envoi.url);
-    const { page } = p;
-    try {
-      await signIn(page, envoi.url, envoi.adminKey);
+    await withSignedInPage(browser, envoi.url, envoi.adminKey, async ({ page }) => {
       const row = page.getByRole('row', { name: /Expired login/ });
       await row.waitFor();
       expect(await row.locator('.badge', { hasText: 'Unhealthy' }).count()).to.equal(1);
@@ -276,9 +262,6 @@ describe('admin page: connections (browser)', function () {
       await dialog.getByText('CONNECTION_UNHEALTHY').first().waitFor();
       expect(await dialog.textContent()).to.contain('Waiting');
       await page.keyboard.press('Escape');
-      p.check();
-    } finally {
-      await p.close();
-    }
+    });
   });
 });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { smtpConnection, TestEnvoi } from '../support/harness.js';
 import { SmtpSink } from '../support/smtp-sink.js';
-import { launchBrowser, openPage, screenshot, signIn } from './support.js';
+import { launchBrowser, screenshot, withSignedInPage } from './support.js';
 
 const smtpError = (text: string, responseCode: number) => Object.assign(new Error(text), { responseCode });
 
@@ -43,10 +43,7 @@ describe('admin page: deliveries (browser)', function () {
   it('shows a failed delivery with the server reply, and retries it from the page until it is sent', async () => {
     const r = await execute({ to: 'Ada <ada@customer.test>', subject: 'Invoice 42', text: 'Your invoice is attached.' });
     expect(r.body.status).to.equal('failed');
-    const p = await openPage(browser, envoi.url);
-    const { page } = p;
-    try {
-      await signIn(page, envoi.url, envoi.adminKey);
+    await withSignedInPage(browser, envoi.url, envoi.adminKey, async ({ page }) => {
       await page.getByRole('tab', { name: 'Deliveries' }).click();
       const row = page.locator(`tr[data-delivery-id="${r.body.deliveryId}"]`);
       await row.waitFor();
@@ -78,10 +75,7 @@ describe('admin page: deliveries (browser)', function () {
       await dialog.waitFor({ state: 'detached' });
       // The list row followed.
       expect(await row.locator('.badge').first().textContent()).to.equal('sent');
-      p.check();
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('filters by status and pages with "Load more"', async () => {
@@ -99,10 +93,7 @@ describe('admin page: deliveries (browser)', function () {
     const total = (await envoi.api('GET', '/api/v1/scopes/platform/deliveries?limit=500')).body.items.length as number;
     expect(total).to.be.greaterThan(26);
 
-    const p = await openPage(browser, envoi.url);
-    const { page } = p;
-    try {
-      await signIn(page, envoi.url, envoi.adminKey);
+    await withSignedInPage(browser, envoi.url, envoi.adminKey, async ({ page }) => {
       await page.getByRole('tab', { name: 'Deliveries' }).click();
       const rows = page.locator('tr[data-delivery-id]');
       await rows.first().waitFor();
@@ -116,10 +107,7 @@ describe('admin page: deliveries (browser)', function () {
       expect(await rows.first().textContent()).to.contain('Bounced');
       await page.getByLabel('Status').selectOption('retrying');
       await page.getByText('No delivery matches.').waitFor();
-      p.check();
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('a runtime key sees the delivery log but no Retry; its tabs are only Deliveries', async () => {
@@ -128,19 +116,13 @@ describe('admin page: deliveries (browser)', function () {
     const r = await execute({ to: 'x@customer.test', subject: 'Runtime view', text: 'x' });
     reject = false;
     expect(r.body.status).to.equal('failed');
-    const p = await openPage(browser, envoi.url);
-    const { page } = p;
-    try {
-      await signIn(page, envoi.url, runtime);
+    await withSignedInPage(browser, envoi.url, runtime, async ({ page }) => {
       expect(await page.getByRole('tab').allTextContents()).to.deep.equal(['Deliveries']);
       expect(await page.locator('#who').textContent()).to.contain('runtime');
       await page.locator(`tr[data-delivery-id="${r.body.deliveryId}"]`).getByRole('button', { name: 'Runtime view' }).click();
       const dialog = page.getByRole('dialog', { name: 'Delivery' });
       await dialog.getByText('User unknown').first().waitFor();
       expect(await dialog.getByRole('button', { name: 'Retry' }).count()).to.equal(0);
-      p.check();
-    } finally {
-      await p.close();
-    }
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, openPage, screenshot, signIn, startDemo } from './support.js';
+import { launchBrowser, screenshot, startDemo, withSignedInPage } from './support.js';
 
 describe('admin page: demo mode, Try an action and Mailbox (browser)', function () {
   this.timeout(60_000);
@@ -18,10 +18,8 @@ describe('admin page: demo mode, Try an action and Mailbox (browser)', function 
   });
 
   it('validates, previews and sends a mail from "Try an action", then shows it in the Mailbox with its HTML rendered', async () => {
-    const p = await openPage(browser, demo.url);
-    const { page } = p;
-    try {
-      await signIn(page, demo.url, demo.adminKey);
+    await withSignedInPage(browser, demo.url, demo.adminKey, async (p) => {
+      const { page } = p;
       expect(await page.getByRole('tab').allTextContents()).to.deep.equal(['Connections', 'Deliveries', 'Try an action', 'Mailbox']);
       await page.getByRole('row', { name: /Local capture/ }).getByText('Default').waitFor();
 
@@ -92,17 +90,11 @@ describe('admin page: demo mode, Try an action and Mailbox (browser)', function 
       const blocked = p.errors.filter((e) => /Blocked script execution in 'about:srcdoc'.*sandboxed/.test(e));
       expect(blocked.length).to.be.at.least(2);
       p.errors.splice(0, p.errors.length, ...p.errors.filter((e) => !blocked.includes(e)));
-      p.check();
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('create-ics offers the file as a download', async () => {
-    const p = await openPage(browser, demo.url);
-    const { page } = p;
-    try {
-      await signIn(page, demo.url, demo.adminKey);
+    await withSignedInPage(browser, demo.url, demo.adminKey, async ({ page }) => {
       await page.getByRole('tab', { name: 'Try an action' }).click();
       const form = page.locator('form.action-form');
       await form.getByRole('textbox', { name: /^To/ }).waitFor();
@@ -116,9 +108,6 @@ describe('admin page: demo mode, Try an action and Mailbox (browser)', function 
       await link.waitFor();
       const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
       expect(download.suggestedFilename()).to.match(/\.ics$/);
-      p.check();
-    } finally {
-      await p.close();
-    }
+    });
   });
 });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { TestEnvoi } from '../support/harness.js';
 import { closedPort } from '../support/smtp-sink.js';
-import { launchBrowser, openPage, signIn } from './support.js';
+import { launchBrowser, signIn, withPage, withSignedInPage } from './support.js';
 
 const SECRET = 'Zq9-distinctive-P4ssw0rd-e1f7';
 
@@ -29,10 +29,7 @@ describe('admin page: roles and secrets (browser)', function () {
 
   it('a builder key sees connections without add, edit, delete, default or test controls, and previews actions without sending', async () => {
     const builder = await envoi.key('builder', 'platform');
-    const p = await openPage(browser, envoi.url);
-    const { page } = p;
-    try {
-      await signIn(page, envoi.url, builder);
+    await withSignedInPage(browser, envoi.url, builder, async ({ page }) => {
       expect(await page.locator('#who').textContent()).to.contain('builder');
       expect(await page.getByRole('tab').allTextContents()).to.deep.equal(['Connections', 'Try an action']);
       const row = page.getByRole('row', { name: /Secret keeper/ });
@@ -54,18 +51,12 @@ describe('admin page: roles and secrets (browser)', function () {
       await page.locator('.preview-subject').getByText('Builder preview').waitFor();
       expect(await page.locator('.output').textContent()).to.contain('Secret keeper (smtp)');
       expect(await form.getByRole('button', { name: 'Send' }).count()).to.equal(0);
-      p.check();
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('a tenant key is fixed to its scope; a platform key picks one (validated)', async () => {
     const tenant = await envoi.key('admin', 'acme');
-    const p = await openPage(browser, envoi.url);
-    const { page } = p;
-    try {
-      await signIn(page, envoi.url, tenant);
+    await withSignedInPage(browser, envoi.url, tenant, async ({ page }) => {
       const who = page.locator('#who');
       expect(await who.textContent()).to.contain('acme');
       expect(await who.getByLabel('Scope').count()).to.equal(0);
@@ -88,18 +79,13 @@ describe('admin page: roles and secrets (browser)', function () {
       // The choice survives a reload (sessionStorage), and so does the sign-in.
       await page.reload();
       await page.getByRole('heading', { name: 'Connections of acme' }).waitFor();
-      p.check();
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('never puts a secret into the page or any response: the edit form starts with an empty password, and tests reuse the stored one', async () => {
-    const p = await openPage(browser, envoi.url);
-    const { page } = p;
-    const bodies: Array<Promise<{ url: string; text: string }>> = [];
-    page.on('response', (r) => bodies.push(r.text().then((text) => ({ url: r.url(), text }), () => ({ url: r.url(), text: '' }))));
-    try {
+    await withPage(browser, envoi.url, async ({ page }) => {
+      const bodies: Array<Promise<{ url: string; text: string }>> = [];
+      page.on('response', (r) => bodies.push(r.text().then((text) => ({ url: r.url(), text }), () => ({ url: r.url(), text: '' }))));
       await signIn(page, envoi.url, envoi.adminKey);
       const row = page.getByRole('row', { name: /Secret keeper/ });
       await row.getByRole('button', { name: 'Edit' }).click();
@@ -131,9 +117,6 @@ describe('admin page: roles and secrets (browser)', function () {
       expect(seen.length).to.be.greaterThan(10);
       expect(seen.some((b) => b.url.includes(`/connections`) && b.text.includes(connectionId))).to.equal(true);
       for (const b of seen) expect(b.text, b.url).not.to.contain(SECRET);
-      p.check();
-    } finally {
-      await p.close();
-    }
+    });
   });
 });

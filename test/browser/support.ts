@@ -75,6 +75,34 @@ export async function signIn(page: Page, url: string, key: string): Promise<void
   await page.getByRole('tablist', { name: 'Sections' }).waitFor();
 }
 
+/**
+ * Opens a page (see `openPage`), runs `body` with it, then `check()`s it; the page is closed however that ends.
+ * Anything to tidy from `errors` before the check belongs at the end of `body`.
+ */
+export async function withPage<T>(browser: Browser, origin: string, body: (p: OpenPage) => Promise<T>, options: { dark?: boolean } = {}): Promise<T> {
+  const p = await openPage(browser, origin, options);
+  try {
+    const result = await body(p);
+    p.check();
+    return result;
+  } finally {
+    await p.close();
+  }
+}
+
+/** `withPage`, signed in with `key` (see `signIn`) before `body` runs. */
+export async function withSignedInPage<T>(browser: Browser, origin: string, key: string, body: (p: OpenPage) => Promise<T>, options: { dark?: boolean } = {}): Promise<T> {
+  return withPage(
+    browser,
+    origin,
+    async (p) => {
+      await signIn(p.page, origin, key);
+      return body(p);
+    },
+    options,
+  );
+}
+
 /** Saves a screenshot into docs/screenshots only when ENVOI_SCREENSHOTS=1 (so `npm test` leaves them alone). */
 export async function screenshot(page: Page, name: string): Promise<void> {
   if (process.env.ENVOI_SCREENSHOTS !== '1') return;

@@ -6,6 +6,7 @@ import { ACTIONS } from '../../actions/registry.js';
 import { skipUnlessCI } from '../support/env.js';
 import { BACKENDS, smtpConnection, TestEnvoi } from '../support/harness.js';
 import { SmtpSink } from '../support/smtp-sink.js';
+import { sleep } from '../support/wait.js';
 
 const A = (scope: string, action: string, verb: string) => `/api/v1/scopes/${scope}/actions/${action}/${verb}`;
 
@@ -280,8 +281,6 @@ for (const backend of BACKENDS) {
     });
   });
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('manifest, registry and schemas agree', () => {
   const root = path.resolve('.');

@@ -3,8 +3,8 @@ import type { SMTPServerSession } from 'smtp-server';
 import { skipUnlessCI } from '../support/env.js';
 import { BACKENDS, smtpConnection, TestEnvoi } from '../support/harness.js';
 import { SmtpSink, type SinkOptions } from '../support/smtp-sink.js';
+import { pollFor, sleep } from '../support/wait.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const smtpError = (text: string, responseCode: number) => Object.assign(new Error(text), { responseCode });
 
 for (const backend of BACKENDS) {
@@ -29,15 +29,8 @@ for (const backend of BACKENDS) {
       envoi.api('POST', `/api/v1/scopes/${scope}/actions/send-email/execute${opts.wait ? `?wait=${opts.wait}` : ''}`, { input, ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}) }, { key: opts.key ?? runtime });
     const delivery = async (scope: string, id: string) => (await envoi.api('GET', `/api/v1/scopes/${scope}/deliveries/${id}`, undefined, { key: runtime })).body;
     /** Polls a delivery until it reaches one of `statuses`. */
-    const until = async (scope: string, id: string, statuses: string[], ms = 15_000) => {
-      const deadline = Date.now() + ms;
-      for (;;) {
-        const d = await delivery(scope, id);
-        if (statuses.includes(d.status)) return d;
-        if (Date.now() > deadline) throw new Error(`delivery ${id} is still ${d.status}: ${JSON.stringify(d)}`);
-        await sleep(50);
-      }
-    };
+    const until = (scope: string, id: string, statuses: string[], ms = 15_000) =>
+      pollFor(() => delivery(scope, id), (d) => statuses.includes(d.status), (d) => `delivery ${id} is still ${d.status}: ${JSON.stringify(d)}`, ms);
     const mail = (to: string | string[], subject = 'Hello') => ({ to, subject, text: `Body of ${subject}` });
 
     before(async function () {

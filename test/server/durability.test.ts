@@ -8,8 +8,7 @@ import { skipUnlessCI } from '../support/env.js';
 import { BACKENDS } from '../support/harness.js';
 import { EnvoiProcess } from '../support/process.js';
 import { SmtpSink } from '../support/smtp-sink.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { sleep, waitUntil } from '../support/wait.js';
 
 /** A sink that takes `delayMs` to accept each message, like a slow relay. */
 function slowSink(delayMs: number): SmtpSink {
@@ -24,14 +23,6 @@ function slowSink(delayMs: number): SmtpSink {
     },
   });
   return sink;
-}
-
-async function waitUntil(what: string, check: () => boolean | Promise<boolean>, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
 }
 
 for (const backend of BACKENDS) {
@@ -71,10 +62,7 @@ for (const backend of BACKENDS) {
       procs.push(p);
       return p;
     };
-    const api = async (p: EnvoiProcess, method: string, url: string, body?: unknown) => {
-      const res = await fetch(`${p.url}${url}`, { method, headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-      return { status: res.status, body: (await res.json()) as any };
-    };
+    const api = (p: EnvoiProcess, method: string, url: string, body?: unknown) => p.call(adminKey, method, url, body);
     const queue = async (p: EnvoiProcess, n: number, tag: string) => {
       for (let i = 0; i < n; i += 25) {
         await Promise.all(

@@ -2,9 +2,9 @@ import crypto from 'node:crypto';
 import { expect } from 'chai';
 import { TestEnvoi } from '../support/harness.js';
 import { GraphStandIn, type App } from '../support/graph-standin.js';
+import { pollFor } from '../support/wait.js';
 
 const C = '/api/v1/scopes/platform/connections';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('Microsoft 365 through Microsoft Graph (against a local stand-in)', () => {
   let graph: GraphStandIn;
@@ -26,15 +26,9 @@ describe('Microsoft 365 through Microsoft Graph (against a local stand-in)', () 
     clientSecret: a.secret,
     ...extra,
   });
-  const until = async (id: string, statuses: string[], ms = 15_000) => {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const d = (await api('GET', `/api/v1/scopes/platform/deliveries/${id}`)).body;
-      if (statuses.includes(d.status)) return d;
-      if (Date.now() > deadline) throw new Error(`still ${d.status}: ${JSON.stringify(d)}`);
-      await sleep(50);
-    }
-  };
+  // Reads through `api`, so every response lands in `seen`.
+  const until = (id: string, statuses: string[], ms = 15_000) =>
+    pollFor(async () => (await api('GET', `/api/v1/scopes/platform/deliveries/${id}`)).body, (d) => statuses.includes(d.status), (d) => `still ${d.status}: ${JSON.stringify(d)}`, ms);
 
   before(async () => {
     graph = await new GraphStandIn().start();

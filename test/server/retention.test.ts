@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import { smtpConnection, TestEnvoi } from '../support/harness.js';
 import { SmtpSink } from '../support/smtp-sink.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { sleep } from '../support/wait.js';
 
 describe('retention: bodies of sent mail are purged, the record and its attempts stay', () => {
   let envoi: TestEnvoi;

@@ -8,16 +8,7 @@ import { skipUnlessCI } from '../support/env.js';
 import { BACKENDS, smtpConnection, TestEnvoi } from '../support/harness.js';
 import { EnvoiProcess } from '../support/process.js';
 import { SmtpSink } from '../support/smtp-sink.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitUntil(what: string, check: () => boolean | Promise<boolean>, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+import { sleep, waitUntil } from '../support/wait.js';
 
 /** A sink that records when each mail arrived and takes `delayMs` to accept it. */
 function timedSink(delayMs: number): SmtpSink & { arrivals: number[] } {
@@ -95,10 +86,7 @@ describe('scale-out: one API server and several worker processes on one PostgreS
     const [api, ...ws] = await Promise.all([spawn('serve', { ENVOI_SERVE_WORKER: 'off' }), ...Array.from({ length: workers }, () => spawn('worker', workerEnv))]);
     return { api: api!, workers: ws };
   };
-  const call = async (p: EnvoiProcess, method: string, url: string, body?: unknown) => {
-    const res = await fetch(`${p.url}${url}`, { method, headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: res.status, body: (await res.json()) as any };
-  };
+  const call = (p: EnvoiProcess, method: string, url: string, body?: unknown) => p.call(adminKey, method, url, body);
   const queue = async (p: EnvoiProcess, n: number, extra: Record<string, unknown> = {}) => {
     for (let i = 0; i < n; i += 50) {
       await Promise.all(

@@ -44,6 +44,12 @@ export class EnvoiProcess {
     return this;
   }
 
+  /** A JSON request to its API with `key` as the bearer token; the answer's status and parsed body. */
+  async call(key: string, method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
+    const res = await fetch(`${this.url}${url}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as any };
+  }
+
   kill(signal: NodeJS.Signals): void {
     this.child.kill(signal);
   }
