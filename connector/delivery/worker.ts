@@ -126,6 +126,8 @@ export class Worker {
       const before = new Date(now - this.opts.config.retentionDays * 86_400_000).toISOString();
       const purged = await this.opts.store.purgeBodies(before);
       if (purged) this.opts.logger.info('purged bodies of sent deliveries', { purged, before });
+      // Rate-limit events older than any window: without this the table grows with every send.
+      await this.opts.rateLimits.prune(now);
     }
     const free = this.opts.config.workerConcurrency - this.inFlight.size;
     const bytesLeft = this.opts.config.workerMaxBytes - this.bytesInFlight;

@@ -38,4 +38,18 @@ describe('retention: bodies of sent mail are purged, the record and its attempts
     // Mail that was not sent keeps its body, so it can still be retried.
     expect((await knex('deliveries').where({ id: failed.body.deliveryId }).first()).raw).to.include('keep me for a retry');
   });
+
+  it('rate-limit events older than any window are dropped by the same hourly round', async () => {
+    const knex = envoi.server.envoi.db.knex;
+    const day = 86_400_000;
+    await knex('rate_events').insert([
+      { connection_id: 'c-old', delivery_id: 'd-old', started_ms: Date.now() - 3 * day, at_ms: Date.now() - 3 * day },
+      { connection_id: 'c-new', delivery_id: 'd-new', started_ms: Date.now() - 1000, at_ms: Date.now() - 1000 },
+    ]);
+    await envoi.restart();
+    const db = envoi.server.envoi.db.knex;
+    for (let i = 0; i < 50 && (await db('rate_events').where({ delivery_id: 'd-old' }).first()); i++) await sleep(50);
+    expect(await db('rate_events').where({ delivery_id: 'd-old' }).first(), 'three days old: gone').to.equal(undefined);
+    expect(await db('rate_events').where({ delivery_id: 'd-new' }).first(), 'a second old: kept').to.not.equal(undefined);
+  });
 });
