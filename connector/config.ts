@@ -25,6 +25,10 @@ export interface Config {
   readonly composeThreads: number;
   /** Message bytes a worker holds at once (claims stop there; one message is always allowed). */
   readonly workerMaxBytes: number;
+  /** Sends of one connection a worker runs at once: a dead or slow relay holds no more of its slots. */
+  readonly connectionMaxInFlight: number;
+  /** Sends of one scope a worker runs at once, so one tenant never fills every slot. */
+  readonly scopeMaxInFlight: number;
   /** Whether `serve` runs a delivery worker in its process (off for API-only servers). */
   readonly serveWorker: boolean;
   /** How long SIGTERM waits for running sends before releasing them. */
@@ -106,6 +110,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     workerConcurrency: int(env, 'ENVOI_WORKER_CONCURRENCY', 64, 1),
     composeThreads: int(env, 'ENVOI_COMPOSE_THREADS', Math.min(4, Math.max(1, os.availableParallelism() - 1)), 0),
     workerMaxBytes: int(env, 'ENVOI_WORKER_MAX_BYTES', 64 * 1024 * 1024, 1024),
+    // A pool keeps 5 SMTP connections by default; 16 sends keep them busy with room to spare, and
+    // a tenant's dead relay then holds a quarter of a worker's 64 slots, not all of them.
+    connectionMaxInFlight: int(env, 'ENVOI_CONNECTION_MAX_IN_FLIGHT', 16, 1),
+    scopeMaxInFlight: int(env, 'ENVOI_SCOPE_MAX_IN_FLIGHT', 32, 1),
     serveWorker: !/^(0|false|no|off)$/i.test(env.ENVOI_SERVE_WORKER ?? ''),
     shutdownGraceMs: int(env, 'ENVOI_SHUTDOWN_GRACE_MS', 10_000, 0),
     dbDownExitMs: int(env, 'ENVOI_DB_DOWN_EXIT_MS', 60_000, 100),

@@ -20,7 +20,7 @@ export interface WorkerOptions {
   mailer: Mailer;
   logger: Logger;
   rateLimits: RateLimitStore;
-  config: Pick<Config, 'retryBaseMs' | 'leaseMs' | 'pollMs' | 'retentionDays' | 'dbDownExitMs' | 'healthLogMs' | 'workerConcurrency' | 'workerMaxBytes'>;
+  config: Pick<Config, 'retryBaseMs' | 'leaseMs' | 'pollMs' | 'retentionDays' | 'dbDownExitMs' | 'healthLogMs' | 'workerConcurrency' | 'workerMaxBytes' | 'connectionMaxInFlight' | 'scopeMaxInFlight'>;
   /** Called once the database has been unreachable for longer than config.dbDownExitMs. */
   onDatabaseLost?: (downForMs: number) => void;
 }
@@ -31,6 +31,13 @@ type Outcome =
   | { kind: 'deferred' };
 
 const union = (a: string[], b: string[]): string[] => [...new Set([...a, ...b])];
+
+/** Adds `by` to a count, dropping it at zero (so the claim's lists stay as short as what is busy). */
+function bump(counts: Map<string, number>, key: string, by: number): void {
+  const n = (counts.get(key) ?? 0) + by;
+  if (n > 0) counts.set(key, n);
+  else counts.delete(key);
+}
 
 /** Failures that say the connection itself is broken: every mail through it would fail the same way. */
 const CONNECTION_FAULTS = new Set(['AUTH_FAILED', 'AUTH_METHOD_UNSUPPORTED', 'TLS_FAILED', 'STARTTLS_UNAVAILABLE', 'OAUTH_FAILED', 'SECRET_UNREADABLE']);
@@ -49,6 +56,9 @@ export class Worker {
   private readonly inFlight = new Map<string, AbortController>();
   /** Bytes of the messages in flight (bounded by config.workerMaxBytes). */
   private bytesInFlight = 0;
+  /** Sends in flight per connection and per scope: each gets only its share (see claimDue). */
+  private readonly busyByConnection = new Map<string, number>();
+  private readonly busyByScope = new Map<string, number>();
   private readonly connections = new TtlCache<ResolvedConnection | undefined>({ ttlMs: CONNECTION_CACHE_MS, max: 10_000, keep: (c) => c !== undefined });
   /** Attempts that end while one group is being written are written together by the next. */
   private readonly finishing = new GroupCommit((items: FinishItem[]) => this.opts.store.finishMany(this.id, items), { max: 100 });
@@ -132,15 +142,23 @@ export class Worker {
     const free = this.opts.config.workerConcurrency - this.inFlight.size;
     const bytesLeft = this.opts.config.workerMaxBytes - this.bytesInFlight;
     if (free <= 0 || (bytesLeft <= 0 && this.inFlight.size > 0)) return 0;
-    const batch = await this.opts.store.claim(this.id, free, now, now + this.opts.config.leaseMs, Math.max(1, bytesLeft));
+    const batch = await this.opts.store.claim({
+      worker: this.id, limit: free, now, leaseUntil: now + this.opts.config.leaseMs, maxBytes: Math.max(1, bytesLeft),
+      busyByConnection: this.busyByConnection, busyByScope: this.busyByScope,
+      connectionCap: this.opts.config.connectionMaxInFlight, scopeCap: this.opts.config.scopeMaxInFlight,
+    });
     this.counts.claimed += batch.length;
     for (const c of batch) {
       const ac = new AbortController();
       this.inFlight.set(c.id, ac);
       this.bytesInFlight += c.size;
+      bump(this.busyByConnection, c.connectionId, 1);
+      bump(this.busyByScope, c.scope, 1);
       void this.deliver(c, ac.signal).finally(() => {
         this.inFlight.delete(c.id);
         this.bytesInFlight -= c.size;
+        bump(this.busyByConnection, c.connectionId, -1);
+        bump(this.busyByScope, c.scope, -1);
         this.wake?.();
       });
     }

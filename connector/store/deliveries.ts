@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { EnvoiError } from '../errors.js';
 import { GroupCommit } from '../group-commit.js';
+import { claimDue, type ClaimRequest } from './claim.js';
 
 export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'retrying' | 'failed';
 export const STATUSES: readonly DeliveryStatus[] = ['queued', 'sending', 'sent', 'retrying', 'failed'];
@@ -73,6 +74,8 @@ export interface FinishItem {
 /** A claimed delivery: what a worker needs to send it. */
 export interface Claimed {
   id: string;
+  /** The scope the mail was sent in (fair claiming counts per scope). */
+  scope: string;
   connectionId: string;
   connectionScope: string;
   envelope: { from: string; to: string[] };
@@ -294,27 +297,14 @@ export class DeliveryStore {
 
   /**
    * Claims up to `limit` due deliveries for `worker` until `leaseUntil`, counting the attempt,
-   * and no more than `maxBytes` of messages: a delivery is taken while the ones before it in the
-   * queue total less (so the first always goes, however large).
+   * sharing them out between scopes and connections (see claimDue), and no more than `maxBytes`
+   * of messages (the first always goes, however large).
    */
-  async claim(worker: string, limit: number, now: number, leaseUntil: number, maxBytes: number): Promise<Claimed[]> {
-    if (limit <= 0) return [];
-    const lock = this.isPg ? 'FOR UPDATE SKIP LOCKED' : '';
-    // The window sums only the rows the inner LIMIT picked (through the partial index), never the queue.
-    const res = await this.knex.raw(
-      `UPDATE deliveries
-          SET status = 'sending', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, updated_at = ?
-        WHERE id IN (
-          SELECT id FROM (
-            SELECT id, SUM(size) OVER (ORDER BY due_at, id) - size AS before_bytes
-              FROM (SELECT id, size, due_at FROM deliveries WHERE status IN ('queued', 'retrying') AND due_at <= ? ORDER BY due_at LIMIT ? ${lock}) due
-          ) picked
-          WHERE before_bytes < ?)
-        RETURNING id, connection_id, connection_scope, envelope, raw, size, attempts, max_attempts, accepted, rejected`,
-      [worker, leaseUntil, new Date(now).toISOString(), now, limit, maxBytes],
-    );
-    return this.rows(res).map((r) => ({
+  async claim(req: ClaimRequest): Promise<Claimed[]> {
+    const rows = await claimDue(this.knex, this.isPg, req);
+    return rows.map((r) => ({
       id: r.id,
+      scope: r.scope,
       connectionId: r.connection_id,
       connectionScope: r.connection_scope,
       envelope: JSON.parse(r.envelope),
