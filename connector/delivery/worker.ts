@@ -59,6 +59,8 @@ export class Worker {
   /** Sends in flight per connection and per scope: each gets only its share (see claimDue). */
   private readonly busyByConnection = new Map<string, number>();
   private readonly busyByScope = new Map<string, number>();
+  /** How many deliveries the last claim asked for. */
+  private lastAsked = 0;
   private readonly connections = new TtlCache<ResolvedConnection | undefined>({ ttlMs: CONNECTION_CACHE_MS, max: 10_000, keep: (c) => c !== undefined });
   /** Attempts that end while one group is being written are written together by the next. */
   private readonly finishing = new GroupCommit((items: FinishItem[]) => this.opts.store.finishMany(this.id, items), { max: 100 });
@@ -110,8 +112,10 @@ export class Worker {
         }
       }
       if (!this.running) break;
-      // Busy: go again at once. Idle or full: sleep until woken by new mail, a finished send, or the poll.
-      if (claimed > 0 && this.inFlight.size < this.opts.config.workerConcurrency) continue;
+      // A claim that filled every free slot may have left more due: go again at once. Otherwise the
+      // queue (or this worker's share of it) is empty for now: sleep until woken by new mail, a
+      // finished send, or the poll. Claiming again at once would only rescan what was just skipped.
+      if (claimed > 0 && claimed === this.lastAsked && this.inFlight.size < this.opts.config.workerConcurrency) continue;
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, this.opts.config.pollMs);
         this.wake = () => {
@@ -141,6 +145,7 @@ export class Worker {
     }
     const free = this.opts.config.workerConcurrency - this.inFlight.size;
     const bytesLeft = this.opts.config.workerMaxBytes - this.bytesInFlight;
+    this.lastAsked = free;
     if (free <= 0 || (bytesLeft <= 0 && this.inFlight.size > 0)) return 0;
     const batch = await this.opts.store.claim({
       worker: this.id, limit: free, now, leaseUntil: now + this.opts.config.leaseMs, maxBytes: Math.max(1, bytesLeft),

@@ -1,0 +1,16 @@
+import type { Knex } from 'knex';
+
+/**
+ * Fair claiming skips connections and scopes that already hold their share of a worker; with the
+ * connection and scope in the partial index on due time, that skip reads the index alone instead
+ * of every skipped row of the table.
+ */
+export async function up(knex: Knex): Promise<void> {
+  await knex.raw("CREATE INDEX deliveries_waiting_due_share ON deliveries (due_at, connection_id, scope) WHERE status IN ('queued', 'retrying')");
+  await knex.raw('DROP INDEX deliveries_waiting_due');
+}
+
+export async function down(knex: Knex): Promise<void> {
+  await knex.raw("CREATE INDEX deliveries_waiting_due ON deliveries (due_at) WHERE status IN ('queued', 'retrying')");
+  await knex.raw('DROP INDEX deliveries_waiting_due_share');
+}
