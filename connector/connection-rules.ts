@@ -76,10 +76,10 @@ export async function normalizeConnection(input: Record<string, unknown>, ctx: R
       });
     }
     const target = { ...ctx.owner, port: s.port };
-    // The host first: a loopback or private host is refused as such on any port.
+    // The host first: a loopback or private host is refused as such, on any port.
     assertLiteralHostAllowed(s.host!, ctx.policy, target);
-    assertPortAllowed(s.port, ctx.policy, s.host, ctx.owner);
     const resolved = await resolveAndVet(s.host!, ctx.policy, { lookup: ctx.lookup, timeoutMs: ctx.dnsTimeoutMs, target });
+    assertPortAllowed(s.port, ctx.policy, s.host, ctx.owner);
     if (!resolved.ok) {
       warnings.push({
         code: 'DNS_LOOKUP_FAILED',
