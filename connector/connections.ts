@@ -4,7 +4,7 @@ import { assertScope, M365_FIELDS, normalizeConnection, PLATFORM_SCOPE, SMTP_FIE
 import { assertReusable, missingSecret, needsSecret, openSecret, sealSecret, SECRET_OF } from './connection-secrets.js';
 import { mergeWarnings, type Warning } from './connection-warnings.js';
 import { EnvoiError } from './errors.js';
-import type { LookupAll, NetworkPolicy } from './network-policy.js';
+import { assertLiteralHostAllowed, type LookupAll, type NetworkPolicy } from './network-policy.js';
 import type { Keyring } from './secrets.js';
 import { ConnectionStore, type ConnectionSettings, type SealedSecret, type SecretField, type StoredConnection } from './store/connections.js';
 import { TtlCache } from './ttl-cache.js';
@@ -241,8 +241,14 @@ export class ConnectionService {
     return opened.legacy ? sealSecret(this.opts.keyring, { ...current, settings }, opened.value) : undefined;
   }
 
-  /** Opens the secrets of a stored connection for sending or testing. */
+  /**
+   * Opens the secrets of a stored connection for sending or testing. A literal private host is
+   * vetted again with the connection's identity: the provider's own re-check cannot tell which
+   * connection asks, and a row saved under looser rules (an older version's demo mode) must not
+   * reach loopback through the demo exception.
+   */
   async withSecrets(c: StoredConnection): Promise<ResolvedConnection> {
+    if (c.provider === 'smtp' && c.settings.host) assertLiteralHostAllowed(c.settings.host, this.opts.policy, { scope: c.scope, id: c.id, port: c.settings.port ?? 0 });
     const secrets: ResolvedConnection['secrets'] = {};
     for (const s of await this.store.sealedSecrets(c.id)) {
       if (s.field !== SECRET_OF[c.provider]) continue;

@@ -74,4 +74,26 @@ describe('demo mode: the loopback exception is the capture port, for the demo co
     const unchanged = await api('PATCH', `/scopes/platform/connections/${demo.id}`, { senderName: 'Envoi demo mailbox' });
     expect(unchanged.status, JSON.stringify(unchanged.body)).to.equal(200);
   });
+
+  it('a tenant connection saved under the old rules (pointing at the capture server) sends nothing and fails its test', async () => {
+    const created = await api('POST', '/scopes/acme/connections', { name: 'Saved long ago', senderEmail: 'a@acme.test', host: '93.184.216.34', port: 587, authMethod: 'NONE' });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    const id = created.body.id as string;
+    // What an older version let a tenant save in demo mode.
+    const row = (await server.envoi.db.knex('connections').where({ id }).first()) as { settings: string };
+    await server.envoi.db.knex('connections').where({ id }).update({ settings: JSON.stringify({ ...JSON.parse(row.settings), host: '127.0.0.1', port: server.capture!.port }) });
+
+    refused(await api('POST', `/scopes/acme/connections/${id}/test`), 'saved test');
+    const before = server.capture!.list().length;
+    const sent = await api('POST', '/scopes/acme/actions/send-email/execute', { input: { connection: id, to: 'ada@example.test', subject: 'Old row', text: 'x' } });
+    expect(sent.status, JSON.stringify(sent.body)).to.equal(202);
+    const d = await pollFor(
+      async () => (await api('GET', `/scopes/acme/deliveries/${sent.body.deliveryId}`)).body,
+      (b) => b.status === 'failed',
+      (b) => `not failed: ${JSON.stringify(b)}`,
+      10_000,
+    );
+    expect(d.lastError.code).to.equal('HOST_NOT_ALLOWED');
+    expect(server.capture!.list().length).to.equal(before);
+  });
 });
