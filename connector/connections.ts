@@ -1,18 +1,17 @@
 import crypto from 'node:crypto';
 import type { EmailConnection } from '../schemas/types.js';
-import { validateOrThrow } from '../schemas/validator.js';
+import { assertScope, M365_FIELDS, normalizeConnection, PLATFORM_SCOPE, SMTP_FIELDS, type NormalizedConnection } from './connection-rules.js';
+import { assertReusable, missingSecret, needsSecret, openSecret, sealSecret, SECRET_OF } from './connection-secrets.js';
+import { mergeWarnings, type Warning } from './connection-warnings.js';
 import { EnvoiError } from './errors.js';
-import { assertLiteralHostAllowed, assertPortAllowed, resolveAndVet, type LookupAll, type NetworkPolicy } from './network-policy.js';
+import { assertLiteralHostAllowed, type LookupAll, type NetworkPolicy } from './network-policy.js';
 import type { Keyring } from './secrets.js';
 import { ConnectionStore, type ConnectionSettings, type SealedSecret, type SecretField, type StoredConnection } from './store/connections.js';
 import { TtlCache } from './ttl-cache.js';
 
-/** A warning about a saved configuration that may not work as the admin expects. */
-export interface Warning {
-  code: string;
-  message: string;
-  hint?: string;
-}
+export { assertScope, PLATFORM_SCOPE } from './connection-rules.js';
+export { effectiveUser } from './connection-secrets.js';
+export { warningsFor, type Warning } from './connection-warnings.js';
 
 /** A connection as the API shows it: no secret, `hasSecret` instead, plus warnings. */
 export type ConnectionView = EmailConnection & { id: string; scope: string; hasSecret: boolean; isDefault: boolean; health: StoredConnection['health']; warnings: Warning[] };
@@ -22,78 +21,8 @@ export interface ResolvedConnection extends StoredConnection {
   secrets: Partial<Record<SecretField, string>>;
 }
 
-export const PLATFORM_SCOPE = 'platform';
 /** The default rate limit of a Microsoft 365 connection: Exchange Online's per-mailbox limit. */
 export const MICROSOFT365_RATE_LIMIT = Object.freeze({ messages: 30, perSeconds: 60 });
-const TENANT_SCOPE = /^[a-z0-9][a-z0-9-]{0,62}$/;
-const SMTP_FIELDS = ['host', 'port', 'secure', 'requireTLS', 'authMethod', 'user', 'userSameAsSender', 'caCertificate', 'allowInvalidCertificates'] as const;
-const M365_FIELDS = ['tenantId', 'clientId'] as const;
-const READ_ONLY = ['id', 'scope', 'hasSecret', 'version', 'createdAt', 'updatedAt', 'warnings'] as const;
-const SECRET_OF = { smtp: 'password', microsoft365: 'clientSecret' } as const satisfies Record<StoredConnection['provider'], SecretField>;
-const IMPLICIT_TLS_PORTS = new Set([465]);
-const STARTTLS_PORTS = new Set([25, 587, 2525]);
-
-/** Throws NOT_FOUND-style VALIDATION_FAILED for a scope that is neither `platform` nor a tenant id. */
-export function assertScope(scope: string): void {
-  if (scope !== PLATFORM_SCOPE && !TENANT_SCOPE.test(scope)) {
-    throw new EnvoiError('VALIDATION_FAILED', `"${scope}" is not a scope`, {
-      hint: 'A scope is "platform" or a tenant id of lower-case letters, digits and dashes (up to 63).',
-      details: [{ path: '/scope', message: 'must be "platform" or match ^[a-z0-9][a-z0-9-]{0,62}$' }],
-    });
-  }
-}
-
-/** The user name a connection authenticates as, or undefined for no authentication. */
-export function effectiveUser(c: Pick<ConnectionSettings, 'authMethod' | 'user' | 'userSameAsSender' | 'senderEmail'>): string | undefined {
-  if (c.authMethod === 'NONE') return undefined;
-  return c.userSameAsSender ? c.senderEmail : c.user;
-}
-
-/**
- * What a stored secret was entered for. It is part of the sealed value's additional data, so a
- * password entered for one host cannot even be decrypted for another: changing host, port, user
- * or auth method (or tenant and client for Microsoft 365) needs the secret again.
- */
-function secretBinding(provider: StoredConnection['provider'], s: ConnectionSettings): string {
-  return provider === 'smtp'
-    ? `smtp|${(s.host ?? '').toLowerCase()}|${s.port}|${effectiveUser(s) ?? ''}|${s.authMethod}`
-    : `microsoft365|${(s.tenantId ?? '').toLowerCase()}|${(s.clientId ?? '').toLowerCase()}`;
-}
-
-function secretContext(scope: string, id: string, field: SecretField, provider: StoredConnection['provider'], s: ConnectionSettings) {
-  return { scope, rowId: id, field: `${field}|${secretBinding(provider, s)}` };
-}
-
-function pick<T extends object>(obj: T, keys: readonly string[]): Partial<T> {
-  return Object.fromEntries(Object.entries(obj).filter(([k, v]) => keys.includes(k) && v !== undefined)) as Partial<T>;
-}
-
-/** Static warnings: the configuration saves, but probably does not do what the admin wants. */
-export function warningsFor(provider: StoredConnection['provider'], s: ConnectionSettings): Warning[] {
-  const out: Warning[] = [];
-  if (provider !== 'smtp' || s.port === undefined) return out;
-  if (s.secure && STARTTLS_PORTS.has(s.port)) {
-    out.push({
-      code: 'SECURE_PORT_MISMATCH',
-      message: `Port ${s.port} usually expects STARTTLS, but Secure (TLS from the first byte) is on`,
-      hint: `Turn Secure off or use port 465.`,
-    });
-  } else if (!s.secure && IMPLICIT_TLS_PORTS.has(s.port)) {
-    out.push({
-      code: 'SECURE_PORT_MISMATCH',
-      message: `Port ${s.port} expects TLS from the first byte, but Secure is off`,
-      hint: 'Turn Secure on, or use port 587 with Secure off.',
-    });
-  }
-  if (s.allowInvalidCertificates) {
-    out.push({
-      code: 'CERTIFICATE_CHECKS_OFF',
-      message: 'Certificates are not verified: anyone between Envoi and the server can read the password and the mail',
-      hint: 'Add the server\'s CA certificate instead and turn "Allow invalid certificates" off.',
-    });
-  }
-  return out;
-}
 
 /** How long resolveForSend reuses what it found (see ConnectionService.resolved). */
 const RESOLVE_CACHE_MS = 1000;
@@ -124,69 +53,9 @@ export class ConnectionService {
     this.store = opts.store;
   }
 
-  /**
-   * Validates and normalizes a full connection object (create, or an update merged over the
-   * stored one): applies defaults, drops the fields of the other provider, checks the policy.
-   */
-  async normalize(input: Record<string, unknown>): Promise<{ name: string; provider: StoredConnection['provider']; settings: ConnectionSettings; secret: string | undefined; isDefault: boolean | undefined; warnings: Warning[] }> {
-    const body = Object.fromEntries(Object.entries(input).filter(([k, v]) => !(READ_ONLY as readonly string[]).includes(k) && v !== null));
-    const c = validateOrThrow<EmailConnection>('connection.schema.json', body, 'connection');
-    const provider = c.provider ?? 'smtp';
-    const secretField = SECRET_OF[provider];
-    const secret = c[secretField];
-    const common = pick(c, ['senderEmail', 'senderName', 'replyTo', 'rateLimit', 'pool']) as ConnectionSettings;
-    const warnings: Warning[] = [];
-    let settings: ConnectionSettings;
-    if (provider === 'smtp') {
-      const s = pick(c, SMTP_FIELDS) as ConnectionSettings;
-      s.secure = s.secure ?? s.port === 465;
-      s.port = s.port ?? (s.secure ? 465 : 587);
-      s.requireTLS = s.requireTLS ?? false;
-      s.allowInvalidCertificates = s.allowInvalidCertificates ?? false;
-      s.userSameAsSender = s.userSameAsSender ?? false;
-      s.authMethod = s.authMethod ?? (s.user || s.userSameAsSender ? 'PLAIN' : 'NONE');
-      if (s.authMethod === 'NONE') {
-        delete s.user;
-        s.userSameAsSender = false;
-      } else if (s.userSameAsSender) {
-        delete s.user;
-      } else if (!s.user) {
-        throw new EnvoiError('VALIDATION_FAILED', `Authentication ${s.authMethod} needs a user name`, {
-          hint: 'Enter the user name, tick "same as sender email", or choose authentication NONE for a relay without login.',
-          details: [{ path: '/user', message: `is required when authMethod is ${s.authMethod}` }],
-        });
-      }
-      assertPortAllowed(s.port, this.opts.policy, s.host);
-      assertLiteralHostAllowed(s.host!, this.opts.policy);
-      const resolved = await resolveAndVet(s.host!, this.opts.policy, { lookup: this.opts.lookup, timeoutMs: this.opts.dnsTimeoutMs });
-      if (!resolved.ok) {
-        warnings.push({
-          code: 'DNS_LOOKUP_FAILED',
-          message: `${s.host} could not be resolved right now (${resolved.error.code ?? resolved.error.message})`,
-          hint: 'Check the host name for typos; the connection is saved and will be checked again when it is tested or used.',
-        });
-      }
-      settings = { ...common, ...s };
-    } else {
-      settings = { ...common, ...(pick(c, M365_FIELDS) as ConnectionSettings) };
-    }
-    return { name: c.name.trim(), provider, settings, secret, isDefault: c.isDefault, warnings: [...warnings, ...warningsFor(provider, settings)] };
-  }
-
-  /** Whether this configuration needs a secret at all. */
-  private needsSecret(provider: StoredConnection['provider'], s: ConnectionSettings): boolean {
-    return provider === 'microsoft365' || effectiveUser(s) !== undefined;
-  }
-
-  private missingSecret(provider: StoredConnection['provider'], reason: string): EnvoiError {
-    const field = SECRET_OF[provider];
-    return new EnvoiError('SECRET_REQUIRED', `The ${field === 'password' ? 'password' : 'client secret'} is required: ${reason}`, {
-      hint:
-        field === 'password'
-          ? 'Enter the password again. A stored password is only reused while host, port, user and authentication method stay the same, so it is never sent to a server it was not entered for.'
-          : 'Enter the client secret again. A stored client secret is only reused while the tenant and client ids stay the same.',
-      details: [{ path: `/${field}`, message: 'is required' }],
-    });
+  /** Validates a full connection object for the connection `owner` (see connection-rules.ts). */
+  normalize(input: Record<string, unknown>, owner: { scope: string; id: string }): Promise<NormalizedConnection> {
+    return normalizeConnection(input, { policy: this.opts.policy, lookup: this.opts.lookup, dnsTimeoutMs: this.opts.dnsTimeoutMs, owner });
   }
 
   /** Shows a stored connection the way the API may: masked, with warnings. */
@@ -203,7 +72,7 @@ export class ConnectionService {
       version: c.version,
       createdAt: c.createdAt,
       updatedAt: c.updatedAt,
-      warnings: [...extraWarnings, ...warningsFor(c.provider, c.settings)].filter((w, i, all) => all.findIndex((x) => x.code === w.code) === i),
+      warnings: mergeWarnings(c.provider, c.settings, extraWarnings),
     };
   }
 
@@ -258,18 +127,19 @@ export class ConnectionService {
     throw new EnvoiError('NO_DEFAULT_CONNECTION', `Scope ${scope} has no default connection${scope === PLATFORM_SCOPE ? '' : ', and neither has the platform'}`);
   }
 
-  async create(scope: string, input: Record<string, unknown>): Promise<{ connection: StoredConnection; warnings: Warning[] }> {
+  /** Creates a connection; `options.id` lets demo mode name its own connection beforehand. */
+  async create(scope: string, input: Record<string, unknown>, options: { id?: string } = {}): Promise<{ connection: StoredConnection; warnings: Warning[] }> {
     assertScope(scope);
-    const n = await this.normalize(input);
+    const id = options.id ?? crypto.randomUUID();
+    const n = await this.normalize(input, { scope, id });
     if (n.provider === 'microsoft365' && input.rateLimit === undefined) {
       // Exchange Online accepts 30 messages a minute per mailbox; start there (editable).
       n.settings.rateLimit = { ...MICROSOFT365_RATE_LIMIT };
     }
-    const id = crypto.randomUUID();
     const secrets: SealedSecret[] = [];
-    if (this.needsSecret(n.provider, n.settings)) {
-      if (!n.secret) throw this.missingSecret(n.provider, n.provider === 'smtp' ? 'this connection logs in with a user name' : 'Microsoft 365 connections authenticate with it');
-      secrets.push(this.seal(scope, id, n.provider, n.settings, n.secret));
+    if (needsSecret(n.provider, n.settings)) {
+      if (!n.secret) throw missingSecret(n.provider, n.provider === 'smtp' ? 'this connection logs in with a user name' : 'Microsoft 365 connections authenticate with it');
+      secrets.push(sealSecret(this.opts.keyring, { scope, id, provider: n.provider, settings: n.settings }, n.secret));
     }
     const now = new Date().toISOString();
     const connection = await this.store.insert(
@@ -292,23 +162,18 @@ export class ConnectionService {
       // Switching provider forgets the other provider's fields and, below, its secret.
       for (const k of current.provider === 'smtp' ? SMTP_FIELDS : M365_FIELDS) if (!(k in patch)) delete merged[k];
     }
-    const n = await this.normalize(merged);
+    const n = await this.normalize(merged, { scope, id });
     const field = SECRET_OF[n.provider];
     const setSecrets: SealedSecret[] = [];
     const deleteSecrets = new Set<SecretField>(current.secretFields.filter((f) => f !== field));
-    if (!this.needsSecret(n.provider, n.settings)) {
+    if (!needsSecret(n.provider, n.settings)) {
       if (current.secretFields.includes(field)) deleteSecrets.add(field);
     } else if (n.secret) {
-      setSecrets.push(this.seal(scope, id, n.provider, n.settings, n.secret));
+      setSecrets.push(sealSecret(this.opts.keyring, { scope, id, provider: n.provider, settings: n.settings }, n.secret));
     } else {
-      const sameBinding = current.provider === n.provider && secretBinding(current.provider, current.settings) === secretBinding(n.provider, n.settings);
-      if (!current.secretFields.includes(field)) throw this.missingSecret(n.provider, 'none is stored for this connection');
-      if (!sameBinding) {
-        throw this.missingSecret(
-          n.provider,
-          n.provider === 'smtp' ? 'the host, port, user or authentication method changed' : 'the tenant or client id changed',
-        );
-      }
+      assertReusable(current, n);
+      const rebound = await this.rebind(current, n.settings);
+      if (rebound) setSecrets.push(rebound);
     }
     const connection = await this.store.update(
       scope,
@@ -360,18 +225,34 @@ export class ConnectionService {
     return c;
   }
 
-  private seal(scope: string, id: string, provider: StoredConnection['provider'], s: ConnectionSettings, plaintext: string): SealedSecret {
-    const field = SECRET_OF[provider];
-    const sealed = this.opts.keyring.seal(plaintext, secretContext(scope, id, field, provider, s));
-    return { field, keyId: sealed.keyId, sealed: sealed.value };
+  /**
+   * A kept secret sealed by an older version (without the trust settings in its binding) is
+   * sealed again with the full binding of the settings being saved; undefined when nothing to do.
+   */
+  private async rebind(current: StoredConnection, settings: ConnectionSettings): Promise<SealedSecret | undefined> {
+    const stored = (await this.store.sealedSecrets(current.id)).find((x) => x.field === SECRET_OF[current.provider]);
+    if (!stored) return undefined;
+    let opened: { value: string; legacy: boolean };
+    try {
+      opened = openSecret(this.opts.keyring, current, stored);
+    } catch {
+      return undefined; // Unreadable (a lost key): left as it is, a send reports SECRET_UNREADABLE.
+    }
+    return opened.legacy ? sealSecret(this.opts.keyring, { ...current, settings }, opened.value) : undefined;
   }
 
-  /** Opens the secrets of a stored connection for sending or testing. */
+  /**
+   * Opens the secrets of a stored connection for sending or testing. A literal private host is
+   * vetted again with the connection's identity: the provider's own re-check cannot tell which
+   * connection asks, and a row saved under looser rules (an older version's demo mode) must not
+   * reach loopback through the demo exception.
+   */
   async withSecrets(c: StoredConnection): Promise<ResolvedConnection> {
+    if (c.provider === 'smtp' && c.settings.host) assertLiteralHostAllowed(c.settings.host, this.opts.policy, { scope: c.scope, id: c.id, port: c.settings.port ?? 0 });
     const secrets: ResolvedConnection['secrets'] = {};
     for (const s of await this.store.sealedSecrets(c.id)) {
       if (s.field !== SECRET_OF[c.provider]) continue;
-      secrets[s.field] = this.opts.keyring.open({ keyId: s.keyId, value: s.sealed }, secretContext(c.scope, c.id, s.field, c.provider, c.settings));
+      secrets[s.field] = openSecret(this.opts.keyring, c, s).value;
     }
     return { ...c, secrets };
   }
@@ -383,20 +264,17 @@ export class ConnectionService {
   async draft(scope: string, input: Record<string, unknown>, basedOn?: string): Promise<ResolvedConnection> {
     assertScope(scope);
     const base = basedOn ? await this.get(scope, basedOn) : undefined;
-    const n = await this.normalize(base ? { name: base.name, provider: base.provider, ...base.settings, ...input } : input);
+    const id = base?.id ?? `draft-${crypto.randomUUID()}`;
+    const n = await this.normalize(base ? { name: base.name, provider: base.provider, ...base.settings, ...input } : input, { scope, id });
     const now = new Date().toISOString();
-    const conn: StoredConnection = { id: base?.id ?? `draft-${crypto.randomUUID()}`, scope, name: n.name, provider: n.provider, settings: n.settings, isDefault: false, version: 0, createdAt: now, updatedAt: now, secretFields: [], health: { status: 'ok' } };
+    const conn: StoredConnection = { id, scope, name: n.name, provider: n.provider, settings: n.settings, isDefault: false, version: 0, createdAt: now, updatedAt: now, secretFields: [], health: { status: 'ok' } };
     const field = SECRET_OF[n.provider];
-    if (!this.needsSecret(n.provider, n.settings)) return { ...conn, secrets: {} };
+    if (!needsSecret(n.provider, n.settings)) return { ...conn, secrets: {} };
     if (n.secret) return { ...conn, secrets: { [field]: n.secret } };
-    if (base && base.secretFields.includes(field)) {
-      if (base.provider === n.provider && secretBinding(base.provider, base.settings) === secretBinding(n.provider, n.settings)) {
-        const opened = await this.withSecrets(base);
-        return { ...conn, secrets: opened.secrets };
-      }
-      throw this.missingSecret(n.provider, 'the host, port, user or authentication method differs from the saved connection');
-    }
-    throw this.missingSecret(n.provider, 'the configuration logs in with a user name');
+    if (!base) throw missingSecret(n.provider, 'the configuration logs in with a user name');
+    // The same rule as saving: a test must not send the stored secret anywhere a save could not.
+    assertReusable(base, n);
+    return { ...conn, secrets: (await this.withSecrets(base)).secrets };
   }
 }
 

@@ -2,6 +2,8 @@ import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import type { ConnectionService } from './connections.js';
+import type { NetworkPolicy } from './network-policy.js';
 
 /** A mail the demo mailbox caught, as the admin page shows it. */
 export interface CapturedMail {
@@ -95,4 +97,21 @@ export class CaptureServer {
   async close(): Promise<void> {
     if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }
+}
+
+export const DEMO_CONNECTION = 'Local capture';
+
+/**
+ * Points the platform's "Local capture" connection at this run's capture server and makes it
+ * the default. The network policy lets exactly that connection (platform scope, its id) reach
+ * the capture server's own address and port, and nothing else on loopback: a tenant, or another
+ * platform connection, pointing at 127.0.0.1 is refused as in production (HOST_NOT_ALLOWED).
+ */
+export async function useCapture(envoi: { connections: ConnectionService; policy: NetworkPolicy }, capture: CaptureServer): Promise<void> {
+  const existing = (await envoi.connections.list('platform')).find((c) => c.name === DEMO_CONNECTION);
+  const id = existing?.id ?? crypto.randomUUID();
+  envoi.policy.allowedEndpoints = [{ address: capture.host, port: capture.port, scope: 'platform', connectionId: id }];
+  const settings = { host: capture.host, port: capture.port, secure: false, authMethod: 'NONE', senderEmail: 'demo@envoi.localhost', senderName: 'Envoi demo', isDefault: true };
+  if (existing) await envoi.connections.update('platform', existing.id, settings);
+  else await envoi.connections.create('platform', { name: DEMO_CONNECTION, ...settings }, { id });
 }

@@ -15,6 +15,7 @@ export const ERROR_CATALOGUE = Object.freeze({
   HOST_NOT_ALLOWED: { status: 400, hint: 'Use the public name of your mail server. An operator can allow private addresses with ENVOI_ALLOW_PRIVATE_HOSTS=true.' },
   PORT_NOT_ALLOWED: { status: 400, hint: 'Use 587 (STARTTLS) or 465 (TLS), or ask the operator to widen ENVOI_ALLOWED_PORTS.' },
   TEMPLATE_ERROR: { status: 400, hint: 'Fix the template at the line and column given.' },
+  RATE_LIMITED: { status: 429, hint: 'Wait for the time given in Retry-After, then try again.' },
   PAYLOAD_TOO_LARGE: { status: 413, hint: 'Send a smaller message: shrink or drop attachments.' },
   CONFIG_INVALID: { status: 500, hint: 'Fix the environment variable named in the message and start Envoi again.' },
   SECRET_UNREADABLE: { status: 500, hint: 'The key that sealed this secret is missing: restore ENVOI_SECRET_KEY (or the data directory key file), or enter the secret again.' },

@@ -13,12 +13,43 @@ import type { PortList } from './config.js';
 export interface NetworkPolicy {
   allowPrivateHosts: boolean;
   allowedPorts: PortList;
-  /** Exact endpoints allowed besides the rules (demo mode's local capture server). */
-  allowedEndpoints?: ReadonlyArray<{ address: string; port: number }>;
+  /** Exact endpoints allowed besides the rules (demo mode's local capture server, for its own connection only). */
+  allowedEndpoints?: ReadonlyArray<AllowedEndpoint>;
 }
 
-const isException = (policy: NetworkPolicy, address: string, port?: number) =>
-  (policy.allowedEndpoints ?? []).some((e) => e.address === address && (port === undefined || e.port === port));
+/**
+ * One exception to the rules: this literal address on this port, for one scope's connection
+ * (when named). A host *name* never matches one, so DNS cannot lead anyone else to it.
+ */
+export interface AllowedEndpoint {
+  address: string;
+  port: number;
+  scope?: string;
+  connectionId?: string;
+}
+
+/** The connection asking to connect (its scope and id), and to which port. */
+export interface Target {
+  port: number;
+  scope: string;
+  id: string;
+}
+
+/**
+ * Whether a typed host is an allowed endpoint. With a target (saving or testing a
+ * configuration), the port, scope and connection must match too. Without one (the send-time
+ * re-check of an already saved host, which the provider makes to catch DNS changes) only the
+ * literal address counts: the port and the connection were held to the exception when saved.
+ */
+function isException(policy: NetworkPolicy, host: string, target: Target | undefined): boolean {
+  const bare = host.replace(/^\[|\]$/g, '');
+  return (policy.allowedEndpoints ?? []).some(
+    (e) =>
+      e.address === bare &&
+      (target === undefined ||
+        (e.port === target.port && (e.scope === undefined || e.scope === target.scope) && (e.connectionId === undefined || e.connectionId === target.id))),
+  );
+}
 
 export type LookupAll = (host: string) => Promise<string[]>;
 
@@ -38,8 +69,8 @@ export function isPublicAddress(address: string): boolean {
 }
 
 /** Throws PORT_NOT_ALLOWED unless the port is in ENVOI_ALLOWED_PORTS. */
-export function assertPortAllowed(port: number, policy: NetworkPolicy, host?: string): void {
-  if (!policy.allowedPorts.has(port) && !(host !== undefined && isException(policy, host, port))) {
+export function assertPortAllowed(port: number, policy: NetworkPolicy, host?: string, target?: Omit<Target, 'port'>): void {
+  if (!policy.allowedPorts.has(port) && !(host !== undefined && target !== undefined && isException(policy, host, { ...target, port }))) {
     throw new EnvoiError('PORT_NOT_ALLOWED', `Port ${port} is not allowed; this server allows ${policy.allowedPorts.text}`, {
       details: [{ path: '/port', message: `must be one of ${policy.allowedPorts.text}` }],
     });
@@ -54,9 +85,9 @@ function refuse(host: string, address: string): never {
 }
 
 /** Vets a literal IP address now; names are vetted after resolution by `resolveAndVet`. */
-export function assertLiteralHostAllowed(host: string, policy: NetworkPolicy): void {
+export function assertLiteralHostAllowed(host: string, policy: NetworkPolicy, target?: Target): void {
   const bare = host.replace(/^\[|\]$/g, '');
-  if (!policy.allowPrivateHosts && net.isIP(bare) && !isPublicAddress(bare) && !isException(policy, bare)) refuse(host, bare);
+  if (!policy.allowPrivateHosts && net.isIP(bare) && !isPublicAddress(bare) && !isException(policy, bare, target)) refuse(host, bare);
 }
 
 export type Resolution = { ok: true; addresses: string[] } | { ok: false; error: Error & { code?: string } };
@@ -67,7 +98,7 @@ export type Resolution = { ok: true; addresses: string[] } | { ok: false; error:
  * decides whether that is a warning or a failed test); policy violations throw HOST_NOT_ALLOWED.
  * IPv4 addresses come first: mail servers reachable over IPv6 only are rare, broken IPv6 is not.
  */
-export async function resolveAndVet(host: string, policy: NetworkPolicy, options: { lookup?: LookupAll; timeoutMs?: number } = {}): Promise<Resolution> {
+export async function resolveAndVet(host: string, policy: NetworkPolicy, options: { lookup?: LookupAll; timeoutMs?: number; target?: Target } = {}): Promise<Resolution> {
   const bare = host.replace(/^\[|\]$/g, '');
   let addresses: string[];
   if (net.isIP(bare)) {
@@ -82,7 +113,8 @@ export async function resolveAndVet(host: string, policy: NetworkPolicy, options
     if (addresses.length === 0) return { ok: false, error: Object.assign(new Error(`${bare} has no address`), { code: 'ENODATA' }) };
   }
   if (!policy.allowPrivateHosts) {
-    for (const a of addresses) if (!isPublicAddress(a) && !isException(policy, a)) refuse(bare, a);
+    const literal = net.isIP(bare) !== 0;
+    for (const a of addresses) if (!isPublicAddress(a) && !(literal && isException(policy, bare, options.target))) refuse(bare, a);
   }
   const v4 = addresses.filter((a) => net.isIPv4(a));
   const v6 = addresses.filter((a) => !net.isIPv4(a));

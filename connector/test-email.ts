@@ -1,6 +1,12 @@
+import crypto from 'node:crypto';
 import type Mail from 'nodemailer/lib/mailer';
-import type { StoredConnection } from './store/connections.js';
+import type { ConnectionService } from './connections.js';
+import type { Outbox } from './delivery/outbox.js';
+import { EnvoiError } from './errors.js';
 import type { Locale } from './locales.js';
+import type { Mailer } from './mailer.js';
+import type { RateLimitStore } from './store/rate-limits.js';
+import type { StoredConnection } from './store/connections.js';
 
 // A fixed subject per locale, so an admin can find the test mail (and filter it) at once.
 const TEXTS: Record<Locale, { subject: string; body: (name: string, when: string) => string }> = {
@@ -21,4 +27,66 @@ export function buildTestEmail(conn: StoredConnection, to: string, locale: Local
   const text = t.body(conn.name, when);
   const html = `<!doctype html><html lang="${locale}"><body>${text.split('\n\n').map((p) => `<p>${escapeHtml(p)}</p>`).join('')}</body></html>`;
   return { to, subject: t.subject, text, html, headers: { 'X-Envoi-Test': 'connection' } };
+}
+
+/** Test mails a scope may send in any minute: enough to try every connection, too few to spam with. */
+export const TEST_EMAIL_LIMIT = Object.freeze({ messages: 10, perSeconds: 60 });
+const TEST_EMAIL_WAIT_MS = 60_000;
+
+// The stage each failure code belongs to, for a test mail's answer.
+const STAGE_OF = {
+  DNS_LOOKUP_FAILED: 'dns', CONNECTION_REFUSED: 'connect', CONNECTION_TIMEOUT: 'connect', TLS_FAILED: 'tls', STARTTLS_UNAVAILABLE: 'tls',
+  AUTH_FAILED: 'auth', AUTH_METHOD_UNSUPPORTED: 'auth', OAUTH_FAILED: 'auth', HOST_NOT_ALLOWED: 'dns',
+} as const;
+
+/**
+ * Takes one of the scope's test-mail slots, or throws RATE_LIMITED saying when the next one
+ * frees (`retryAfterSeconds`). The window is the connections' sliding window in the database,
+ * keyed by scope, so it holds across every process sharing it.
+ */
+export async function takeTestEmailSlot(rateLimits: RateLimitStore, scope: string): Promise<void> {
+  // rate_events keys are 36 characters; no connection id (a UUID) starts with "test:".
+  const key = `test:${crypto.createHash('sha256').update(scope).digest('hex').slice(0, 31)}`;
+  const slot = await rateLimits.acquire(key, crypto.randomUUID(), TEST_EMAIL_LIMIT);
+  if (slot.ok) {
+    await rateLimits.complete(slot.eventId);
+    return;
+  }
+  const seconds = Math.max(1, Math.ceil(slot.waitMs / 1000));
+  throw new EnvoiError('RATE_LIMITED', `This scope already sent ${TEST_EMAIL_LIMIT.messages} test emails in the last minute`, {
+    hint: `Try again in ${seconds} seconds. Test emails are limited to ${TEST_EMAIL_LIMIT.messages} a minute per scope; real mail is not.`,
+    extra: { retryAfterSeconds: seconds },
+  });
+}
+
+export interface TestEmailDeps {
+  connections: ConnectionService;
+  mailer: Mailer;
+  outbox: Outbox;
+  rateLimits: RateLimitStore;
+}
+
+/**
+ * Sends a connection's test mail the way every mail goes (outbox, worker, provider) with a
+ * single attempt, and reports what happened: `{ok, stage, …}`, or `queued` when no worker tried
+ * it within a minute.
+ */
+export async function sendTestEmail(deps: TestEmailDeps, scope: string, connectionId: string, to: string, locale: Locale): Promise<Record<string, unknown> & { queued?: true }> {
+  const conn = await deps.connections.get(scope, connectionId);
+  await deps.mailer.preflight(conn);
+  await takeTestEmailSlot(deps.rateLimits, scope);
+  const message = buildTestEmail(conn, to, locale);
+  const { delivery } = await deps.outbox.enqueue({ scope, connection: conn, action: 'test-email', mail: deps.mailer.envelopeFor(conn, message), maxAttempts: 1 });
+  const d = (await deps.outbox.waitForAttempt(delivery.id, TEST_EMAIL_WAIT_MS))!;
+  const common = { deliveryId: d.id, locale, subject: message.subject, messageId: d.messageId };
+  const durationMs = Date.now() - Date.parse(d.createdAt);
+  if (d.status === 'sent') {
+    return { ok: true, stage: 'done', message: `The test email was accepted for ${(d.accepted ?? []).join(', ')}`, durationMs, accepted: d.accepted, rejected: d.rejected, response: d.response, ...common };
+  }
+  if (d.status === 'failed' && d.lastError) {
+    const e = d.lastError;
+    const stage = e.code in STAGE_OF ? STAGE_OF[e.code as keyof typeof STAGE_OF] : 'send';
+    return { ok: false, stage, code: e.code, message: e.message, hint: e.hint, durationMs, ...(e.responseCode ? { responseCode: e.responseCode } : {}), ...(e.reply ? { reply: e.reply } : {}), ...common };
+  }
+  return { queued: true, ...common, status: d.status, message: 'The test email is queued but no delivery worker has tried it yet', hint: 'Check that a worker runs (npm start runs one; npm run worker runs more); the delivery log shows what happens next.' };
 }

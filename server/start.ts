@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from '../connector/config.js';
 import { createEnvoi, type Envoi, type EnvoiOptions } from '../connector/envoi.js';
 import { createApp } from './app.js';
-import { CaptureServer } from '../connector/demo.js';
+import { CaptureServer, useCapture } from '../connector/demo.js';
 
 export interface RunningServer {
   envoi: Envoi;
@@ -16,13 +16,9 @@ export interface RunningServer {
 /** Opens Envoi, serves the API on config.port (0 picks a free one), and returns how to stop it. */
 export async function startServer(config: Config, options: EnvoiOptions & { host?: string; demo?: boolean } = {}): Promise<RunningServer> {
   // Demo mode: a capture SMTP server on loopback, allowed by the network policy for exactly that
-  // address and port, and a default "Local capture" connection pointing at it.
+  // address and port and only for the default "Local capture" connection pointing at it.
   const capture = options.demo ? await new CaptureServer().start() : undefined;
-  const envoi = await createEnvoi(config, {
-    worker: config.serveWorker,
-    ...options,
-    ...(capture ? { allowedEndpoints: [{ address: capture.host, port: capture.port }] } : {}),
-  });
+  const envoi = await createEnvoi(config, { worker: config.serveWorker, ...options });
   if (capture) await useCapture(envoi, capture);
   const app = createApp(envoi, { capture });
   const server = http.createServer(app);
@@ -49,14 +45,4 @@ export async function startServer(config: Config, options: EnvoiOptions & { host
       return closing;
     },
   };
-}
-
-const DEMO_CONNECTION = 'Local capture';
-
-/** Points the platform's "Local capture" connection at this run's capture server and makes it the default. */
-async function useCapture(envoi: Envoi, capture: CaptureServer): Promise<void> {
-  const existing = (await envoi.connections.list('platform')).find((c) => c.name === DEMO_CONNECTION);
-  const settings = { host: capture.host, port: capture.port, secure: false, authMethod: 'NONE', senderEmail: 'demo@envoi.localhost', senderName: 'Envoi demo', isDefault: true };
-  if (existing) await envoi.connections.update('platform', existing.id, settings);
-  else await envoi.connections.create('platform', { name: DEMO_CONNECTION, ...settings });
 }

@@ -1,19 +1,11 @@
 import { Router, type Request } from 'express';
 import type { Envoi } from '../../connector/envoi.js';
-import { EnvoiError } from '../../connector/errors.js';
+import { EnvoiError, isEnvoiError } from '../../connector/errors.js';
 import { LOCALES, pickLocale } from '../../connector/locales.js';
-import { buildTestEmail } from '../../connector/test-email.js';
+import { sendTestEmail } from '../../connector/test-email.js';
 import type { TestEmailRequest } from '../../schemas/types.js';
 import { validateOrThrow } from '../../schemas/validator.js';
 import { authorize, route } from '../auth.js';
-
-const TEST_EMAIL_WAIT_MS = 60_000;
-
-// The stage each failure code belongs to, for a test mail's answer.
-const STAGE_OF = {
-  DNS_LOOKUP_FAILED: 'dns', CONNECTION_REFUSED: 'connect', CONNECTION_TIMEOUT: 'connect', TLS_FAILED: 'tls', STARTTLS_UNAVAILABLE: 'tls',
-  AUTH_FAILED: 'auth', AUTH_METHOD_UNSUPPORTED: 'auth', OAUTH_FAILED: 'auth', HOST_NOT_ALLOWED: 'dns',
-} as const;
 
 const body = (req: Request): Record<string, unknown> => {
   const b: unknown = req.body;
@@ -92,23 +84,16 @@ export function connectionRoutes(envoi: Envoi): Router {
     const scope = scopeOf(req);
     authorize(req, 'admin', scope);
     const input = validateOrThrow<TestEmailRequest>('test-email-request.schema.json', body(req), 'test email request');
-    const conn = await svc.get(scope, String(req.params.id));
-    await envoi.mailer.preflight(conn);
     const locale = pickLocale(input.locale, req.acceptsLanguages(...LOCALES));
-    const message = buildTestEmail(conn, input.to, locale);
-    const { delivery } = await envoi.outbox.enqueue({ scope, connection: conn, action: 'test-email', mail: envoi.mailer.envelopeFor(conn, message), maxAttempts: 1 });
-    const d = (await envoi.outbox.waitForAttempt(delivery.id, TEST_EMAIL_WAIT_MS))!;
-    const common = { deliveryId: d.id, locale, subject: message.subject, messageId: d.messageId };
-    if (d.status === 'sent') {
-      return { ok: true, stage: 'done', message: `The test email was accepted for ${(d.accepted ?? []).join(', ')}`, durationMs: Date.now() - Date.parse(d.createdAt), accepted: d.accepted, rejected: d.rejected, response: d.response, ...common };
+    try {
+      const { queued, ...result } = await sendTestEmail(envoi, scope, String(req.params.id), input.to, locale);
+      if (queued) res.status(202);
+      return result;
+    } catch (err) {
+      // RFC 9110 §10.2.3: the seconds until a test mail is accepted again.
+      if (isEnvoiError(err) && err.code === 'RATE_LIMITED') res.set('Retry-After', String(err.extra?.retryAfterSeconds ?? 60));
+      throw err;
     }
-    if (d.status === 'failed' && d.lastError) {
-      const e = d.lastError;
-      const stage = e.code in STAGE_OF ? STAGE_OF[e.code as keyof typeof STAGE_OF] : 'send';
-      return { ok: false, stage, code: e.code, message: e.message, hint: e.hint, durationMs: Date.now() - Date.parse(d.createdAt), ...(e.responseCode ? { responseCode: e.responseCode } : {}), ...(e.reply ? { reply: e.reply } : {}), ...common };
-    }
-    res.status(202).json({ ...common, status: d.status, message: 'The test email is queued but no delivery worker has tried it yet', hint: 'Check that a worker runs (npm start runs one; npm run worker runs more); the delivery log shows what happens next.' });
-    return undefined;
   }));
 
   return r;

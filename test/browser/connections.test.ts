@@ -216,6 +216,11 @@ describe('admin page: connections (browser)', function () {
       // A setting that saves with a warning: the API's warnings are shown after the save.
       expect(await dialog.getByLabel('Allow invalid certificates').isVisible()).to.equal(true); // Advanced opens for a saved CA
       await dialog.getByLabel('Allow invalid certificates').check();
+      // Relaxing certificate checks is a change the stored password was not entered for.
+      await dialog.getByRole('button', { name: 'Save changes' }).click();
+      await page.waitForFunction(() => /Allow invalid certificates/.test(document.querySelector('dialog .result-area')?.textContent ?? ''));
+      expect(await dialog.locator('.result-area').textContent()).to.contain('SECRET_REQUIRED');
+      await password.fill('app-password');
       await dialog.getByRole('button', { name: 'Save changes' }).click();
       await dialog.waitFor({ state: 'detached' });
       await row.getByText('Relay desk <u@gmail.test>').waitFor();
