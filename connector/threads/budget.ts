@@ -1,0 +1,16 @@
+import { EnvoiError } from '../errors.js';
+
+/** Which budget a piece of untrusted work ran out of. */
+export type Budget = 'time' | 'memory' | 'output' | 'iterations';
+
+const HINTS: Record<Budget, string> = {
+  time: 'Simplify the template (fewer or smaller {{#each}} loops), shorten the html, or send a text part so none has to be derived from the html.',
+  memory: 'Simplify the template (fewer nested {{#each}} loops, less repeated data), shorten the html, or send a text part of your own.',
+  output: 'The mail renders larger than a message may be: loop over fewer items, repeat less data, or send large content as an attachment.',
+  iterations: 'Loop over fewer items: split the list over several mails, or nest fewer {{#each}} blocks.',
+};
+
+/** BUDGET_EXCEEDED: the work was stopped at its budget and failed alone; nothing was queued. */
+export function budgetExceeded(budget: Budget, message: string): EnvoiError {
+  return new EnvoiError('BUDGET_EXCEEDED', message, { hint: HINTS[budget], extra: { budget } });
+}
