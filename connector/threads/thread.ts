@@ -22,13 +22,13 @@ const reply = (r: JobReply) => {
 };
 
 parentPort?.on('message', (req: JobRequest) => {
-  // Said before anything else, so the deadline runs from when this thread took the job up, not
-  // from when it was handed over while the thread was busy with another.
-  reply({ n: req.n, started: true });
-  const deadline = Date.now() + req.timeoutMs;
   void (async () => {
     try {
       const mod = await load(req.handler);
+      // Said right before the job runs, so its deadline runs from when it got this thread, not
+      // from when it was handed over while another job held the thread.
+      reply({ n: req.n, started: true });
+      const deadline = Date.now() + req.timeoutMs;
       reply({ n: req.n, result: await mod.run(req.payload, { deadline }) });
     } catch (err) {
       reply({ n: req.n, error: toWire(err) });
