@@ -26,8 +26,12 @@ interface Job {
   /** Runs alone on its thread: it shared a thread that was stopped, so it may be the culprit. */
   solo: boolean;
   started: boolean;
+  /** Threads that crashed under it; past MAX_RETRIES it fails rather than loop over new threads. */
+  retries: number;
   timer?: NodeJS.Timeout | undefined;
 }
+
+const MAX_RETRIES = 3;
 
 interface Thread {
   worker: Worker;
@@ -66,7 +70,7 @@ export class ThreadPool {
     if (this.closed) return Promise.reject(new Error('the thread pool is closed'));
     if (this.slots.length === 0) return this.runInline<R>(handler, payload);
     return new Promise<R>((resolve, reject) => {
-      this.queues.push(scope, { scope, handler, payload, resolve: resolve as (v: unknown) => void, reject, solo: false, started: false });
+      this.queues.push(scope, { scope, handler, payload, resolve: resolve as (v: unknown) => void, reject, solo: false, started: false, retries: 0 });
       this.pump();
     });
   }
@@ -194,6 +198,11 @@ export class ThreadPool {
         j.reject(this.failure(reason));
         continue;
       }
+      // Overruns always end with the culprit failing alone; a thread that keeps crashing might not.
+      if (reason === 'crash' && ++j.retries > MAX_RETRIES) {
+        j.reject(this.failure('crash'));
+        continue;
+      }
       if (j.started) j.solo = true;
       this.queues.push(j.scope, j, true);
     }
@@ -203,6 +212,6 @@ export class ThreadPool {
   private failure(reason: 'time' | 'memory' | 'crash'): Error {
     if (reason === 'time') return budgetExceeded('time', `${this.label} took longer than its budget of ${this.opts.timeoutMs} ms and was stopped`);
     if (reason === 'memory') return budgetExceeded('memory', `${this.label} needed more than its budget of ${this.opts.memoryMb} MB of memory and was stopped`);
-    return new Error(`${this.label} stopped: its thread exited twice`);
+    return new Error(`${this.label} stopped: its thread exited under it more than once`);
   }
 }
