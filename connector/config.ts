@@ -117,7 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     // At least 2: one thread cannot be shared, a scope holds at most threads − 1 of them.
     composeThreads: composeThreads(int(env, 'ENVOI_COMPOSE_THREADS', Math.min(4, Math.max(2, os.availableParallelism() - 1)), 0)),
     composeTimeoutMs: int(env, 'ENVOI_COMPOSE_TIMEOUT_MS', 5000, 50),
-    composeMemoryMb: int(env, 'ENVOI_COMPOSE_MEMORY_MB', 512, 32),
+    composeMemoryMb: int(env, 'ENVOI_COMPOSE_MEMORY_MB', 256, 32),
     workerMaxBytes: int(env, 'ENVOI_WORKER_MAX_BYTES', 64 * 1024 * 1024, 1024),
     serveWorker: !/^(0|false|no|off)$/i.test(env.ENVOI_SERVE_WORKER ?? ''),
     shutdownGraceMs: int(env, 'ENVOI_SHUTDOWN_GRACE_MS', 10_000, 0),

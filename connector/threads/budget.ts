@@ -14,3 +14,12 @@ const HINTS: Record<Budget, string> = {
 export function budgetExceeded(budget: Budget, message: string): EnvoiError {
   return new EnvoiError('BUDGET_EXCEEDED', message, { hint: HINTS[budget], extra: { budget } });
 }
+
+// A job that recurses too deep or builds a string past V8's limit has spent its budget: it gets
+// a 4xx the builder can act on, not a 500.
+const OUT_OF_ROOM = /Maximum call stack size exceeded|Invalid string length|Array buffer allocation failed/;
+
+/** The error a job's failure stands for: out of stack or string space is BUDGET_EXCEEDED. */
+export function asBudget(err: unknown): unknown {
+  return err instanceof RangeError && OUT_OF_ROOM.test(err.message) ? budgetExceeded('memory', 'The job ran out of stack or string space and was stopped') : err;
+}

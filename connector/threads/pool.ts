@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { budgetExceeded } from './budget.js';
+import { asBudget, budgetExceeded } from './budget.js';
 import type { JobModule, JobReply, JobRequest } from './job.js';
 import { ScopeQueues } from './scope-queues.js';
 import { fromWire } from './wire.js';
@@ -100,7 +100,11 @@ export class ThreadPool {
 
   private async runInline<R>(handler: string, payload: unknown): Promise<R> {
     const mod = (await import(handler)) as JobModule<unknown, R>;
-    return mod.run(payload, { deadline: Date.now() + this.opts.timeoutMs });
+    try {
+      return await mod.run(payload, { deadline: Date.now() + this.opts.timeoutMs });
+    } catch (err) {
+      throw asBudget(err);
+    }
   }
 
   private held(scope: string): number {

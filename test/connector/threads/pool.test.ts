@@ -71,6 +71,8 @@ describe('ThreadPool: fair share and budgets', function () {
   it('with 0 threads, jobs run inline and give the same results', async () => {
     const inline = new ThreadPool({ threads: 0, timeoutMs: 1500, memoryMb: 64 });
     expect(await inline.run('acme', JOBS, { kind: 'echo', value: [1, 'two'] })).to.deep.equal({ value: [1, 'two'], thread: true });
+    const deep = await inline.run('acme', JOBS, { kind: 'recurse' }).then(() => undefined, (e: unknown) => e as EnvoiError);
+    expect(deep!.code).to.equal('BUDGET_EXCEEDED');
     await inline.close();
   });
 });
