@@ -21,5 +21,5 @@ const OUT_OF_ROOM = /Maximum call stack size exceeded|Invalid string length|Arra
 
 /** The error a job's failure stands for: out of stack or string space is BUDGET_EXCEEDED. */
 export function asBudget(err: unknown): unknown {
-  return err instanceof RangeError && OUT_OF_ROOM.test(err.message) ? budgetExceeded('memory', 'The job ran out of stack or string space and was stopped') : err;
+  return err instanceof RangeError && OUT_OF_ROOM.test(err.message) ? budgetExceeded('memory', 'The work ran out of stack or string space (data nested too deeply, or a string too long) and was stopped') : err;
 }

@@ -143,8 +143,18 @@ export class ThreadPool {
       thread.worker.ref();
     }
     job.started = false;
+    try {
+      // Structured clone recurses: a payload nested 10,000 deep overflows the stack right here.
+      thread.worker.postMessage({ n, handler: job.handler, payload: job.payload, timeoutMs: this.opts.timeoutMs } satisfies JobRequest);
+    } catch (err) {
+      if (thread.jobs.size === 0) {
+        thread.scope = undefined;
+        thread.worker.unref();
+      }
+      job.reject(asBudget(err));
+      return;
+    }
     thread.jobs.set(n, job);
-    thread.worker.postMessage({ n, handler: job.handler, payload: job.payload, timeoutMs: this.opts.timeoutMs } satisfies JobRequest);
   }
 
   private spawn(slot: number): Thread {

@@ -66,6 +66,11 @@ describe('ThreadPool: fair share and budgets', function () {
     expect(refused!.toBody()).to.deep.equal({ code: 'VALIDATION_FAILED', message: 'refused', hint: 'h', details: [{ path: '/x', message: 'bad' }], line: 3 });
     const deep = await run('acme', { kind: 'recurse' }).then(() => undefined, (e: unknown) => e as EnvoiError);
     expect(deep!.code).to.equal('BUDGET_EXCEEDED');
+    // A payload too deep to copy to a thread (structured clone recurses) is refused the same way.
+    const nested = JSON.parse(`${'['.repeat(20_000)}${']'.repeat(20_000)}`) as unknown;
+    const tooDeep = await run('acme', { kind: 'echo', value: nested }).then(() => undefined, (e: unknown) => e as EnvoiError);
+    expect(tooDeep!.code).to.equal('BUDGET_EXCEEDED');
+    expect((await run<{ value: number }>('acme', { kind: 'echo', value: 1 })).value).to.equal(1);
   });
 
   it('with 0 threads, jobs run inline and give the same results', async () => {
