@@ -124,6 +124,13 @@ for (const backend of BACKENDS) {
       expect(acmeSink.received.find((m) => m.parsed.subject === 'deep')!.parsed.text).to.match(/Top/);
     });
 
+    it('template data nested 20,000 deep is BUDGET_EXCEEDED, not a 500', async () => {
+      const body = `{"input":{"to":"a@acme.test","subject":"s","text":"{{x}}","data":{"x":${'['.repeat(20_000)}${']'.repeat(20_000)}}}}`;
+      const r = await envoi.api('POST', '/api/v1/scopes/acme/actions/send-email/execute', body, { key: runtime, headers: { 'content-type': 'application/json' } });
+      expect(r.status, r.text).to.equal(400);
+      expect(r.body.error.code).to.equal('BUDGET_EXCEEDED');
+    });
+
     it('unknown helpers, {{log}} and {{#value}} sections are TEMPLATE_ERRORs with line and column at validate', async () => {
       const cases: Array<[string, RegExp, number, number]> = [
         ['Hi\n  {{shout name}}', /"shout" is not a helper/, 2, 3],
