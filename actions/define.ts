@@ -4,8 +4,10 @@ import { EnvoiError } from '../connector/errors.js';
 import type { Mailer } from '../connector/mailer.js';
 import type { StoredConnection } from '../connector/store/connections.js';
 import type { TemplateStore } from '../connector/store/templates.js';
+import type { ThreadPool } from '../connector/threads/pool.js';
 import type { SendEmailOutput } from '../schemas/types.js';
-import { buildMessage, type BuiltMessage, type MessageParts } from './message.js';
+import type { BuiltMessage, MessageParts } from './message.js';
+import { RENDER_JOB, type RenderJob } from './render-job.js';
 
 /** What an action may use while it runs; nothing else reaches it. */
 export interface ActionContext {
@@ -14,6 +16,8 @@ export interface ActionContext {
   outbox: Outbox;
   mailer: Mailer;
   templates: TemplateStore;
+  /** Where templates are rendered: off the event loop, under a deadline, fair-shared by scope. */
+  pool: ThreadPool;
   maxMessageBytes: number;
   idempotencyKey?: string | undefined;
   maxAttempts: number;
@@ -70,8 +74,8 @@ const domainOf = (email: string | undefined) => (email && email.includes('@') ? 
  * preview renders and measures it without queueing.
  */
 export function defineMailAction<I>(spec: Omit<ActionDefinition<I, SendEmailOutput>, 'execute' | 'preview' | 'outputSchema' | 'executeStatus'> & { plan(ctx: ActionContext, input: I): Promise<MailPlan> }): ActionDefinition<I, SendEmailOutput> {
-  const render = (plan: MailPlan, connection: StoredConnection | undefined) =>
-    buildMessage(plan.parts, { uidDomain: domainOf(connection?.settings.senderEmail), locale: plan.locale });
+  const render = (ctx: ActionContext, plan: MailPlan, connection: StoredConnection | undefined) =>
+    ctx.pool.run<BuiltMessage>(ctx.scope, RENDER_JOB, { parts: plan.parts, uidDomain: domainOf(connection?.settings.senderEmail), locale: plan.locale, maxBytes: ctx.maxMessageBytes } satisfies RenderJob);
   return defineAction<I, SendEmailOutput>({
     key: spec.key,
     version: spec.version,
@@ -83,7 +87,7 @@ export function defineMailAction<I>(spec: Omit<ActionDefinition<I, SendEmailOutp
     async execute(ctx, input) {
       const plan = await spec.plan(ctx, input);
       const connection = await ctx.connections.resolveForSend(ctx.scope, plan.connection);
-      const built = render(plan, connection);
+      const built = await render(ctx, plan, connection);
       const { delivery } = await ctx.outbox.enqueue({
         scope: ctx.scope,
         connection,
@@ -106,9 +110,9 @@ export function defineMailAction<I>(spec: Omit<ActionDefinition<I, SendEmailOutp
         if (!(err instanceof EnvoiError) || err.code !== 'NO_DEFAULT_CONNECTION') throw err;
         warnings.push({ code: err.code, message: err.message, hint: err.hint });
       }
-      const built = render(plan, connection);
+      const built = await render(ctx, plan, connection);
       const mail = connection ? ctx.mailer.envelopeFor(connection, built.mail) : { ...built.mail, from: 'preview@envoi.invalid' };
-      const composed = await ctx.outbox.composer.compose('00000000-0000-4000-8000-000000000000', mail, ctx.maxMessageBytes);
+      const composed = await ctx.outbox.composer.compose(ctx.scope, '00000000-0000-4000-8000-000000000000', mail, ctx.maxMessageBytes);
       return {
         subject: built.subject,
         html: built.html ?? null,

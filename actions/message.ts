@@ -4,6 +4,7 @@ import { EnvoiError } from '../connector/errors.js';
 import { parseAddressList } from './addresses.js';
 import { buildIcs, type IcsFile } from './calendar.js';
 import { compileTemplate } from './templates/engine.js';
+import { RenderMeter, type RenderBudget } from './templates/meter.js';
 
 /** What a mail action asks for, before rendering: templates, data and parts. */
 export interface MessageParts {
@@ -33,6 +34,10 @@ export interface BuiltMessage {
 }
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
+// A file name shows the recipient what they open: no control characters, and none of the bidi
+// marks and overrides that turn "invoice\u202Efdp.exe" into "invoiceexe.pdf" on screen
+// (Unicode TR #9: ALM, LRM, RLM, LRE…RLO, LRI…PDI). The input schema refuses the same set.
+const UNSAFE_FILENAME = /[\u0000-\u001f\u007f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
@@ -58,7 +63,8 @@ export { textFromHtml } from '../connector/delivery/text-from-html.js';
  * template compiles before anything else happens, so a broken one is reported with its line and
  * column at validate and preview time, before any send.
  */
-export function buildMessage(parts: MessageParts, opts: { uidDomain: string; locale?: string }): BuiltMessage {
+export function buildMessage(parts: MessageParts, opts: { uidDomain: string; locale?: string | undefined; budget?: RenderBudget }): BuiltMessage {
+  const meter = opts.budget ? new RenderMeter(opts.budget) : undefined;
   const subjectT = compileTemplate(parts.subject, 'subject');
   const htmlT = parts.html !== undefined ? compileTemplate(parts.html, 'html') : undefined;
   const textT = parts.text !== undefined ? compileTemplate(parts.text, 'text') : undefined;
@@ -69,7 +75,7 @@ export function buildMessage(parts: MessageParts, opts: { uidDomain: string; loc
   const bcc = parseAddressList(parts.bcc, '/bcc');
   const replyTo = parts.replyTo ? parseAddressList(parts.replyTo, '/replyTo') : [];
 
-  const subject = subjectT.render(data).trim();
+  const subject = subjectT.render(data, meter).trim();
   if (CONTROL.test(subject)) {
     // A value in `data` may carry a line break; in a header it would start a new header.
     throw new EnvoiError('VALIDATION_FAILED', 'The rendered subject contains a line break or another control character', {
@@ -78,14 +84,20 @@ export function buildMessage(parts: MessageParts, opts: { uidDomain: string; loc
     });
   }
   if (!subject) throw new EnvoiError('VALIDATION_FAILED', 'The rendered subject is empty', { details: [{ path: '/subject', message: 'is empty once rendered' }] });
-  const html = htmlT?.render(data);
+  const html = htmlT?.render(data, meter);
   // Without a text template, the text part is derived from the html when the message is composed
   // (off the event loop: it is the costliest step of building an html mail).
-  const text = textT ? textT.render(data) : html !== undefined ? undefined : '';
+  const text = textT ? textT.render(data, meter) : html !== undefined ? undefined : '';
 
   const attachments: Mail.Attachment[] = [];
   const shown: BuiltMessage['attachments'] = [];
   (parts.attachments ?? []).forEach((a, i) => {
+    if (UNSAFE_FILENAME.test(a.filename)) {
+      throw new EnvoiError('VALIDATION_FAILED', `The name of attachment ${i + 1} contains a control or bidirectional-override character`, {
+        hint: 'Name the file with visible characters only; a right-to-left override can disguise the real file type.',
+        details: [{ path: `/attachments/${i}/filename`, message: 'must not contain control or bidi characters (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069)' }],
+      });
+    }
     const content = Buffer.from(a.content.replace(/\s+/g, ''), 'base64');
     if (a.content.trim() && content.length === 0) {
       throw new EnvoiError('VALIDATION_FAILED', `Attachment ${a.filename} is not base64`, { details: [{ path: `/attachments/${i}/content`, message: 'must be base64' }] });

@@ -1,3 +1,4 @@
+import { EnvoiError } from '../connector/errors.js';
 import { parseAddressList } from './addresses.js';
 import { defineMailAction, type ActionDefinition } from './define.js';
 import { systemTemplate } from './templates/system.js';
@@ -32,7 +33,15 @@ export function defineSystemMailAction<I extends SystemMailInput>(spec: {
     description: spec.description,
     inputSchema: spec.inputSchema,
     async plan(ctx, input) {
-      const [recipient] = parseAddressList(input.to, '/to');
+      // A system mail goes to one person: "a@x, b@y" in the one string is refused, not sent to both.
+      const recipients = parseAddressList(input.to, '/to');
+      if (recipients.length !== 1) {
+        throw new EnvoiError('VALIDATION_FAILED', `A ${spec.key} mail goes to exactly one address, not ${recipients.length}`, {
+          hint: 'Send one mail per recipient.',
+          details: [{ path: '/to', message: 'must be exactly one address' }],
+        });
+      }
+      const recipient = recipients[0];
       const t = await systemTemplate(ctx.templates, ctx.scope, spec.key, input.locale);
       return {
         connection: input.connection,

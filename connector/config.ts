@@ -14,6 +14,8 @@ export interface Config {
   readonly retryBaseMs: number;
   readonly maxAttempts: number;
   readonly maxMessageBytes: number;
+  /** Largest body of validate and preview (they need no 25 MB). */
+  readonly maxPreviewBytes: number;
   readonly retentionDays: number;
   /** How long a claimed delivery stays a worker's without renewal; a dead worker's mail is retaken after it. */
   readonly leaseMs: number;
@@ -21,8 +23,12 @@ export interface Config {
   readonly pollMs: number;
   /** Sends a worker runs at once. */
   readonly workerConcurrency: number;
-  /** Threads that build MIME messages (0: on the event loop). */
+  /** Threads that render templates and build MIME messages (0: on the event loop, unbounded by threads). */
   readonly composeThreads: number;
+  /** A render or compose job's deadline; past it the job fails alone with BUDGET_EXCEEDED. */
+  readonly composeTimeoutMs: number;
+  /** Heap (old generation, MB) of each compose thread; a job that needs more fails with BUDGET_EXCEEDED. */
+  readonly composeMemoryMb: number;
   /** Message bytes a worker holds at once (claims stop there; one message is always allowed). */
   readonly workerMaxBytes: number;
   /** Sends of one connection a worker runs at once: a dead or slow relay holds no more of its slots. */
@@ -85,6 +91,9 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): n
   return n;
 }
 
+/** 0 keeps jobs on the event loop; any other count is raised to 2, the fewest that can be shared. */
+const composeThreads = (n: number): number => (n === 0 ? 0 : Math.max(2, n));
+
 function bool(env: NodeJS.ProcessEnv, name: string): boolean {
   return /^(1|true|yes|on)$/i.test(env[name] ?? '');
 }
@@ -102,13 +111,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     retryBaseMs: int(env, 'ENVOI_RETRY_BASE_MS', 5000, 1),
     maxAttempts: int(env, 'ENVOI_MAX_ATTEMPTS', 8, 1),
     maxMessageBytes: int(env, 'ENVOI_MAX_MESSAGE_BYTES', 25 * 1024 * 1024, 1024),
+    maxPreviewBytes: int(env, 'ENVOI_MAX_PREVIEW_BYTES', 5 * 1024 * 1024, 1024),
     retentionDays: int(env, 'ENVOI_RETENTION_DAYS', 30, 0),
     leaseMs: int(env, 'ENVOI_LEASE_MS', 60_000, 200),
     pollMs: int(env, 'ENVOI_POLL_MS', 500, 10),
     // Sends wait on the network, not the CPU: many in flight keep every pooled SMTP connection
     // busy and let one slow relay not hold up the others' mail. Memory is bounded by bytes below.
     workerConcurrency: int(env, 'ENVOI_WORKER_CONCURRENCY', 64, 1),
-    composeThreads: int(env, 'ENVOI_COMPOSE_THREADS', Math.min(4, Math.max(1, os.availableParallelism() - 1)), 0),
+    // At least 2: one thread cannot be shared, a scope holds at most threads − 1 of them.
+    composeThreads: composeThreads(int(env, 'ENVOI_COMPOSE_THREADS', Math.min(4, Math.max(2, os.availableParallelism() - 1)), 0)),
+    composeTimeoutMs: int(env, 'ENVOI_COMPOSE_TIMEOUT_MS', 5000, 50),
+    composeMemoryMb: int(env, 'ENVOI_COMPOSE_MEMORY_MB', 256, 32),
     workerMaxBytes: int(env, 'ENVOI_WORKER_MAX_BYTES', 64 * 1024 * 1024, 1024),
     // A pool keeps 5 SMTP connections by default; 16 sends keep them busy with room to spare, and
     // a tenant's dead relay then holds a quarter of a worker's 64 slots, not all of them.

@@ -13,6 +13,7 @@ import { DeliveryStore } from './store/deliveries.js';
 import { TemplateStore } from './store/templates.js';
 import { RateLimitStore } from './store/rate-limits.js';
 import { Composer } from './delivery/composer.js';
+import { ThreadPool } from './threads/pool.js';
 import { Outbox } from './delivery/outbox.js';
 import { Worker } from './delivery/worker.js';
 
@@ -39,6 +40,8 @@ export interface Envoi {
   templates: TemplateStore;
   rateLimits: RateLimitStore;
   outbox: Outbox;
+  /** Threads for untrusted CPU work (rendering templates, building MIME), fair-shared by scope. */
+  pool: ThreadPool;
   /** The in-process delivery worker, when this process runs one. */
   worker: Worker | undefined;
   close(): Promise<void>;
@@ -93,7 +96,8 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
       .catch((err: unknown) => logger.error('could not wake the mail waiting for a connection', { connectionId: id, err }));
   };
   const rateLimits = new RateLimitStore(db.knex, { leaseMs: config.leaseMs });
-  const composer = new Composer(config.composeThreads);
+  const pool = new ThreadPool({ threads: config.composeThreads, timeoutMs: config.composeTimeoutMs, memoryMb: config.composeMemoryMb, label: 'Building the message' });
+  const composer = new Composer(pool);
   const outbox = new Outbox({ store: deliveries, composer, maxMessageBytes: config.maxMessageBytes });
   const worker = options.worker
     ? new Worker({ store: deliveries, outbox, connections, mailer, rateLimits, logger, config, onDatabaseLost: options.onDatabaseLost })
@@ -113,13 +117,14 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
     templates: new TemplateStore(db.knex),
     rateLimits,
     outbox,
+    pool,
     worker,
     close() {
       // Order matters: stop claiming and finish (or release) sends, then close pools, then the database.
       closing ??= (async () => {
         await worker?.stop(config.shutdownGraceMs);
         mailer.close();
-        await composer.close();
+        await pool.close();
         await db.close();
       })();
       return closing;

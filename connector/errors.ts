@@ -17,6 +17,7 @@ export const ERROR_CATALOGUE = Object.freeze({
   TEMPLATE_ERROR: { status: 400, hint: 'Fix the template at the line and column given.' },
   RATE_LIMITED: { status: 429, hint: 'Wait for the time given in Retry-After, then try again.' },
   PAYLOAD_TOO_LARGE: { status: 413, hint: 'Send a smaller message: shrink or drop attachments.' },
+  BUDGET_EXCEEDED: { status: 400, hint: 'Simplify the template (fewer or smaller {{#each}} loops), shorten the html, or send a text part of your own.' },
   CONFIG_INVALID: { status: 500, hint: 'Fix the environment variable named in the message and start Envoi again.' },
   SECRET_UNREADABLE: { status: 500, hint: 'The key that sealed this secret is missing: restore ENVOI_SECRET_KEY (or the data directory key file), or enter the secret again.' },
   INTERNAL: { status: 500, hint: 'Try again; if it keeps failing, the server log has the details.' },

@@ -86,6 +86,10 @@ export function toDetails(errors: ErrorObject[] | null | undefined): ErrorDetail
       message = 'is not a known field';
     } else if (e.keyword === 'enum') {
       message = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    } else if (e.keyword === 'pattern' && /\/attachments\/\d+\/content$/.test(p)) {
+      message = 'must be base64: A–Z, a–z, 0–9, + and /, line breaks allowed, at most two "=" at the end';
+    } else if (e.keyword === 'pattern' && /\/attachments\/\d+\/filename$/.test(p)) {
+      message = 'must not contain control characters, bidi marks or overrides (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069), "/" or "\\"';
     } else if (e.keyword === 'pattern' && /name|user/i.test(p)) {
       message = 'must not contain control characters (line breaks, tabs, …)';
     }

@@ -14,6 +14,7 @@ import { actionList, actionRoutes } from './routes/actions.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { templateRoutes } from './routes/templates.js';
 import { mountWeb } from './web/mount.js';
+import { bodyLimits } from './body-limits.js';
 import type { CaptureServer } from '../connector/demo.js';
 
 const ROOT = (() => {
@@ -69,7 +70,7 @@ export function createApp(envoi: Envoi, options: { capture?: CaptureServer } = {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  app.use(express.json({ limit: envoi.config.maxMessageBytes }));
+  app.use(bodyLimits(envoi.config));
 
   app.get('/health', route(async () => {
     await envoi.db.knex.raw('select 1');

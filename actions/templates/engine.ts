@@ -1,5 +1,7 @@
 import Handlebars from 'handlebars';
 import { EnvoiError } from '../../connector/errors.js';
+import { checkHelpers, KNOWN_HELPERS } from './allowed.js';
+import { metered, meteredEach, type RenderMeter } from './meter.js';
 
 /**
  * Handlebars templates for subjects and bodies. Templates are compiled only from strings, in an
@@ -14,6 +16,16 @@ export type TemplateKind = 'subject' | 'html' | 'text';
 export const MAX_TEMPLATE_CHARS = 200_000;
 
 const hb = Handlebars.create();
+
+// Only known helpers run (see allowed.ts); the fallbacks are replaced so that even a template
+// that slipped past the check could not reach them, and `each` is the metered one.
+hb.unregisterHelper('log');
+const unreachable = () => {
+  throw new EnvoiError('TEMPLATE_ERROR', 'The template calls a helper Envoi does not know', { hint: 'Use only if, unless, each, with, lookup and the date and text helpers.' });
+};
+hb.registerHelper('helperMissing', unreachable);
+hb.registerHelper('blockHelperMissing', unreachable);
+hb.registerHelper('each', meteredEach(hb));
 
 // Handlebars' parser reports where it failed only through the hash of its parseError callback;
 // keep that hash on the error so a person gets a line and a column.
@@ -72,7 +84,8 @@ function templateError(field: string, err: unknown): EnvoiError {
 }
 
 export interface CompiledTemplate {
-  render(data: Record<string, unknown>): string;
+  /** Renders with `data`, charging loops and output to `meter` (the message's budget) when given. */
+  render(data: Record<string, unknown>, meter?: RenderMeter): string;
 }
 
 // Workflows send the same templates over and over: keep the compiled ones (a bounded map, the
@@ -90,20 +103,27 @@ export function compileTemplate(source: string, field: TemplateKind): CompiledTe
   if (!fn) {
     try {
       // Parsed now so a syntax error surfaces here; compile() would only parse at the first render.
-      fn = hb.compile(hb.parse(source), { noEscape: field !== 'html', strict: false, knownHelpersOnly: false });
+      const ast = hb.parse(source);
+      checkHelpers(ast as never, field);
+      fn = hb.compile(ast, { noEscape: field !== 'html', strict: false, knownHelpers: KNOWN_HELPERS, knownHelpersOnly: true });
     } catch (err) {
-      throw templateError(field, err);
+      throw err instanceof EnvoiError ? err : templateError(field, err);
     }
     if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
     cache.set(key, fn);
   }
   const compiled = fn;
   return {
-    render(data) {
+    render(data, meter) {
       try {
-        return compiled(data);
+        if (!meter) return compiled(data);
+        meter.committed = meter.rendered;
+        const out = metered(meter, () => compiled(data));
+        meter.rendered += out.length;
+        meter.checkOutput(meter.rendered);
+        return out;
       } catch (err) {
-        throw templateError(field, err);
+        throw err instanceof EnvoiError || err instanceof RangeError ? err : templateError(field, err);
       }
     },
   };

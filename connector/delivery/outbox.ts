@@ -44,7 +44,7 @@ export class Outbox {
   async enqueue(req: EnqueueRequest): Promise<{ delivery: Delivery; created: boolean }> {
     const id = crypto.randomUUID();
     const sendAt = req.sendAt && req.sendAt.getTime() > Date.now() ? req.sendAt : undefined;
-    const composed = await this.opts.composer.compose(id, { ...req.mail, date: sendAt ?? new Date() }, this.opts.maxMessageBytes, { keepBcc: Mailer.keepsBcc(req.connection) });
+    const composed = await this.opts.composer.compose(req.scope, id, { ...req.mail, date: sendAt ?? new Date() }, this.opts.maxMessageBytes, { keepBcc: Mailer.keepsBcc(req.connection) });
     const result = await this.opts.store.insert({
       id,
       scope: req.scope,

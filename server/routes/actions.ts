@@ -38,6 +38,7 @@ export function actionRoutes(envoi: Envoi): Router {
     outbox: envoi.outbox,
     mailer: envoi.mailer,
     templates: envoi.templates,
+    pool: envoi.pool,
     maxMessageBytes: envoi.config.maxMessageBytes,
     idempotencyKey: key,
     maxAttempts: envoi.config.maxAttempts,
