@@ -7,6 +7,7 @@ import * as m20261123_02 from '../migrations/20261123_02_outbox.js';
 import * as m20261123_03 from '../migrations/20261123_03_templates.js';
 import * as m20261123_04 from '../migrations/20261123_04_rate_limits_and_health.js';
 import * as m20261123_05 from '../migrations/20261123_05_due_index.js';
+import * as m20261130_01 from '../migrations/20261130_01_outcome_unknown.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -24,6 +25,7 @@ const MIGRATIONS: Array<[string, Knex.Migration]> = [
   ['20261123_03_templates', m20261123_03],
   ['20261123_04_rate_limits_and_health', m20261123_04],
   ['20261123_05_due_index', m20261123_05],
+  ['20261130_01_outcome_unknown', m20261130_01],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

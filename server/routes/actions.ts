@@ -90,7 +90,9 @@ export function actionRoutes(envoi: Envoi): Router {
     if (wait > 0) {
       const d = await envoi.outbox.waitForAttempt(out.deliveryId, wait * 1000);
       if (d && firstAttemptEnded(d)) {
-        res.status(200).json({ deliveryId: d.id, status: d.status, messageId: d.messageId, accepted: d.accepted ?? [], rejected: d.rejected ?? [], ...(d.lastError && d.status !== 'sent' ? { error: d.lastError } : {}) });
+        // Ended in any way (sent, failed, retrying, unknown, waiting on a broken connection): say so now.
+        const error = await envoi.outbox.attemptError(d);
+        res.status(200).json({ deliveryId: d.id, status: d.status, messageId: d.messageId, accepted: d.accepted ?? [], rejected: d.rejected ?? [], ...(error ? { error } : {}) });
         return;
       }
       if (d) out.status = d.status;
