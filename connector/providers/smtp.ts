@@ -177,8 +177,9 @@ export class SmtpProvider {
         const giveUp = () => {
           const when = gate.state === 'waiting' ? 'before-data' : 'before-end';
           if (!gate.release()) return false;
-          abort.abort(new SendReleased(when));
+          // Settled first, so the race reports the release and not nodemailer's abort error.
           reject(new SendReleased(when));
+          abort.abort(new SendReleased(when));
           return true;
         };
         // Not yet at DATA: nothing reached the server, so it is released at once.
@@ -211,6 +212,7 @@ export class SmtpProvider {
       };
     } catch (err) {
       if (err instanceof SendReleased || err instanceof SendFailure) throw err;
+      if (gate.state === 'released') throw new SendReleased('before-end');
       const failure = classifySmtpError(err, { host: s.host!, port: s.port!, secure: !!s.secure, reached: 'send', secrets: [conn.secrets.password ?? ''], handedOver: gate.handedOver });
       // A connection-level failure may mean the address moved or the pool is wedged: start afresh next time.
       if (failure.stage !== 'send') this.evict(conn.id);
