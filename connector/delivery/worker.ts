@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import os from 'node:os';
 import type { Config } from '../config.js';
 import type { ConnectionService } from '../connections.js';
@@ -60,6 +61,8 @@ export class Worker {
   private readonly onQueued = () => this.wake?.();
 
   constructor(private readonly opts: WorkerOptions) {
+    // Every result waiting for the database listens to it.
+    setMaxListeners(0, this.writeGiveUp.signal);
     const { store, connections, mailer, rateLimits, logger } = opts;
     this.attempts = new SendAttempts({ store, connections, mailer, rateLimits, logger, worker: this.id, onDeferred: () => this.counts.deferred++ });
     this.writer = new OutcomeWriter({ store, worker: this.id, logger });
@@ -70,9 +73,7 @@ export class Worker {
     this.running = true;
     this.opts.outbox.events.on('queued', this.onQueued);
     this.leaseTimer = setInterval(() => {
-      void this.opts.store
-        .renewLeases(this.id, [...this.inFlight.keys()], Date.now() + this.opts.config.leaseMs)
-        .catch((err) => this.opts.logger.warn('lease renewal failed', { err }));
+      void this.renewLeases().catch((err) => this.opts.logger.warn('lease renewal failed', { worker: this.id, err }));
     }, Math.max(50, Math.floor(this.opts.config.leaseMs / 3)));
     this.leaseTimer.unref();
     // The health signal: one line a minute with what this worker did.
@@ -113,6 +114,11 @@ export class Worker {
     }
   }
 
+  /** Extends the leases of every delivery this worker holds (sending, or its result unwritten). */
+  private renewLeases(): Promise<void> {
+    return this.opts.store.renewLeases(this.id, [...this.inFlight.keys()], Date.now() + this.opts.config.leaseMs);
+  }
+
   /** One round: recover expired leases now and then, purge old bodies hourly (from the first round), claim and start sends. */
   async tick(): Promise<number> {
     // Results not written yet: claim nothing, and recover nothing (that could take back this
@@ -121,6 +127,9 @@ export class Worker {
     const now = Date.now();
     if (now - this.lastRecovery > Math.min(5000, this.opts.config.leaseMs / 2)) {
       this.lastRecovery = now;
+      // Renewals may have failed (the database was away): renew first, or recovery would take
+      // back this worker's own sends still under way. Failing here skips recovery this round.
+      await this.renewLeases();
       const recovered = await this.opts.store.recoverExpired(now, this.id);
       if (recovered) this.opts.logger.warn('recovered deliveries whose worker stopped', { worker: this.id, recovered });
     }
