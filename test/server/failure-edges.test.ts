@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import type { SMTPServerSession } from 'smtp-server';
 import { testPki } from '../support/certs.js';
 import { skipUnlessCI } from '../support/env.js';
+import { GraphStandIn } from '../support/graph-standin.js';
 import { BACKENDS, smtpConnection, TestEnvoi } from '../support/harness.js';
 import { SmtpSink } from '../support/smtp-sink.js';
 import { pollFor, sleep } from '../support/wait.js';
@@ -156,3 +157,37 @@ for (const backend of BACKENDS) {
     });
   }
 }
+
+describe('failure edges: Microsoft Graph drops the connection after taking the request (outcome unknown)', function () {
+  this.timeout(30_000);
+  let graph: GraphStandIn;
+  let envoi: TestEnvoi;
+  before(async () => {
+    graph = await new GraphStandIn().start();
+    envoi = await new TestEnvoi({ overrides: { msAuthorityUrl: graph.url, msGraphUrl: graph.url, retryBaseMs: 100, pollMs: 50 } }).start();
+  });
+  after(async () => {
+    await envoi?.stop();
+    await graph?.close();
+  });
+
+  it('the attempt is unknown, retried once with the same Message-ID, then the delivery is unknown', async () => {
+    const app = graph.addApp();
+    const c = await envoi.api('POST', '/api/v1/scopes/platform/connections', { name: 'graph', provider: 'microsoft365', senderEmail: 'notifications@contoso.test', tenantId: app.tenantId, clientId: app.clientId, clientSecret: app.secret });
+    expect(c.status, c.text).to.equal(201);
+    graph.dropReplies = 5;
+    const r = await envoi.api('POST', '/api/v1/scopes/platform/actions/send-email/execute?wait=20', { input: { to: 'g@customer.test', subject: 'graph drop', text: 'x', connection: c.body.id } });
+    expect(r.status, r.text).to.equal(200);
+    expect(r.body.error.code).to.equal('OUTCOME_UNKNOWN');
+    const d = await pollFor(
+      async () => (await envoi.api('GET', `/api/v1/scopes/platform/deliveries/${r.body.deliveryId}`)).body,
+      (x) => x.status === 'unknown',
+      (x) => `delivery still ${x.status}: ${JSON.stringify(x)}`,
+      15_000,
+    );
+    expect(graph.sends, 'requests Graph took').to.have.length(2);
+    expect(new Set(graph.sends.map((s) => s.parsed.messageId))).to.deep.equal(new Set([d.messageId]));
+    expect(d.attemptLog.map((a: { outcome: string; outcomeUnknown: boolean }) => [a.outcome, a.outcomeUnknown])).to.deep.equal([['unknown', true], ['unknown', true]]);
+    expect(d.attemptLog[0].hint).to.match(/same Message-ID/);
+  });
+});
