@@ -78,7 +78,7 @@ export class Outbox {
   }
 
   /**
-   * Waits up to `ms` for a delivery's first attempt to end (sent, failed or retrying) and returns
+   * Waits up to `ms` for a delivery's first attempt to end (see firstAttemptEnded) and returns
    * its state; returns the current state when time runs out. In-process workers announce each
    * attempt; a worker in another process is seen by polling.
    */
@@ -101,6 +101,18 @@ export class Outbox {
       current = await this.opts.store.peek(id);
     }
     return current;
+  }
+
+  /**
+   * `?wait`: waits up to `ms` for the first attempt; once it ended in any way, the delivery and
+   * (unless it was sent) that attempt's error, at once. `ended: false` when time ran out.
+   */
+  async waitForFirstAttempt(id: string, ms: number): Promise<{ delivery: Delivery; ended: boolean; error?: AttemptError } | undefined> {
+    const d = await this.waitForAttempt(id, ms);
+    if (!d) return undefined;
+    if (!firstAttemptEnded(d)) return { delivery: d, ended: false };
+    const error = await this.attemptError(d);
+    return { delivery: d, ended: true, ...(error ? { error } : {}) };
   }
 
   /**

@@ -170,7 +170,11 @@ export class Worker {
     const control: SendControl = { release: f.release.signal, deadline: f.deadline.signal };
     const outcome = await this.attempts.run(c, control);
     f.sending = false;
-    if (outcome.kind === 'deferred') return;
+    if (outcome.kind === 'deferred') {
+      // Waiting on a broken connection ends a first attempt too (`?wait` answers it).
+      this.opts.outbox.events.emit('attempt', c.id);
+      return;
+    }
     try {
       const stored = await this.record(c, outcome, started);
       if (!stored) this.opts.logger.warn('lost the lease before recording an attempt', { deliveryId: c.id, worker: this.id });
