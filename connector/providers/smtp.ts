@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import nodemailer, { type Transporter } from 'nodemailer';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type Mail from 'nodemailer/lib/mailer';
@@ -18,6 +19,24 @@ export interface RawMessage {
 
 /** Where sendMail's options carry a send's gate to the stream plugin below. */
 const GATE = 'envoiGate';
+
+/** Bytes per chunk of a message handed to nodemailer. */
+const CHUNK_BYTES = 64 * 1024;
+
+/**
+ * The message as a stream of chunks. Given as one string, it would travel as one chunk and sit
+ * whole in the socket's buffer at once, so the gate would count it handed over while most of it,
+ * and its final dot, had not left the process; in chunks, the socket's backpressure reaches the gate.
+ */
+function chunked(raw: string): Readable {
+  const bytes = Buffer.from(raw, 'utf8');
+  return Readable.from(
+    (function* () {
+      for (let i = 0; i < bytes.length; i += CHUNK_BYTES) yield bytes.subarray(i, i + CHUNK_BYTES);
+    })(),
+    { objectMode: false },
+  );
+}
 
 /** The result of a connection test (design.md: 200 `{ok, stage, code?, message, hint?, durationMs}`). */
 export interface TestResult {
@@ -166,7 +185,7 @@ export class SmtpProvider {
     t.users++;
     const detach: Array<() => void> = [];
     try {
-      const sending = t.transporter.sendMail({ envelope: message.envelope, raw: message.raw, signal: abort.signal, [GATE]: gate } as Mail.Options);
+      const sending = t.transporter.sendMail({ envelope: message.envelope, raw: chunked(message.raw), signal: abort.signal, [GATE]: gate } as Mail.Options);
       const stopped = new Promise<never>((_, reject) => {
         const on = (signal: AbortSignal | undefined, handler: () => void) => {
           if (!signal) return;

@@ -1,13 +1,15 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { expect } from 'chai';
 import { skipUnlessCI } from '../support/env.js';
-import { BACKENDS } from '../support/harness.js';
+import { BACKENDS, smtpConnection, TestEnvoi } from '../support/harness.js';
 import { EnvoiProcess } from '../support/process.js';
 import { SmtpSink } from '../support/smtp-sink.js';
-import { sleep, waitUntil } from '../support/wait.js';
+import { pollFor, sleep, waitUntil } from '../support/wait.js';
 
 /**
  * A relay that has each message as soon as its final dot arrives (it counts as received then)
@@ -123,6 +125,108 @@ for (const backend of BACKENDS) {
       expect(released, 'no send waited for a pooled connection at SIGTERM; the test proves nothing').to.be.at.least(1);
       expect(twice).to.be.at.most(unknown);
       await second.stop();
+    });
+  });
+}
+
+/**
+ * The smallest SMTP server (RFC 5321 §4.1: EHLO, MAIL, RCPT, DATA, QUIT) that counts complete
+ * messages; with `stallFirstData` the first session stops reading its socket after the 354, as a
+ * server that hangs mid-message would, so the client's final dot can never be written.
+ */
+async function minimalSmtp(opts: { stallFirstData: boolean }): Promise<{ host: string; port: number; received: number; stalled: boolean; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const state = { host: '127.0.0.1', port: 0, received: 0, stalled: false, close: async () => {} };
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.on('close', () => sockets.delete(socket));
+    let buffer = '';
+    let inData = false;
+    socket.write('220 minimal.test ESMTP\r\n');
+    socket.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('latin1');
+      for (;;) {
+        if (inData) {
+          const end = buffer.indexOf('\r\n.\r\n');
+          if (end < 0) return;
+          buffer = buffer.slice(end + 5);
+          inData = false;
+          state.received++;
+          socket.write('250 2.0.0 queued\r\n');
+          continue;
+        }
+        const eol = buffer.indexOf('\r\n');
+        if (eol < 0) return;
+        const line = buffer.slice(0, eol).toUpperCase();
+        buffer = buffer.slice(eol + 2);
+        if (line.startsWith('EHLO') || line.startsWith('HELO')) socket.write('250-minimal.test\r\n250 8BITMIME\r\n');
+        else if (line.startsWith('DATA')) {
+          socket.write('354 go ahead\r\n');
+          inData = true;
+          if (opts.stallFirstData && !state.stalled) {
+            state.stalled = true;
+            socket.pause();
+            return;
+          }
+        } else if (line.startsWith('QUIT')) socket.end('221 bye\r\n');
+        else socket.write('250 OK\r\n');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  state.port = (server.address() as AddressInfo).port;
+  state.close = () =>
+    new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    });
+  return state;
+}
+
+for (const backend of BACKENDS) {
+  describe(`stop while a large message is still streaming (${backend.name})`, function () {
+    this.timeout(60_000);
+    let envoi: TestEnvoi | undefined;
+    let drop: (() => Promise<void>) | undefined;
+    let stop: (() => Promise<void>) | undefined;
+
+    before(async function () {
+      const db = await backend.create();
+      if ('unavailable' in db) return skipUnlessCI(this, db.unavailable);
+      drop = db.drop;
+      envoi = await new TestEnvoi({ databaseUrl: db.databaseUrl, overrides: { shutdownGraceMs: 300, pollMs: 50, retryBaseMs: 100 } }).start();
+    });
+    after(async () => {
+      await envoi?.stop();
+      await stop?.();
+      await drop?.();
+    });
+
+    it('cut at the end of the grace period before its final dot: released, never delivered from the first run, sent once after the restart', async () => {
+      // The first session takes DATA, then stops reading its socket: the client can never finish.
+      const server = await minimalSmtp({ stallFirstData: true });
+      stop = server.close;
+      const c = await envoi!.api('POST', '/api/v1/scopes/platform/connections', smtpConnection(server, { authMethod: 'NONE', isDefault: true }));
+      expect(c.status, c.text).to.equal(201);
+      // Far more than the loopback socket buffers take while the server reads nothing.
+      const content = crypto.randomBytes(8 * 1024 * 1024).toString('base64');
+      const r = await envoi!.api('POST', '/api/v1/scopes/platform/actions/send-email/execute', { input: { to: 'big@customer.test', subject: 'large', text: 'see attached', attachments: [{ filename: 'big.bin', contentType: 'application/octet-stream', content }] } });
+      expect(r.status, r.text).to.equal(202);
+      await waitUntil('the server to take DATA', () => server.stalled, 20_000);
+      await envoi!.restart();
+      const d = await pollFor(
+        async () => (await envoi!.api('GET', `/api/v1/scopes/platform/deliveries/${r.body.deliveryId}`)).body,
+        (x) => x.status === 'sent',
+        (x) => `delivery still ${x.status}: ${JSON.stringify(x)}`,
+        30_000,
+      );
+      await sleep(300);
+      expect(server.received, 'copies received').to.equal(1);
+      const outcomes = d.attemptLog.map((a: { outcome: string }) => a.outcome);
+      expect(outcomes, JSON.stringify(d.attemptLog)).to.deep.equal(['released', 'sent']);
+      expect(d.attemptLog[0].message).to.match(/before its end/);
+      expect(d.attempts, 'a released attempt is given back').to.equal(1);
     });
   });
 }
