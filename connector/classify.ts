@@ -20,7 +20,8 @@ export type FailureCode =
   | 'MESSAGE_TOO_LARGE'
   | 'RECIPIENT_REJECTED'
   | 'MESSAGE_REJECTED'
-  | 'SERVER_ERROR';
+  | 'SERVER_ERROR'
+  | 'OUTCOME_UNKNOWN';
 
 export interface Failure {
   code: FailureCode;
@@ -32,6 +33,11 @@ export interface Failure {
   responseCode?: number;
   /** The server's own reply line, when there was one. */
   reply?: string;
+  /**
+   * The message was handed over in full (the final dot, or the whole API request) and no answer
+   * came: the server may have accepted it. Retrying risks a copy (with the same Message-ID).
+   */
+  outcomeUnknown?: boolean;
 }
 
 /** What the classifier needs to know about the connection that failed. */
@@ -43,6 +49,8 @@ export interface FailureContext {
   reached?: Stage;
   /** Strings that must never appear in a message (the password). */
   secrets?: string[];
+  /** The whole message, final dot included, was handed to the connection before it failed. */
+  handedOver?: boolean;
 }
 
 interface SmtpLikeError extends Error {
@@ -54,8 +62,35 @@ interface SmtpLikeError extends Error {
   response?: string;
 }
 
-const TLS_ERROR = /SSL|TLS|CERT|certificate|self[- ]signed|wrong version|EPROTO|alert|handshake|ALTNAME/i;
-const CERT_ERROR = /CERT|certificate|self[- ]signed|ALTNAME|UNABLE_TO_VERIFY|unable to (get|verify)/i;
+/**
+ * Certificate verification failures, as OpenSSL names them on `err.code` (Node copies them there;
+ * nodemailer keeps them in `originalCode`). Matched exactly: a pattern over the message text also
+ * matched EPROTOCOL (nodemailer's protocol errors) as EPROTO.
+ */
+const CERT_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_CRL', 'UNABLE_TO_DECRYPT_CERT_SIGNATURE', 'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
+  'CERT_SIGNATURE_FAILURE', 'CERT_NOT_YET_VALID', 'CERT_HAS_EXPIRED', 'CERT_REVOKED', 'CERT_UNTRUSTED', 'CERT_REJECTED',
+  'INVALID_CA', 'PATH_LENGTH_EXCEEDED', 'INVALID_PURPOSE', 'HOSTNAME_MISMATCH', 'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** A TLS failure by its code: EPROTO (a handshake the peer broke off), OpenSSL's ERR_SSL_…, Node's ERR_TLS_…, or a certificate code. */
+function isTlsCode(code: string | undefined): boolean {
+  if (!code) return false;
+  return code === 'EPROTO' || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || CERT_CODES.has(code);
+}
+
+/**
+ * nodemailer rewraps a failed STARTTLS upgrade as a new ETLS error ("Error initiating TLS - …"),
+ * dropping the code; only then, with the failure already known to be TLS, is the text read.
+ */
+const ETLS_CERT_TEXT = /certificate|self[- ]signed|altname|unable to (?:get|verify)/i;
+
+/** nodemailer's EPROTOCOL for a reply line past its size limit (smtp-connection `_onResponseTooLarge`). */
+const RESPONSE_TOO_LARGE = 'Server response exceeds maximum allowed size';
+
+/** Failures of the connection itself: after a handed-over message they leave its fate unknown. */
+const LINK_FAILURES = new Set(['ECONNECTION', 'ESOCKET', 'ETIMEDOUT']);
 
 function scrub(text: string, secrets: string[] = []): string {
   let out = text;
@@ -72,13 +107,26 @@ function reply(e: SmtpLikeError, secrets?: string[]): string | undefined {
 export function classifySmtpError(err: unknown, ctx: FailureContext): Failure {
   const e = (err ?? {}) as SmtpLikeError;
   const sys = e.originalCode ?? e.code ?? '';
-  const text = `${e.message ?? ''} ${sys}`;
   const rc = typeof e.responseCode === 'number' ? e.responseCode : undefined;
   const serverReply = reply(e, ctx.secrets);
   const where = `${ctx.host}:${ctx.port}`;
   const transientReply = rc !== undefined ? rc >= 400 && rc < 500 : true;
   const base = { responseCode: rc, reply: serverReply };
 
+  if (ctx.handedOver && rc === undefined && LINK_FAILURES.has(e.code ?? '')) {
+    // RFC 5321 §4.1.1.4: the server takes responsibility with its reply to the final dot. It
+    // received the whole message; the reply was lost, so the mail may or may not be on its way.
+    return {
+      code: 'OUTCOME_UNKNOWN', stage: 'send', transient: true, outcomeUnknown: true,
+      message: `${where} received the whole message but ${e.code === 'ETIMEDOUT' ? 'did not answer in time' : 'closed the connection before answering'}; it may have accepted it`,
+      hint: 'The server may have accepted the mail. If it is sent again, a copy carries the same Message-ID, so it is recognisable as a duplicate.',
+      ...base,
+    };
+  }
+  if (e.code === 'EPROTOCOL' && !rc && (e.message ?? '').startsWith(RESPONSE_TOO_LARGE)) {
+    // A reply line longer than nodemailer keeps: the server misbehaved, the connection's settings did not.
+    return { code: 'SERVER_ERROR', stage: ctx.reached ?? 'send', transient: true, message: `${where} sent a reply longer than an SMTP client accepts`, hint: 'Try again later; if it keeps happening, ask the server\'s administrator.', ...base };
+  }
   if (e.code === 'EDNS' || sys === 'ENOTFOUND' || sys === 'EAI_AGAIN' || sys === 'ENODATA') {
     return { code: 'DNS_LOOKUP_FAILED', stage: 'dns', transient: sys === 'EAI_AGAIN', message: `${ctx.host} could not be resolved`, hint: 'Check the host name for typos (e.g. smtp.gmail.com).', ...base };
   }
@@ -108,8 +156,8 @@ export function classifySmtpError(err: unknown, ctx: FailureContext): Failure {
       ...base,
     };
   }
-  if (e.code === 'ETLS' || (!rc && TLS_ERROR.test(text) && e.code !== 'EAUTH')) {
-    if (CERT_ERROR.test(text)) {
+  if (e.code === 'ETLS' || (!rc && e.code !== 'EAUTH' && (isTlsCode(e.originalCode) || isTlsCode(e.code)))) {
+    if (CERT_CODES.has(e.originalCode ?? '') || CERT_CODES.has(e.code ?? '') || (e.code === 'ETLS' && ETLS_CERT_TEXT.test(e.message ?? ''))) {
       return {
         code: 'TLS_FAILED', stage: 'tls', transient: false,
         message: `The certificate of ${where} is not trusted (${e.message})`,

@@ -37,8 +37,10 @@ export interface Config {
   readonly scopeMaxInFlight: number;
   /** Whether `serve` runs a delivery worker in its process (off for API-only servers). */
   readonly serveWorker: boolean;
-  /** How long SIGTERM waits for running sends before releasing them. */
+  /** How long SIGTERM waits for sends already past DATA (the rest are released at once). */
   readonly shutdownGraceMs: number;
+  /** Attempts allowed after an attempt whose outcome is unknown (0: never risk a duplicate). */
+  readonly unknownRetries: number;
   /** A worker whose database stays unreachable this long exits non-zero (so a supervisor restarts it). */
   readonly dbDownExitMs: number;
   /** How often a worker logs its counts (its health signal). */
@@ -129,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     scopeMaxInFlight: int(env, 'ENVOI_SCOPE_MAX_IN_FLIGHT', 32, 1),
     serveWorker: !/^(0|false|no|off)$/i.test(env.ENVOI_SERVE_WORKER ?? ''),
     shutdownGraceMs: int(env, 'ENVOI_SHUTDOWN_GRACE_MS', 10_000, 0),
+    unknownRetries: int(env, 'ENVOI_UNKNOWN_RETRIES', 1, 0),
     dbDownExitMs: int(env, 'ENVOI_DB_DOWN_EXIT_MS', 60_000, 100),
     healthLogMs: int(env, 'ENVOI_HEALTH_LOG_MS', 60_000, 100),
     msAuthorityUrl: (env.ENVOI_MS_AUTHORITY_URL || 'https://login.microsoftonline.com').replace(/\/+$/, ''),

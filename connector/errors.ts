@@ -20,6 +20,7 @@ export const ERROR_CATALOGUE = Object.freeze({
   BUDGET_EXCEEDED: { status: 400, hint: 'Simplify the template (fewer or smaller {{#each}} loops), shorten the html, or send a text part of your own.' },
   CONFIG_INVALID: { status: 500, hint: 'Fix the environment variable named in the message and start Envoi again.' },
   SECRET_UNREADABLE: { status: 500, hint: 'The key that sealed this secret is missing: restore ENVOI_SECRET_KEY (or the data directory key file), or enter the secret again.' },
+  STORAGE_UNAVAILABLE: { status: 503, hint: 'Try again in a few seconds (see Retry-After). An operator should free disk space on the data directory or bring the database back; nothing is lost meanwhile.' },
   INTERNAL: { status: 500, hint: 'Try again; if it keeps failing, the server log has the details.' },
 } as const satisfies Record<string, { status: number; hint: string }>);
 
@@ -37,6 +38,8 @@ export interface EnvoiErrorOptions {
   cause?: unknown;
   /** Extra machine-readable facts for the response (e.g. the template's line and column). */
   extra?: Record<string, unknown>;
+  /** Seconds after which the request may succeed (sent as the Retry-After header). */
+  retryAfterS?: number;
 }
 
 /** The one error class Envoi throws: a stable code, a message, a hint, details and the cause. */
@@ -46,6 +49,7 @@ export class EnvoiError extends Error {
   readonly hint: string;
   readonly details: ErrorDetail[] | undefined;
   readonly extra: Record<string, unknown> | undefined;
+  readonly retryAfterS: number | undefined;
 
   constructor(code: ErrorCode, message: string, options: EnvoiErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -55,6 +59,7 @@ export class EnvoiError extends Error {
     this.hint = options.hint ?? ERROR_CATALOGUE[code].hint;
     this.details = options.details;
     this.extra = options.extra;
+    this.retryAfterS = options.retryAfterS;
   }
 
   /** The `error` object of the HTTP body of design.md. */

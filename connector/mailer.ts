@@ -5,7 +5,7 @@ import type { StoredConnection } from './store/connections.js';
 import type { Logger } from './log.js';
 import type { LookupAll, NetworkPolicy } from './network-policy.js';
 import { Microsoft365Provider } from './providers/microsoft365.js';
-import { SmtpProvider, type SendInfo, type TestResult } from './providers/smtp.js';
+import { SmtpProvider, type RawMessage, type SendInfo, type TestResult } from './providers/smtp.js';
 
 /**
  * The single path every mail takes to a provider. It fills the sender from the connection
@@ -38,14 +38,17 @@ export class Mailer {
     if (conn.provider === 'smtp') await this.smtp.preflight(conn);
   }
 
-  /** Sends an already built MIME message (the outbox's) with its envelope. */
-  async sendRaw(conn: ResolvedConnection, message: { envelope: { from: string; to: string[] }; raw: string; signal?: AbortSignal }): Promise<SendInfo> {
+  /**
+   * Sends an already built MIME message (the outbox's) with its envelope. `message.control` lets a
+   * stopping worker release a send that has not reached the server (see SendControl).
+   */
+  async sendRaw(conn: ResolvedConnection, message: RawMessage): Promise<SendInfo> {
     if (conn.provider === 'microsoft365') {
       const info = await this.microsoft365.send(conn, message);
       // Graph takes the recipients from the message and reports none back: all were handed over.
       return { ...info, accepted: message.envelope.to };
     }
-    return this.smtp.send(conn, message as Mail.Options);
+    return this.smtp.send(conn, message);
   }
 
   async test(conn: ResolvedConnection): Promise<TestResult> {

@@ -83,7 +83,8 @@ export async function sendTestEmail(deps: TestEmailDeps, scope: string, connecti
   if (d.status === 'sent') {
     return { ok: true, stage: 'done', message: `The test email was accepted for ${(d.accepted ?? []).join(', ')}`, durationMs, accepted: d.accepted, rejected: d.rejected, response: d.response, ...common };
   }
-  if (d.status === 'failed' && d.lastError) {
+  // `unknown`: the server may have taken it but never said so (the hint says to check the inbox).
+  if ((d.status === 'failed' || d.status === 'unknown') && d.lastError) {
     const e = d.lastError;
     const stage = e.code in STAGE_OF ? STAGE_OF[e.code as keyof typeof STAGE_OF] : 'send';
     return { ok: false, stage, code: e.code, message: e.message, hint: e.hint, durationMs, ...(e.responseCode ? { responseCode: e.responseCode } : {}), ...(e.reply ? { reply: e.reply } : {}), ...common };

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { EnvoiError } from '../connector/errors.js';
 import type { Logger } from '../connector/log.js';
+import { isStorageFailure, storageUnavailable } from '../connector/store/storage-errors.js';
 
 /** The one place that turns errors into `{error:{code,message,hint,details}}` responses. */
 export function errorHandler(logger: Logger, maxBytes: number) {
@@ -15,6 +16,10 @@ export function errorHandler(logger: Logger, maxBytes: number) {
       e = new EnvoiError('BAD_JSON', 'The request body is not valid JSON');
     } else if (bodyErr?.status && bodyErr.status >= 400 && bodyErr.status < 500) {
       e = new EnvoiError('VALIDATION_FAILED', 'The request could not be read', { hint: 'Send JSON with Content-Type: application/json.' });
+    } else if (isStorageFailure(err)) {
+      // A full disk or a lost database is retryable, never a 500; the cause goes to the log only.
+      logger.error('storage unavailable', { method: req.method, path: req.path, err });
+      e = storageUnavailable(err);
     } else {
       logger.error('unhandled error', { method: req.method, path: req.path, err });
       e = new EnvoiError('INTERNAL', 'Something went wrong on the server');
@@ -22,6 +27,7 @@ export function errorHandler(logger: Logger, maxBytes: number) {
     if (err instanceof EnvoiError && e.status >= 500) {
       logger.error('request failed', { method: req.method, path: req.path, code: e.code, message: e.message });
     }
+    if (e.retryAfterS !== undefined) res.set('Retry-After', String(e.retryAfterS));
     res.status(e.status).json({ error: e.toBody() });
   };
 }

@@ -18,10 +18,21 @@ export interface EnqueueRequest {
   maxAttempts: number;
 }
 
-const SETTLED = new Set(['sent', 'failed', 'retrying']);
+/**
+ * Whether a delivery's first attempt has ended, in any way: sent, failed, to be retried, unknown,
+ * or waiting because it found its connection broken (then no attempt was counted).
+ */
+export const firstAttemptEnded = (d: Delivery): boolean =>
+  (d.attempts > 0 && d.status !== 'sending') || (d.status === 'queued' && d.waitReason?.code === 'CONNECTION_UNHEALTHY');
 
-/** Whether a delivery's first attempt has ended (sent, failed, or to be retried). */
-export const firstAttemptEnded = (d: Delivery): boolean => d.attempts > 0 && SETTLED.has(d.status);
+/** What `?wait` reports of an attempt that did not send: the code, message and hint of its failure. */
+export interface AttemptError {
+  code: string;
+  message: string;
+  hint?: string;
+  responseCode?: number;
+  reply?: string;
+}
 
 /**
  * The write side of delivery: `enqueue` builds the MIME message, checks the limits and stores it
@@ -67,7 +78,7 @@ export class Outbox {
   }
 
   /**
-   * Waits up to `ms` for a delivery's first attempt to end (sent, failed or retrying) and returns
+   * Waits up to `ms` for a delivery's first attempt to end (see firstAttemptEnded) and returns
    * its state; returns the current state when time runs out. In-process workers announce each
    * attempt; a worker in another process is seen by polling.
    */
@@ -90,5 +101,37 @@ export class Outbox {
       current = await this.opts.store.peek(id);
     }
     return current;
+  }
+
+  /**
+   * `?wait`: waits up to `ms` for the first attempt; once it ended in any way, the delivery and
+   * (unless it was sent) that attempt's error, at once. `ended: false` when time ran out.
+   */
+  async waitForFirstAttempt(id: string, ms: number): Promise<{ delivery: Delivery; ended: boolean; error?: AttemptError } | undefined> {
+    const d = await this.waitForAttempt(id, ms);
+    if (!d) return undefined;
+    if (!firstAttemptEnded(d)) return { delivery: d, ended: false };
+    const error = await this.attemptError(d);
+    return { delivery: d, ended: true, ...(error ? { error } : {}) };
+  }
+
+  /**
+   * The failure of a delivery whose first attempt ended without sending: the last attempt's code,
+   * message and hint (a connection that broke says why, not only that mail waits for it).
+   */
+  async attemptError(d: Delivery): Promise<AttemptError | undefined> {
+    if (d.status === 'sent') return undefined;
+    const last = (await this.opts.store.attempts(d.id)).filter((a) => a.outcome !== 'released' && a.code).at(-1);
+    if (last) {
+      return {
+        code: last.code!,
+        message: last.message ?? last.code!,
+        ...(last.hint ? { hint: last.hint } : {}),
+        ...(last.responseCode ? { responseCode: last.responseCode } : {}),
+        ...(last.reply ? { reply: last.reply } : {}),
+      };
+    }
+    const e = d.lastError ?? d.waitReason;
+    return e ? { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}), ...(e.responseCode ? { responseCode: e.responseCode } : {}), ...(e.reply ? { reply: e.reply } : {}) } : undefined;
   }
 }

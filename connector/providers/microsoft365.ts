@@ -4,6 +4,7 @@ import { classifyGraphResponse, classifyTokenResponse, type Failure } from '../c
 import type { ResolvedConnection } from '../connections.js';
 import type { Logger } from '../log.js';
 import { SendFailure, type SendInfo, type TestResult } from './smtp.js';
+import { SendReleased, type SendControl } from './send-control.js';
 
 /**
  * Microsoft 365 through Microsoft Graph with the OAuth2 client-credentials grant. A small client
@@ -85,7 +86,9 @@ export class Microsoft365Provider {
   }
 
   /** Sends the outbox's MIME message as the connection's mailbox (Graph sendMail, MIME body). */
-  async send(conn: ResolvedConnection, message: { raw: string; signal?: AbortSignal }): Promise<SendInfo> {
+  async send(conn: ResolvedConnection, message: { raw: string; control?: SendControl | undefined }): Promise<SendInfo> {
+    const { control } = message;
+    if (control?.release.aborted) throw new SendReleased('before-data');
     const body = Buffer.from(message.raw, 'utf8').toString('base64');
     if (body.length > GRAPH_MAX_REQUEST_BYTES) {
       throw new SendFailure({
@@ -98,9 +101,12 @@ export class Microsoft365Provider {
     const url = `${this.opts.config.msGraphUrl}/v1.0/users/${encodeURIComponent(sender)}/sendMail`;
     let token = await this.token(conn);
     for (let refreshed = false; ; refreshed = true) {
+      // Shutdown began while the token was fetched: nothing has been sent yet.
+      if (control?.release.aborted) throw new SendReleased('before-data');
       let res: Response;
       try {
-        const signal = message.signal ? AbortSignal.any([message.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]) : AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+        // A send under way gets the grace period; past it the request is cut and its outcome is unknown.
+        const signal = control ? AbortSignal.any([control.deadline, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]) : AbortSignal.timeout(REQUEST_TIMEOUT_MS);
         res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token.accessToken}`, 'content-type': 'text/plain' }, body, signal });
       } catch (err) {
         throw new SendFailure(networkFailure('send', 'Microsoft Graph', err));
@@ -155,12 +161,27 @@ export class Microsoft365Provider {
   }
 }
 
+/**
+ * Failures of fetch that happen before a request is sent: no connection, no name, no TLS. Any
+ * other failure of a send (a timeout, a reset, a closed socket) may come after Graph took the
+ * request, so its outcome is unknown.
+ */
+const BEFORE_REQUEST = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_TLS_CERT_ALTNAME_INVALID', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'CERT_HAS_EXPIRED', 'ERR_INVALID_URL']);
+
 function networkFailure(stage: 'auth' | 'send', what: string, err: unknown): Failure {
   const e = err as Error & { cause?: { code?: string } };
   const timeout = e.name === 'TimeoutError' || e.name === 'AbortError';
+  const code = e.cause?.code;
+  if (stage === 'send' && (timeout || !code || !BEFORE_REQUEST.has(code))) {
+    return {
+      code: 'OUTCOME_UNKNOWN', stage, transient: true, outcomeUnknown: true,
+      message: `${what} took the request but ${timeout ? 'did not answer in time' : `the connection broke before its answer (${code ?? e.message})`}; it may have accepted the mail`,
+      hint: 'Microsoft may have accepted the mail. If it is sent again, a copy carries the same Message-ID, so it is recognisable as a duplicate.',
+    };
+  }
   return {
     code: timeout ? 'CONNECTION_TIMEOUT' : 'CONNECTION_REFUSED', stage, transient: true,
-    message: `${what} could not be reached (${timeout ? 'timed out' : e.cause?.code ?? e.message})`,
+    message: `${what} could not be reached (${timeout ? 'timed out' : code ?? e.message})`,
     hint: 'Check that this server can reach Microsoft 365 (firewall, proxy); the mail is retried.',
   };
 }

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import nodemailer, { type Transporter } from 'nodemailer';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type Mail from 'nodemailer/lib/mailer';
@@ -7,6 +8,35 @@ import { effectiveUser, type ResolvedConnection } from '../connections.js';
 import type { Logger } from '../log.js';
 import { resolveAndVet, type LookupAll, type NetworkPolicy } from '../network-policy.js';
 import { smtpTransportOptions } from './smtp-options.js';
+import { HandOverGate, SendReleased, type SendControl } from './send-control.js';
+
+/** The message an SMTP send takes: the outbox's MIME text and its envelope. */
+export interface RawMessage {
+  envelope: { from: string; to: string[] };
+  raw: string;
+  control?: SendControl | undefined;
+}
+
+/** Where sendMail's options carry a send's gate to the stream plugin below. */
+const GATE = 'envoiGate';
+
+/** Bytes per chunk of a message handed to nodemailer. */
+const CHUNK_BYTES = 64 * 1024;
+
+/**
+ * The message as a stream of chunks. Given as one string, it would travel as one chunk and sit
+ * whole in the socket's buffer at once, so the gate would count it handed over while most of it,
+ * and its final dot, had not left the process; in chunks, the socket's backpressure reaches the gate.
+ */
+function chunked(raw: string): Readable {
+  const bytes = Buffer.from(raw, 'utf8');
+  return Readable.from(
+    (function* () {
+      for (let i = 0; i < bytes.length; i += CHUNK_BYTES) yield bytes.subarray(i, i + CHUNK_BYTES);
+    })(),
+    { objectMode: false },
+  );
+}
 
 /** The result of a connection test (design.md: 200 `{ok, stage, code?, message, hint?, durationMs}`). */
 export interface TestResult {
@@ -99,6 +129,12 @@ export class SmtpProvider {
       if (!vetted.ok) throw new SendFailure(vetted.failure);
       const address = vetted.addresses[0]!;
       const transporter = nodemailer.createTransport(smtpTransportOptions(conn, address, this.opts.config, true) as never);
+      // Every message passes its send's gate last, so the send knows when its final dot went out.
+      transporter.use('stream', (mail, done) => {
+        const gate = (mail.data as Record<string, unknown>)[GATE];
+        if (gate instanceof HandOverGate) mail.message.processFunc((input) => gate.attach(input));
+        done();
+      });
       const entry: CachedTransport = { key, transporter, address, users: 0 };
       if (this.creating.get(conn.id)?.promise === promise) {
         const old = this.transports.get(conn.id);
@@ -132,13 +168,49 @@ export class SmtpProvider {
     for (const id of [...this.transports.keys()]) this.evict(id);
   }
 
-  /** Sends one message through the connection's pool; throws SendFailure with a classified failure. */
-  async send(conn: ResolvedConnection, message: Mail.Options): Promise<SendInfo> {
+  /**
+   * Sends one message through the connection's pool; throws SendFailure with a classified failure
+   * (OUTCOME_UNKNOWN when the connection failed after the final dot), or SendReleased when
+   * `control` gave the send up before anything could be delivered.
+   */
+  async send(conn: ResolvedConnection, message: RawMessage): Promise<SendInfo> {
     const s = conn.settings;
+    const { control } = message;
+    if (control?.release.aborted) throw new SendReleased('before-data');
     const t = await this.transport(conn);
+    const gate = new HandOverGate();
+    // Aborting tells nodemailer's pool to drop the queued message or close the connection carrying
+    // it; only done while the final dot has not been written.
+    const abort = new AbortController();
     t.users++;
+    const detach: Array<() => void> = [];
     try {
-      const info = (await t.transporter.sendMail(message)) as {
+      const sending = t.transporter.sendMail({ envelope: message.envelope, raw: chunked(message.raw), signal: abort.signal, [GATE]: gate } as Mail.Options);
+      const stopped = new Promise<never>((_, reject) => {
+        const on = (signal: AbortSignal | undefined, handler: () => void) => {
+          if (!signal) return;
+          if (signal.aborted) return handler();
+          signal.addEventListener('abort', handler, { once: true });
+          detach.push(() => signal.removeEventListener('abort', handler));
+        };
+        const giveUp = () => {
+          const when = gate.state === 'waiting' ? 'before-data' : 'before-end';
+          if (!gate.release()) return false;
+          // Settled first, so the race reports the release and not nodemailer's abort error.
+          reject(new SendReleased(when));
+          abort.abort(new SendReleased(when));
+          return true;
+        };
+        // Not yet at DATA: nothing reached the server, so it is released at once.
+        on(control?.release, () => void (gate.state === 'waiting' && giveUp()));
+        on(control?.deadline, () => {
+          if (giveUp()) return;
+          reject(new SendFailure(classifySmtpError(Object.assign(new Error('stopped waiting for the reply at shutdown'), { code: 'ETIMEDOUT' }), { host: s.host!, port: s.port!, secure: !!s.secure, reached: 'send', handedOver: true })));
+        });
+      });
+      stopped.catch(() => {});
+      sending.catch(() => {});
+      const info = (await Promise.race([sending, stopped])) as {
         messageId: string;
         accepted: Array<string | { address: string }>;
         rejected: Array<string | { address: string }>;
@@ -158,12 +230,15 @@ export class SmtpProvider {
         response: info.response,
       };
     } catch (err) {
-      const failure = classifySmtpError(err, { host: s.host!, port: s.port!, secure: !!s.secure, reached: 'send', secrets: [conn.secrets.password ?? ''] });
+      if (err instanceof SendReleased || err instanceof SendFailure) throw err;
+      if (gate.state === 'released') throw new SendReleased('before-end');
+      const failure = classifySmtpError(err, { host: s.host!, port: s.port!, secure: !!s.secure, reached: 'send', secrets: [conn.secrets.password ?? ''], handedOver: gate.handedOver });
       // A connection-level failure may mean the address moved or the pool is wedged: start afresh next time.
       if (failure.stage !== 'send') this.evict(conn.id);
       this.opts.logger.warn('smtp send failed', { connectionId: conn.id, code: failure.code, stage: failure.stage, responseCode: failure.responseCode });
       throw new SendFailure(failure);
     } finally {
+      for (const d of detach) d();
       if (--t.users === 0 && t.detached) t.transporter.close();
     }
   }

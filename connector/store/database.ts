@@ -7,7 +7,8 @@ import * as m20261123_02 from '../migrations/20261123_02_outbox.js';
 import * as m20261123_03 from '../migrations/20261123_03_templates.js';
 import * as m20261123_04 from '../migrations/20261123_04_rate_limits_and_health.js';
 import * as m20261123_05 from '../migrations/20261123_05_due_index.js';
-import * as m20261130_01 from '../migrations/20261130_01_fair_claim_index.js';
+import * as m20261130_01 from '../migrations/20261130_01_outcome_unknown.js';
+import * as m20261130_02 from '../migrations/20261130_02_fair_claim_index.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -25,7 +26,8 @@ const MIGRATIONS: Array<[string, Knex.Migration]> = [
   ['20261123_03_templates', m20261123_03],
   ['20261123_04_rate_limits_and_health', m20261123_04],
   ['20261123_05_due_index', m20261123_05],
-  ['20261130_01_fair_claim_index', m20261130_01],
+  ['20261130_01_outcome_unknown', m20261130_01],
+  ['20261130_02_fair_claim_index', m20261130_02],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

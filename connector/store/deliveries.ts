@@ -2,9 +2,11 @@ import type { Knex } from 'knex';
 import { EnvoiError } from '../errors.js';
 import { GroupCommit } from '../group-commit.js';
 import { claimDue, type ClaimRequest } from './claim.js';
+import { rethrowStorage } from './storage-errors.js';
 
-export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'retrying' | 'failed';
-export const STATUSES: readonly DeliveryStatus[] = ['queued', 'sending', 'sent', 'retrying', 'failed'];
+/** `unknown`: the last attempt's outcome is unknown (see decide.ts) and no retry is left for it. */
+export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'retrying' | 'failed' | 'unknown';
+export const STATUSES: readonly DeliveryStatus[] = ['queued', 'sending', 'sent', 'retrying', 'failed', 'unknown'];
 
 /** The reason a delivery failed (last) or an attempt did not succeed. */
 export interface DeliveryError {
@@ -31,6 +33,8 @@ export interface Delivery {
   idempotencyKey: string | null;
   attempts: number;
   maxAttempts: number;
+  /** Attempts whose outcome was unknown (the server may have the mail). */
+  unknownAttempts: number;
   dueAt: number;
   accepted: string[] | null;
   rejected: string[] | null;
@@ -49,11 +53,12 @@ export interface Attempt {
   worker: string;
   startedAt: string;
   durationMs: number;
-  outcome: 'sent' | 'retry' | 'failed' | 'lost' | 'released';
+  outcome: 'sent' | 'retry' | 'failed' | 'unknown' | 'lost' | 'released';
   code: string | null;
   responseCode: number | null;
   reply: string | null;
   message: string | null;
+  hint: string | null;
 }
 
 /** Where a finished attempt leaves its delivery. */
@@ -61,6 +66,7 @@ export type NextState =
   | { status: 'sent'; accepted: string[]; rejected: string[]; response: string }
   | { status: 'retrying'; dueAt: number; error: DeliveryError; partial?: { envelope: { from: string; to: string[] }; accepted: string[]; rejected: string[] } }
   | { status: 'failed'; error: DeliveryError }
+  | { status: 'unknown'; error: DeliveryError }
   | { status: 'queued'; dueAt: number }
   | { status: 'waiting'; dueAt: number; reason: DeliveryError };
 
@@ -116,6 +122,7 @@ function toDelivery(r: Row): Delivery {
     idempotencyKey: r.idempotency_key ?? null,
     attempts: num(r.attempts),
     maxAttempts: num(r.max_attempts),
+    unknownAttempts: num(r.unknown_attempts ?? 0),
     dueAt: num(r.due_at),
     accepted: json(r.accepted),
     rejected: json(r.rejected),
@@ -131,7 +138,7 @@ function toDelivery(r: Row): Delivery {
 
 const LIST_COLUMNS = [
   'id', 'scope', 'connection_id', 'connection_scope', 'connection_name', 'action', 'status', 'subject', 'recipients', 'envelope', 'size', 'message_id',
-  'idempotency_key', 'attempts', 'max_attempts', 'due_at', 'accepted', 'rejected', 'last_error', 'response', 'created_at', 'updated_at', 'sent_at', 'purged_at', 'wait_reason',
+  'idempotency_key', 'attempts', 'max_attempts', 'unknown_attempts', 'due_at', 'accepted', 'rejected', 'last_error', 'response', 'created_at', 'updated_at', 'sent_at', 'purged_at', 'wait_reason',
 ];
 
 /**
@@ -158,7 +165,8 @@ export class DeliveryStore {
    * trip per request into one per batch; alone, a request waits for nothing.
    */
   insert(d: NewDelivery): Promise<{ delivery: Delivery; created: boolean }> {
-    return this.inserts.add(d);
+    // A full disk or a lost database: the caller answers 503 STORAGE_UNAVAILABLE, never a 500.
+    return this.inserts.add(d).catch((err: unknown) => rethrowStorage(err, 'nothing was queued'));
   }
 
   // One bad row must not fail its neighbours: a failed group is written again row by row.
@@ -204,7 +212,7 @@ export class DeliveryStore {
         // What was written is known: no need to read it back.
         const { raw: _raw, ...rest } = d;
         out.push({
-          delivery: { ...rest, status: 'queued', attempts: 0, accepted: null, rejected: null, lastError: null, response: null, createdAt: now, updatedAt: now, sentAt: null, purgedAt: null, waitReason: null },
+          delivery: { ...rest, status: 'queued', attempts: 0, unknownAttempts: 0, accepted: null, rejected: null, lastError: null, response: null, createdAt: now, updatedAt: now, sentAt: null, purgedAt: null, waitReason: null },
           created: true,
         });
         continue;
@@ -244,7 +252,14 @@ export class DeliveryStore {
       responseCode: r.response_code === null || r.response_code === undefined ? null : num(r.response_code),
       reply: r.reply ?? null,
       message: r.message ?? null,
+      hint: r.hint ?? null,
     }));
+  }
+
+  /** How many attempts of a delivery had an unknown outcome (read only when another one does). */
+  async unknownAttempts(id: string): Promise<number> {
+    const r = await this.knex('deliveries').select('unknown_attempts').where({ id }).first();
+    return r ? num(r.unknown_attempts) : 0;
   }
 
   /** Newest first; the cursor is the last item's (created_at, id). */
@@ -289,7 +304,7 @@ export class DeliveryStore {
     const rows = this.rows(res);
     if (rows.length) {
       await this.knex('delivery_attempts').insert(
-        rows.map((r) => ({ delivery_id: r.id, number: num(r.attempts), worker, started_at: new Date(now).toISOString(), duration_ms: 0, outcome: 'lost', code: LOST.code, message: LOST.message })),
+        rows.map((r) => ({ delivery_id: r.id, number: num(r.attempts), worker, started_at: new Date(now).toISOString(), duration_ms: 0, outcome: 'lost', code: LOST.code, message: LOST.message, hint: LOST.hint })),
       );
     }
     return rows.length;
@@ -363,7 +378,8 @@ export class DeliveryStore {
         if (next.status === 'retrying' && next.partial) {
           Object.assign(patch, { envelope: JSON.stringify(next.partial.envelope), accepted: JSON.stringify(next.partial.accepted), rejected: JSON.stringify(next.partial.rejected) });
         }
-        if (next.status === 'failed') Object.assign(patch, { last_error: JSON.stringify(next.error) });
+        if (next.status === 'failed' || next.status === 'unknown') Object.assign(patch, { last_error: JSON.stringify(next.error) });
+        if (items[i]!.attempt.outcome === 'unknown') patch.unknown_attempts = trx.raw('unknown_attempts + 1');
         // A released delivery gives its attempt back: it was never tried.
         if (next.status === 'queued') Object.assign(patch, { due_at: next.dueAt, attempts: trx.raw('attempts - 1') });
         done[i] = (await trx('deliveries').where({ id, lease_owner: worker, status: 'sending' }).update(patch)) === 1;
@@ -381,6 +397,7 @@ export class DeliveryStore {
           response_code: attempt.responseCode,
           reply: attempt.reply,
           message: attempt.message,
+          hint: attempt.hint,
         }));
       if (rows.length) await trx('delivery_attempts').insert(rows);
       return done;
@@ -406,10 +423,11 @@ export class DeliveryStore {
       .update({ due_at: Date.now(), wait_reason: null });
   }
 
-  /** Puts a failed delivery back in the queue for `extraAttempts` more attempts. */
+  /** Puts a failed (or unknown) delivery back in the queue for `extraAttempts` more attempts. */
   async requeue(scope: string, id: string, extraAttempts: number): Promise<Delivery | undefined> {
     const n = await this.knex('deliveries')
-      .where({ scope, id, status: 'failed' })
+      .where({ scope, id })
+      .whereIn('status', ['failed', 'unknown'])
       .whereNotNull('raw')
       .update({ status: 'queued', due_at: Date.now(), max_attempts: this.knex.raw('attempts + ?', [extraAttempts]), updated_at: new Date().toISOString() });
     return n === 1 ? this.get(scope, id) : undefined;

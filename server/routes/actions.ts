@@ -1,7 +1,6 @@
 import { Router, type Request } from 'express';
 import type { ActionContext } from '../../actions/define.js';
 import { ACTIONS, getAction } from '../../actions/registry.js';
-import { firstAttemptEnded } from '../../connector/delivery/outbox.js';
 import type { Envoi } from '../../connector/envoi.js';
 import { EnvoiError } from '../../connector/errors.js';
 import { check, validateOrThrow } from '../../schemas/validator.js';
@@ -89,12 +88,14 @@ export function actionRoutes(envoi: Envoi): Router {
     }
     const out = result as { deliveryId: string; status: string };
     if (wait > 0) {
-      const d = await envoi.outbox.waitForAttempt(out.deliveryId, wait * 1000);
-      if (d && firstAttemptEnded(d)) {
-        res.status(200).json({ deliveryId: d.id, status: d.status, messageId: d.messageId, accepted: d.accepted ?? [], rejected: d.rejected ?? [], ...(d.lastError && d.status !== 'sent' ? { error: d.lastError } : {}) });
+      // Ended in any way (sent, failed, retrying, unknown, waiting on a broken connection): say so at once.
+      const w = await envoi.outbox.waitForFirstAttempt(out.deliveryId, wait * 1000);
+      if (w?.ended) {
+        const d = w.delivery;
+        res.status(200).json({ deliveryId: d.id, status: d.status, messageId: d.messageId, accepted: d.accepted ?? [], rejected: d.rejected ?? [], ...(w.error ? { error: w.error } : {}) });
         return;
       }
-      if (d) out.status = d.status;
+      if (w) out.status = w.delivery.status;
     }
     res.status(202).json(out);
   }));

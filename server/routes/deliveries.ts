@@ -18,6 +18,7 @@ export function deliveryView(d: Delivery) {
     size: d.size,
     attempts: d.attempts,
     maxAttempts: d.maxAttempts,
+    unknownAttempts: d.unknownAttempts,
     nextAttemptAt: d.status === 'queued' || d.status === 'retrying' ? new Date(d.dueAt).toISOString() : null,
     accepted: d.accepted,
     rejected: d.rejected,
@@ -59,7 +60,8 @@ export function deliveryRoutes(envoi: Envoi): Router {
     authorize(req, 'runtime', scopeOf(req));
     const d = await envoi.deliveries.get(scopeOf(req), String(req.params.id));
     if (!d) throw notFound(String(req.params.id));
-    return { ...deliveryView(d), attemptLog: await envoi.deliveries.attempts(d.id) };
+    const attemptLog = (await envoi.deliveries.attempts(d.id)).map((a) => ({ ...a, outcomeUnknown: a.outcome === 'unknown' }));
+    return { ...deliveryView(d), attemptLog };
   }));
 
   r.post('/:id/retry', route(async (req) => {
@@ -67,8 +69,8 @@ export function deliveryRoutes(envoi: Envoi): Router {
     const id = String(req.params.id);
     const current = await envoi.deliveries.get(scopeOf(req), id);
     if (!current) throw notFound(id);
-    if (current.status !== 'failed') {
-      throw new EnvoiError('CONFLICT', `Only a failed delivery can be retried; this one is ${current.status}`, { hint: current.status === 'sent' ? 'It was delivered already.' : 'It is still in the queue and will be tried again on its own.' });
+    if (current.status !== 'failed' && current.status !== 'unknown') {
+      throw new EnvoiError('CONFLICT', `Only a failed or unknown delivery can be retried; this one is ${current.status}`, { hint: current.status === 'sent' ? 'It was delivered already.' : 'It is still in the queue and will be tried again on its own.' });
     }
     const d = await envoi.deliveries.requeue(scopeOf(req), id, envoi.config.maxAttempts);
     if (!d) throw new EnvoiError('CONFLICT', 'The delivery changed while it was being re-queued', { hint: 'Load it again.' });

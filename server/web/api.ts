@@ -137,7 +137,7 @@ export interface SmtpError {
 
 export interface Delivery {
   id: string;
-  status: 'queued' | 'sending' | 'sent' | 'retrying' | 'failed';
+  status: 'queued' | 'sending' | 'sent' | 'retrying' | 'failed' | 'unknown';
   action: string;
   connection: { id: string | null; name: string | null };
   subject: string | null;
@@ -156,7 +156,7 @@ export interface Delivery {
   lastError: SmtpError | null;
   createdAt: string;
   sentAt: string | null;
-  attemptLog?: Array<{ number: number; startedAt: string; durationMs: number | null; outcome: string; code: string | null; responseCode: number | null; reply: string | null; message: string | null }>;
+  attemptLog?: Array<{ number: number; startedAt: string; durationMs: number | null; outcome: string; outcomeUnknown?: boolean; code: string | null; responseCode: number | null; reply: string | null; message: string | null; hint?: string | null }>;
 }
 
 export interface Preset {

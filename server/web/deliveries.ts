@@ -7,7 +7,7 @@ import { announce, badge, busy, bytes, dataTable, fill, h, openDialog, time, uid
 import { can, state } from './state.js';
 import type { Tab } from './tabs.js';
 
-const STATUSES = ['queued', 'sending', 'sent', 'retrying', 'failed'] as const;
+const STATUSES = ['queued', 'sending', 'sent', 'retrying', 'failed', 'unknown'] as const;
 const KIND: Record<string, string> = { sent: 'ok', failed: 'fail', retrying: 'warn', queued: 'neutral', sending: 'info', lost: 'warn' };
 const PAGE = 25;
 
@@ -106,7 +106,7 @@ export function deliveriesTab(): Tab {
     let polling = false;
 
     const render = (d: Delivery) => {
-      const retry = d.status === 'failed' && can.retry() ? h('button', { type: 'button', class: 'btn primary' }, 'Retry') : null;
+      const retry = (d.status === 'failed' || d.status === 'unknown') && can.retry() ? h('button', { type: 'button', class: 'btn primary' }, 'Retry') : null;
       retry?.addEventListener('click', () =>
         void busy(retry, async () => {
           try {
@@ -167,7 +167,7 @@ export function deliveriesTab(): Tab {
                     h('td', { class: 'small' }, time(a.startedAt)),
                     h('td', {}, a.durationMs === null ? '—' : `${a.durationMs} ms`),
                     h('td', {}, statusBadge(a.outcome), a.code ? h('code', { class: 'small block' }, a.code) : null),
-                    h('td', {}, a.reply ? h('code', { class: 'reply' }, a.reply) : null, a.message && !(a.reply && a.message.includes(a.reply)) ? h('span', { class: 'small block' }, a.message) : null),
+                    h('td', {}, a.reply ? h('code', { class: 'reply' }, a.reply) : null, a.message && !(a.reply && a.message.includes(a.reply)) ? h('span', { class: 'small block' }, a.message) : null, a.hint ? h('span', { class: 'small block' }, a.hint) : null),
                   ),
                 ),
               ),

@@ -97,7 +97,9 @@ for (const backend of BACKENDS) {
     });
 
     describe('transient failures end sent, with exactly one complete copy and every attempt recorded', () => {
-      const transientCase = (title: string, build: (self: { sink?: SmtpSink }) => SinkOptions, check?: (attempts: any[]) => void) =>
+      // `earlier`: what the attempts before the last may record; a drop that the client only sees
+      // after it wrote the whole message and its final dot is an unknown outcome (it cannot tell).
+      const transientCase = (title: string, build: (self: { sink?: SmtpSink }) => SinkOptions, check?: (attempts: any[]) => void, earlier = ['retry']) =>
         it(title, async () => {
           const self: { sink?: SmtpSink } = {};
           const s = (self.sink = await sink(build(self)));
@@ -113,7 +115,7 @@ for (const backend of BACKENDS) {
           expect(s.received[0]!.parsed.text!.trim()).to.equal(`Body of ${title}`);
           expect(d.attemptLog.length).to.be.at.least(2);
           expect(d.attemptLog.at(-1)).to.include({ outcome: 'sent' });
-          expect(d.attemptLog.slice(0, -1).every((a: { outcome: string }) => a.outcome === 'retry')).to.equal(true);
+          expect(d.attemptLog.slice(0, -1).every((a: { outcome: string }) => earlier.includes(a.outcome)), JSON.stringify(d.attemptLog)).to.equal(true);
           expect(d.attempts).to.equal(d.attemptLog.length);
           check?.(d.attemptLog);
         });
@@ -182,7 +184,7 @@ for (const backend of BACKENDS) {
             });
           },
         },
-      }));
+      }), undefined, ['retry', 'unknown']);
     });
 
     describe('permanent failures fail at once and keep the server\'s words', () => {

@@ -29,7 +29,7 @@ export interface GraphSend {
 }
 
 type Scripted = { status: number; retryAfter?: number; body: unknown };
-type Reply = { status: number; headers?: Record<string, string>; body?: unknown };
+type Reply = { status: number; headers?: Record<string, string>; body?: unknown; drop?: boolean };
 
 const trace = () => `Trace ID: ${crypto.randomUUID()} Correlation ID: ${crypto.randomUUID()} Timestamp: ${new Date().toISOString().replace('T', ' ').slice(0, 19)}Z`;
 
@@ -38,6 +38,8 @@ export class GraphStandIn {
   readonly sends: GraphSend[] = [];
   readonly requests: Array<{ method: string; path: string; status: number }> = [];
   tokenRequests = 0;
+  /** The next this many sendMail requests are accepted (kept in `sends`), then the connection drops without an answer. */
+  dropReplies = 0;
   /** Lifetime of issued tokens, in seconds. */
   tokenLifetime = 3599;
   private readonly tokens = new Map<string, { app: App; expiresAt: number; revoked: boolean }>();
@@ -74,7 +76,8 @@ export class GraphStandIn {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        void this.handle(req, Buffer.concat(chunks).toString('utf8')).then(({ status, headers, body }) => {
+        void this.handle(req, Buffer.concat(chunks).toString('utf8')).then(({ status, headers, body, drop }) => {
+          if (drop) return void req.socket.destroy();
           this.requests.push({ method: req.method ?? '', path: req.url ?? '', status });
           res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'request-id': crypto.randomUUID(), ...headers });
           res.end(body === undefined ? '' : JSON.stringify(body));
@@ -160,6 +163,10 @@ export class GraphStandIn {
     const mime = Buffer.from(body, 'base64').toString('utf8');
     const parsed = await simpleParser(mime);
     this.sends.push({ mailbox, token: bearer!, mime, parsed, at: Date.now() });
+    if (this.dropReplies > 0) {
+      this.dropReplies--;
+      return { status: 0, drop: true };
+    }
     return { status: 202 };
   }
 

@@ -1,0 +1,105 @@
+import type { Attempt, Claimed, DeliveryError, NextState } from '../store/deliveries.js';
+import { retryDelayMs } from './retry.js';
+
+/** How one attempt ended, as the worker saw it. */
+export type Outcome =
+  | { kind: 'sent'; accepted: string[]; rejected: string[]; deferred: string[]; deferredReply?: string | undefined; response: string }
+  /** `unknown`: the whole message was handed over and no answer came (it may have been accepted). */
+  | { kind: 'error'; error: DeliveryError; transient: boolean; unknown?: boolean }
+  /** Given up at shutdown before anything could reach the server. */
+  | { kind: 'released'; message: string };
+
+/** What an attempt counts as in the worker's health line. */
+export type Tally = 'sent' | 'retried' | 'failed' | 'deferred' | 'unknown' | 'released';
+
+/** The decision after an attempt: what to record, where the delivery goes, and what else to do. */
+export interface Decision {
+  attempt: Omit<Attempt, 'worker' | 'number' | 'startedAt' | 'durationMs'>;
+  next: NextState;
+  tally: Tally;
+  /** The connection is at fault: mark it unhealthy with this error. */
+  unhealthy?: DeliveryError;
+}
+
+export interface DecideConfig {
+  retryBaseMs: number;
+  /** Attempts allowed after an unknown outcome (ENVOI_UNKNOWN_RETRIES). */
+  unknownRetries: number;
+}
+
+/** What the decision needs of the claimed delivery, plus its unknown outcomes so far (before this one). */
+export type DecideClaimed = Pick<Claimed, 'attempts' | 'maxAttempts' | 'accepted' | 'rejected' | 'envelope'> & { unknownAttempts: number };
+
+/** Failures that say the connection itself is broken: every mail through it would fail the same way. */
+export const CONNECTION_FAULTS: ReadonlySet<string> = new Set(['AUTH_FAILED', 'AUTH_METHOD_UNSUPPORTED', 'TLS_FAILED', 'STARTTLS_UNAVAILABLE', 'OAUTH_FAILED', 'SECRET_UNREADABLE']);
+/** How long mail waits for an unhealthy connection before it checks again (a fix wakes it at once). */
+export const UNHEALTHY_RECHECK_MS = 5 * 60_000;
+
+const union = (a: string[], b: string[]): string[] => [...new Set([...a, ...b])];
+
+/**
+ * The worker's decision after an attempt, as a pure function of the outcome, the claimed delivery
+ * and the configuration (the clock and the jitter are passed in for tests).
+ */
+export function decide(outcome: Outcome, c: DecideClaimed, config: DecideConfig, now = Date.now(), random: () => number = Math.random): Decision {
+  if (outcome.kind === 'released') {
+    // Nothing reached the server: put it back untouched for the next worker.
+    return { attempt: { outcome: 'released', code: 'RELEASED', responseCode: null, reply: null, hint: null, message: outcome.message }, next: { status: 'queued', dueAt: now }, tally: 'released' };
+  }
+  if (outcome.kind === 'sent') return decideSent(outcome, c, config, now, random);
+  const e = outcome.error;
+  const failure = { code: e.code, responseCode: e.responseCode ?? null, reply: e.reply ?? null, message: e.message, hint: e.hint ?? null };
+  if (outcome.unknown) {
+    // Trying again may deliver a second copy (with the same Message-ID): only as often as allowed.
+    if (c.unknownAttempts < config.unknownRetries && c.attempts < c.maxAttempts) {
+      return { attempt: { outcome: 'unknown', ...failure }, next: { status: 'retrying', dueAt: now + retryDelayMs(c.attempts, config.retryBaseMs, e.reply, random), error: e }, tally: 'unknown' };
+    }
+    return { attempt: { outcome: 'unknown', ...failure }, next: { status: 'unknown', error: e }, tally: 'unknown' };
+  }
+  if (CONNECTION_FAULTS.has(e.code) && c.maxAttempts > 1) {
+    // The connection is broken, not this mail: mark it unhealthy and let its mail wait.
+    const reason = { ...e, code: 'CONNECTION_UNHEALTHY', message: `Waiting: the connection failed with ${e.code} (${e.message})`, hint: e.hint ?? 'Fix the connection; waiting mail is then sent at once.' };
+    return { attempt: { outcome: 'retry', ...failure }, next: { status: 'waiting', dueAt: now + UNHEALTHY_RECHECK_MS, reason }, tally: 'deferred', unhealthy: e };
+  }
+  if (outcome.transient && c.attempts < c.maxAttempts) {
+    return { attempt: { outcome: 'retry', ...failure }, next: { status: 'retrying', dueAt: now + retryDelayMs(c.attempts, config.retryBaseMs, e.reply, random), error: e }, tally: 'retried' };
+  }
+  if (c.accepted.length) {
+    // An earlier attempt delivered to some recipients: the delivery is sent, the rest refused.
+    return { attempt: { outcome: 'failed', ...failure }, next: { status: 'sent', accepted: c.accepted, rejected: union(c.rejected, c.envelope.to), response: e.reply ?? e.message }, tally: 'sent' };
+  }
+  return { attempt: { outcome: 'failed', ...failure }, next: { status: 'failed', error: e }, tally: 'failed' };
+}
+
+function decideSent(outcome: Extract<Outcome, { kind: 'sent' }>, c: DecideClaimed, config: DecideConfig, now: number, random: () => number): Decision {
+  // Earlier attempts may have reached some recipients already: the record keeps them all.
+  const accepted = union(c.accepted, outcome.accepted);
+  const rejected = union(c.rejected, outcome.rejected);
+  const { deferred } = outcome;
+  const counts = `Accepted for ${outcome.accepted.length}${deferred.length ? `, deferred for ${deferred.length}` : ''}${outcome.rejected.length ? `, rejected for ${outcome.rejected.length}` : ''}`;
+  if (deferred.length && c.attempts < c.maxAttempts) {
+    // A 4xx for some recipients (greylisting, a full mailbox for now): those alone go again,
+    // with the same Message-ID; the ones that have the mail never get it twice.
+    const reply = outcome.deferredReply ?? null;
+    const responseCode = Number(/^\d{3}/.exec(reply ?? '')?.[0]) || null;
+    const error: DeliveryError = {
+      code: 'RECIPIENT_REJECTED',
+      message: `The server deferred ${deferred.join(', ')}; ${deferred.length === 1 ? 'it is' : 'they are'} tried again`,
+      hint: 'Nothing to do: deferred recipients are retried alone, and the others already have the mail.',
+      ...(responseCode ? { responseCode } : {}),
+      ...(reply ? { reply } : {}),
+    };
+    return {
+      attempt: { outcome: 'retry', code: error.code, responseCode, reply, message: counts, hint: error.hint ?? null },
+      next: { status: 'retrying', dueAt: now + retryDelayMs(c.attempts, config.retryBaseMs, reply, random), error, partial: { envelope: { from: c.envelope.from, to: deferred }, accepted, rejected } },
+      tally: 'retried',
+    };
+  }
+  // Out of attempts, recipients still deferred did not get it: they are listed as rejected.
+  const message = deferred.length ? `${counts}; gave up on the deferred after ${c.attempts} attempts` : outcome.rejected.length ? counts : null;
+  return {
+    attempt: { outcome: 'sent', code: null, responseCode: Number(/^\d{3}/.exec(outcome.response)?.[0] ?? 250), reply: outcome.response, message, hint: null },
+    next: { status: 'sent', accepted, rejected: union(rejected, deferred), response: outcome.response },
+    tally: 'sent',
+  };
+}

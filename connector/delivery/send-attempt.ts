@@ -1,0 +1,109 @@
+import type { ConnectionService, ResolvedConnection } from '../connections.js';
+import { EnvoiError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Mailer } from '../mailer.js';
+import { SendReleased, type SendControl } from '../providers/send-control.js';
+import { SendFailure } from '../providers/smtp.js';
+import type { Claimed, DeliveryError, DeliveryStore } from '../store/deliveries.js';
+import type { RateLimitStore } from '../store/rate-limits.js';
+import { TtlCache } from '../ttl-cache.js';
+import { UNHEALTHY_RECHECK_MS, type Outcome } from './decide.js';
+
+/** How long a worker reuses a connection it read (see SendAttempts.connection). */
+const CONNECTION_CACHE_MS = 1000;
+
+export interface SendAttemptsOptions {
+  store: DeliveryStore;
+  connections: ConnectionService;
+  mailer: Mailer;
+  rateLimits: RateLimitStore;
+  logger: Logger;
+  worker: string;
+  /** Called when mail is put back to wait (rate limit, unhealthy connection). */
+  onDeferred: () => void;
+}
+
+/**
+ * One attempt of a claimed delivery: find its connection, wait instead when the connection is
+ * known broken or over its rate limit, else send and report how it went (never throws).
+ */
+export class SendAttempts {
+  private readonly cache = new TtlCache<ResolvedConnection | undefined>({ ttlMs: CONNECTION_CACHE_MS, max: 10_000, keep: (c) => c !== undefined });
+
+  constructor(private readonly opts: SendAttemptsOptions) {}
+
+  /** Sends `c`; `deferred` when it was put back to wait without an attempt. */
+  async run(c: Claimed, control: SendControl): Promise<Outcome | { kind: 'deferred' }> {
+    try {
+      const stored = await this.connection(c.connectionScope, c.connectionId);
+      if (!stored) {
+        return { kind: 'error', transient: false, error: { code: 'CONNECTION_NOT_FOUND', message: 'The connection of this delivery was deleted', hint: 'Send the message again through an existing connection.' } };
+      }
+      if (stored.health.status === 'unhealthy' && c.maxAttempts > 1) {
+        // Waiting costs no attempt; a passing test or an edit of the connection wakes the mail.
+        const e = stored.health.lastError;
+        await this.defer(c, Date.now() + UNHEALTHY_RECHECK_MS, {
+          code: 'CONNECTION_UNHEALTHY',
+          message: `Waiting: connection "${stored.name}" failed with ${e?.code ?? 'an error'}${e ? ` (${e.message})` : ''}`,
+          hint: 'Fix the connection (edit it, or run its test until it passes); waiting mail is then sent at once.',
+        });
+        return { kind: 'deferred' };
+      }
+      let slot: number | undefined;
+      if (stored.settings.rateLimit) {
+        const r = await this.opts.rateLimits.acquire(stored.id, c.id, stored.settings.rateLimit);
+        if (!r.ok) {
+          const { messages, perSeconds } = stored.settings.rateLimit;
+          // Spread the wait a little so mail held together does not all come back at once.
+          await this.defer(c, Date.now() + r.waitMs + Math.floor(Math.random() * Math.min(1000, perSeconds * 100)), {
+            code: 'RATE_LIMITED',
+            message: `Waiting for the rate limit of connection "${stored.name}" (${messages} per ${perSeconds} s)`,
+          });
+          return { kind: 'deferred' };
+        }
+        slot = r.eventId;
+      }
+      try {
+        const info = await this.opts.mailer.sendRaw(stored, { envelope: c.envelope, raw: c.raw, control });
+        return { kind: 'sent', accepted: info.accepted, rejected: info.rejected, deferred: info.deferred, deferredReply: info.deferredReply, response: info.response };
+      } finally {
+        if (slot !== undefined) await this.opts.rateLimits.complete(slot).catch((err) => this.opts.logger.warn('could not record a rate-limit slot', { err }));
+      }
+    } catch (err) {
+      if (err instanceof SendReleased) return { kind: 'released', message: err.message };
+      if (err instanceof SendFailure) {
+        const f = err.failure;
+        const error: DeliveryError = { code: f.code, message: f.message, hint: f.hint, ...(f.responseCode ? { responseCode: f.responseCode } : {}), ...(f.reply ? { reply: f.reply } : {}) };
+        return { kind: 'error', transient: f.transient, error, ...(f.outcomeUnknown ? { unknown: true } : {}) };
+      }
+      if (err instanceof EnvoiError) {
+        // Policy and configuration errors (HOST_NOT_ALLOWED, SECRET_UNREADABLE, …) will not fix themselves.
+        return { kind: 'error', transient: false, error: { code: err.code, message: err.message, hint: err.hint } };
+      }
+      this.opts.logger.error('unexpected delivery error', { deliveryId: c.id, err });
+      return { kind: 'error', transient: true, error: { code: 'INTERNAL', message: 'Envoi hit an unexpected error while sending', hint: 'It is retried; the server log has the details.' } };
+    }
+  }
+
+  /**
+   * A connection with its secrets, remembered for a moment: a batch of mail usually shares one
+   * connection, and reading it (and opening its secret) for every message costs more than the
+   * send. Edits in this process forget it at once; elsewhere they take effect within the TTL.
+   */
+  private connection(scope: string, id: string): Promise<ResolvedConnection | undefined> {
+    return this.cache.get(id, async () => {
+      const stored = await this.opts.connections.getById(scope, id);
+      return stored ? this.opts.connections.withSecrets(stored) : undefined;
+    });
+  }
+
+  /** Forgets a remembered connection (it was edited, deleted, or its health changed). */
+  forget(connectionId: string): void {
+    this.cache.delete(connectionId);
+  }
+
+  private async defer(c: Claimed, dueAt: number, reason: DeliveryError): Promise<void> {
+    this.opts.onDeferred();
+    await this.opts.store.defer(c.id, this.opts.worker, dueAt, reason);
+  }
+}

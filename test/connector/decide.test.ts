@@ -1,0 +1,98 @@
+import { expect } from 'chai';
+import { decide, UNHEALTHY_RECHECK_MS, type DecideClaimed, type Outcome } from '../../connector/delivery/decide.js';
+
+const NOW = 1_000_000;
+const config = { retryBaseMs: 1000, unknownRetries: 1 };
+const claimed = (over: Partial<DecideClaimed> = {}): DecideClaimed => ({
+  attempts: 1,
+  maxAttempts: 5,
+  accepted: [],
+  rejected: [],
+  envelope: { from: 'robot@envoi.test', to: ['a@customer.test', 'b@customer.test'] },
+  unknownAttempts: 0,
+  ...over,
+});
+const sent = (over: Partial<Extract<Outcome, { kind: 'sent' }>> = {}): Outcome => ({ kind: 'sent', accepted: ['a@customer.test', 'b@customer.test'], rejected: [], deferred: [], response: '250 2.0.0 queued as 42', ...over });
+const error = (code: string, transient: boolean, extra: { unknown?: boolean; responseCode?: number; reply?: string } = {}): Outcome => ({
+  kind: 'error',
+  transient,
+  error: { code, message: `${code} happened`, hint: `fix ${code}`, ...(extra.responseCode ? { responseCode: extra.responseCode } : {}), ...(extra.reply ? { reply: extra.reply } : {}) },
+  ...(extra.unknown ? { unknown: true } : {}),
+});
+
+interface Row {
+  name: string;
+  outcome: Outcome;
+  claimed?: Partial<DecideClaimed>;
+  unknownRetries?: number;
+  attempt: string;
+  next: string;
+  tally: string;
+  unhealthy?: boolean;
+  check?: (d: ReturnType<typeof decide>) => void;
+}
+
+const TABLE: Row[] = [
+  { name: 'sent to everyone', outcome: sent(), attempt: 'sent', next: 'sent', tally: 'sent', check: (d) => expect(d.attempt.responseCode).to.equal(250) },
+  {
+    name: 'sent, one recipient deferred with attempts left: the deferred alone go again',
+    outcome: sent({ accepted: ['a@customer.test'], deferred: ['b@customer.test'], deferredReply: '451 4.7.1 greylisted' }),
+    attempt: 'retry', next: 'retrying', tally: 'retried',
+    check: (d) => {
+      expect(d.next).to.deep.include({ partial: { envelope: { from: 'robot@envoi.test', to: ['b@customer.test'] }, accepted: ['a@customer.test'], rejected: [] } });
+      expect(d.attempt.responseCode).to.equal(451);
+    },
+  },
+  {
+    name: 'sent, still deferred on the last attempt: sent, the deferred listed as rejected',
+    outcome: sent({ accepted: ['a@customer.test'], deferred: ['b@customer.test'] }), claimed: { attempts: 5 },
+    attempt: 'sent', next: 'sent', tally: 'sent',
+    check: (d) => expect(d.next).to.deep.include({ rejected: ['b@customer.test'] }),
+  },
+  {
+    name: 'transient failure with attempts left: retrying, later',
+    outcome: error('SERVER_ERROR', true, { responseCode: 451 }),
+    attempt: 'retry', next: 'retrying', tally: 'retried',
+    check: (d) => expect(d.next.status === 'retrying' && d.next.dueAt).to.be.above(NOW),
+  },
+  { name: 'transient failure on the last attempt: failed', outcome: error('SERVER_ERROR', true), claimed: { attempts: 5 }, attempt: 'failed', next: 'failed', tally: 'failed' },
+  { name: 'permanent failure: failed at once', outcome: error('RECIPIENT_REJECTED', false, { responseCode: 550 }), attempt: 'failed', next: 'failed', tally: 'failed', check: (d) => expect(d.attempt.hint).to.equal('fix RECIPIENT_REJECTED') },
+  {
+    name: 'permanent failure after earlier partial delivery: sent, the rest rejected',
+    outcome: error('RECIPIENT_REJECTED', false), claimed: { accepted: ['a@customer.test'], envelope: { from: 'robot@envoi.test', to: ['b@customer.test'] } },
+    attempt: 'failed', next: 'sent', tally: 'sent',
+    check: (d) => expect(d.next).to.deep.include({ accepted: ['a@customer.test'], rejected: ['b@customer.test'] }),
+  },
+  {
+    name: 'connection fault: the connection is marked unhealthy and the mail waits',
+    outcome: error('AUTH_FAILED', false, { responseCode: 535 }),
+    attempt: 'retry', next: 'waiting', tally: 'deferred', unhealthy: true,
+    check: (d) => expect(d.next).to.deep.include({ dueAt: NOW + UNHEALTHY_RECHECK_MS }),
+  },
+  { name: 'connection fault of a single-attempt mail (a test mail): failed', outcome: error('TLS_FAILED', false), claimed: { maxAttempts: 1 }, attempt: 'failed', next: 'failed', tally: 'failed' },
+  { name: 'unknown outcome with a retry left: retried (same message)', outcome: error('OUTCOME_UNKNOWN', true, { unknown: true }), attempt: 'unknown', next: 'retrying', tally: 'unknown' },
+  { name: 'unknown outcome with its retry used: status unknown', outcome: error('OUTCOME_UNKNOWN', true, { unknown: true }), claimed: { unknownAttempts: 1 }, attempt: 'unknown', next: 'unknown', tally: 'unknown' },
+  { name: 'unknown outcome with ENVOI_UNKNOWN_RETRIES=0: status unknown at once', outcome: error('OUTCOME_UNKNOWN', true, { unknown: true }), unknownRetries: 0, attempt: 'unknown', next: 'unknown', tally: 'unknown' },
+  { name: 'unknown outcome on the last attempt: status unknown, not failed', outcome: error('OUTCOME_UNKNOWN', true, { unknown: true }), claimed: { attempts: 5 }, attempt: 'unknown', next: 'unknown', tally: 'unknown' },
+  { name: 'unknown outcome with two retries allowed and one used: retried', outcome: error('OUTCOME_UNKNOWN', true, { unknown: true }), claimed: { unknownAttempts: 1 }, unknownRetries: 2, attempt: 'unknown', next: 'retrying', tally: 'unknown' },
+  {
+    name: 'released at shutdown: queued again now, the attempt given back',
+    outcome: { kind: 'released', message: 'Released at shutdown before the message was handed to the server' },
+    attempt: 'released', next: 'queued', tally: 'released',
+    check: (d) => expect(d.next).to.deep.equal({ status: 'queued', dueAt: NOW }),
+  },
+];
+
+describe('decide: the worker\'s decision after an attempt', () => {
+  for (const row of TABLE) {
+    it(row.name, () => {
+      const d = decide(row.outcome, claimed(row.claimed), { ...config, unknownRetries: row.unknownRetries ?? config.unknownRetries }, NOW, () => 0.5);
+      expect(d.attempt.outcome, 'attempt outcome').to.equal(row.attempt);
+      expect(d.next.status, 'next status').to.equal(row.next);
+      expect(d.tally, 'tally').to.equal(row.tally);
+      expect(!!d.unhealthy, 'marks the connection unhealthy').to.equal(!!row.unhealthy);
+      if (row.outcome.kind === 'error') expect(d.attempt.code).to.equal(row.outcome.error.code);
+      row.check?.(d);
+    });
+  }
+});
