@@ -12,8 +12,13 @@ import { metered, meteredEach, type RenderMeter } from './meter.js';
  */
 export type TemplateKind = 'subject' | 'html' | 'text';
 
-/** Largest template source accepted (per field). */
-export const MAX_TEMPLATE_CHARS = 200_000;
+/**
+ * Largest template source accepted (per field). send-email's html and text bodies are templates
+ * too, so this is the schema's limit for them: a newsletter's html with its styles passes
+ * 200,000 characters (the earlier limit, which refused it), while mail clients clip bodies long
+ * before a million (Gmail at 102 KB); images belong in attachments with a cid.
+ */
+export const MAX_TEMPLATE_CHARS = 1_000_000;
 
 const hb = Handlebars.create();
 

@@ -73,7 +73,8 @@ export class Outbox {
       maxAttempts: req.maxAttempts,
       dueAt: (sendAt ?? new Date()).getTime(),
     });
-    if (result.created) this.events.emit('queued', result.delivery.id);
+    // With its connection and scope, so a worker that holds their share already need not look.
+    if (result.created) this.events.emit('queued', result.delivery.id, { connectionId: req.connection.id, scope: req.scope });
     return result;
   }
 

@@ -70,7 +70,15 @@ export class Worker {
   private dbDownSince: number | undefined;
   private healthTimer: NodeJS.Timeout | undefined;
   private readonly counts = { claimed: 0, sent: 0, retried: 0, failed: 0, deferred: 0, unknown: 0, released: 0 };
-  private readonly onQueued = () => this.wake?.();
+  /**
+   * New mail wakes the claim loop, unless this worker already runs its connection's or scope's
+   * share: a tenant flooding a dead relay would otherwise cost a claim per execute for nothing.
+   */
+  private readonly onQueued = (_id: string, of?: { connectionId: string; scope: string }) => {
+    const { connectionMaxInFlight, scopeMaxInFlight } = this.opts.config;
+    if (of && ((this.busyByConnection.get(of.connectionId) ?? 0) >= connectionMaxInFlight || (this.busyByScope.get(of.scope) ?? 0) >= scopeMaxInFlight)) return;
+    this.wake?.();
+  };
 
   constructor(private readonly opts: WorkerOptions) {
     // Every result waiting for the database listens to it.
