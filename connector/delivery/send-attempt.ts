@@ -21,6 +21,8 @@ export interface SendAttemptsOptions {
   worker: string;
   /** Called when mail is put back to wait (rate limit, unhealthy connection). */
   onDeferred: () => void;
+  /** Called with the connection a send goes through (the worker sizes its share from its pool). */
+  onConnection?: (c: ResolvedConnection) => void;
 }
 
 /**
@@ -36,6 +38,7 @@ export class SendAttempts {
   async run(c: Claimed, control: SendControl): Promise<Outcome | { kind: 'deferred' }> {
     try {
       const stored = await this.connection(c.connectionScope, c.connectionId);
+      if (stored) this.opts.onConnection?.(stored);
       if (!stored) {
         return { kind: 'error', transient: false, error: { code: 'CONNECTION_NOT_FOUND', message: 'The connection of this delivery was deleted', hint: 'Send the message again through an existing connection.' } };
       }

@@ -6,7 +6,9 @@ import type { ConnectionService } from '../connections.js';
 import type { Logger } from '../log.js';
 import type { Mailer } from '../mailer.js';
 import type { SendControl } from '../providers/send-control.js';
+import type { ClaimShares } from '../store/claim.js';
 import type { Claimed, DeliveryStore } from '../store/deliveries.js';
+import type { ResolvedConnection } from '../connections.js';
 import type { RateLimitStore } from '../store/rate-limits.js';
 import type { Outbox } from './outbox.js';
 import { decide, type Outcome } from './decide.js';
@@ -55,6 +57,8 @@ export class Worker {
   /** Sends in flight per connection and per scope: each gets only its share (see claimDue). */
   private readonly busyByConnection = new Map<string, number>();
   private readonly busyByScope = new Map<string, number>();
+  /** Connections whose pool is larger than the default share allows: their own share. */
+  private readonly capOf = new Map<string, number>();
   /** How many deliveries the last claim asked for. */
   private lastAsked = 0;
   private readonly attempts: SendAttempts;
@@ -75,8 +79,8 @@ export class Worker {
    * share: a tenant flooding a dead relay would otherwise cost a claim per execute for nothing.
    */
   private readonly onQueued = (_id: string, of?: { connectionId: string; scope: string }) => {
-    const { connectionMaxInFlight, scopeMaxInFlight } = this.opts.config;
-    if (of && ((this.busyByConnection.get(of.connectionId) ?? 0) >= connectionMaxInFlight || (this.busyByScope.get(of.scope) ?? 0) >= scopeMaxInFlight)) return;
+    const { scopeMaxInFlight } = this.opts.config;
+    if (of && ((this.busyByConnection.get(of.connectionId) ?? 0) >= this.capFor(of.connectionId) || (this.busyByScope.get(of.scope) ?? 0) >= scopeMaxInFlight)) return;
     this.wake?.();
   };
 
@@ -84,7 +88,7 @@ export class Worker {
     // Every result waiting for the database listens to it.
     setMaxListeners(0, this.writeGiveUp.signal);
     const { store, connections, mailer, rateLimits, logger } = opts;
-    this.attempts = new SendAttempts({ store, connections, mailer, rateLimits, logger, worker: this.id, onDeferred: () => this.counts.deferred++ });
+    this.attempts = new SendAttempts({ store, connections, mailer, rateLimits, logger, worker: this.id, onDeferred: () => this.counts.deferred++, onConnection: (c) => this.learnCap(c) });
     this.writer = new OutcomeWriter({ store, worker: this.id, logger });
   }
 
@@ -169,8 +173,7 @@ export class Worker {
     if (free <= 0 || (bytesLeft <= 0 && this.inFlight.size > 0)) return 0;
     const batch = await this.opts.store.claim({
       worker: this.id, limit: free, now, leaseUntil: now + this.opts.config.leaseMs, maxBytes: Math.max(1, bytesLeft),
-      busyByConnection: this.busyByConnection, busyByScope: this.busyByScope,
-      connectionCap: this.opts.config.connectionMaxInFlight, scopeCap: this.opts.config.scopeMaxInFlight,
+      ...this.room(),
     });
     this.counts.claimed += batch.length;
     for (const c of batch) {
@@ -188,6 +191,28 @@ export class Worker {
       });
     }
     return batch.length;
+  }
+
+  /**
+   * A connection's share of this worker: ENVOI_CONNECTION_MAX_IN_FLIGHT, or twice its pool when
+   * that is larger (a pool of 50 SMTP connections should not be held to 16 sends).
+   */
+  private capFor(connectionId: string): number {
+    return this.capOf.get(connectionId) ?? this.opts.config.connectionMaxInFlight;
+  }
+
+  private learnCap(c: ResolvedConnection): void {
+    const cap = 2 * (c.settings.pool?.maxConnections ?? 0);
+    if (cap > this.opts.config.connectionMaxInFlight) this.capOf.set(c.id, cap);
+    else this.capOf.delete(c.id);
+  }
+
+  /** What each busy connection and scope (and each connection with a share of its own) may still start. */
+  private room(): ClaimShares {
+    const roomByConnection = new Map<string, number>();
+    for (const id of new Set([...this.busyByConnection.keys(), ...this.capOf.keys()])) roomByConnection.set(id, this.capFor(id) - (this.busyByConnection.get(id) ?? 0));
+    const roomByScope = new Map([...this.busyByScope].map(([scope, n]) => [scope, this.opts.config.scopeMaxInFlight - n] as const));
+    return { roomByConnection, roomByScope, connectionCap: this.opts.config.connectionMaxInFlight, scopeCap: this.opts.config.scopeMaxInFlight };
   }
 
   /** Forgets a remembered connection (it was edited, deleted, or its health changed). */

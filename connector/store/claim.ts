@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
 
-/** What one worker already holds, so a claim can keep every connection and scope to its share. */
+/** How many more sends of each connection and scope a worker may start, so each gets its share. */
 export interface ClaimShares {
-  /** Sends this worker runs now, per connection id and per scope. */
-  busyByConnection: ReadonlyMap<string, number>;
-  busyByScope: ReadonlyMap<string, number>;
-  /** At most this many sends of one connection, and of one scope, in flight in this worker. */
+  /** Room left per connection and per scope that this worker runs now (0: full). */
+  roomByConnection: ReadonlyMap<string, number>;
+  roomByScope: ReadonlyMap<string, number>;
+  /** Room of a connection, and of a scope, that this worker runs nothing of. */
   connectionCap: number;
   scopeCap: number;
 }
@@ -21,23 +21,24 @@ export interface ClaimRequest extends ClaimShares {
 /** How many due rows a claim looks at to share out `limit` among scopes and connections. */
 const windowFor = (limit: number): number => Math.min(2000, Math.max(100, limit * 8));
 
-/** `CASE col WHEN ? THEN ? … ELSE 0 END` over the counts of a map (empty map: `0`). */
-function busyCase(column: string, busy: ReadonlyMap<string, number>): { sql: string; bindings: Array<string | number> } {
-  if (busy.size === 0) return { sql: '0', bindings: [] };
-  return { sql: `(CASE ${column} ${[...busy.keys()].map(() => 'WHEN ? THEN ?').join(' ')} ELSE 0 END)`, bindings: [...busy].flat() };
+/** `CASE col WHEN ? THEN ? … ELSE <cap> END`: the room of each listed key, the cap for the rest. */
+function roomCase(column: string, room: ReadonlyMap<string, number>, cap: number): { sql: string; bindings: Array<string | number> } {
+  // Cast: PostgreSQL would read untyped parameters in a select list as text.
+  if (room.size === 0) return { sql: 'CAST(? AS INTEGER)', bindings: [cap] };
+  return { sql: `CAST(CASE ${column} ${[...room.keys()].map(() => 'WHEN ? THEN ?').join(' ')} ELSE ? END AS INTEGER)`, bindings: [...[...room].flat(), cap] };
 }
 
-/** `AND col NOT IN (…)` for the keys whose count reached the cap (nothing when none did). */
-function excludeFull(column: string, busy: ReadonlyMap<string, number>, cap: number): { sql: string; bindings: string[] } {
-  const full = [...busy].filter(([, n]) => n >= cap).map(([k]) => k);
+/** `AND col NOT IN (…)` for the keys without room (nothing when every key has some). */
+function excludeFull(column: string, room: ReadonlyMap<string, number>): { sql: string; bindings: string[] } {
+  const full = [...room].filter(([, n]) => n <= 0).map(([k]) => k);
   return full.length ? { sql: `AND ${column} NOT IN (${full.map(() => '?').join(', ')})`, bindings: full } : { sql: '', bindings: [] };
 }
 
 /**
  * The claim statement: takes due deliveries for a worker under a lease, round robin between
  * scopes (each scope's next mail first), and never more than a connection's or a scope's share of
- * the worker's sends. A tenant flooding a dead relay therefore holds at most `connectionCap` sends
- * of this worker: the rest of its mail stays queued, and another tenant's mail is claimed in the
+ * the worker's sends. A tenant flooding a dead relay therefore holds at most its connection's room
+ * in this worker: the rest of its mail stays queued, and another tenant's mail is claimed in the
  * next round instead of waiting for that relay's timeouts.
  *
  * Due rows are read through the partial index on due time, skipping connections and scopes that
@@ -49,10 +50,10 @@ function excludeFull(column: string, busy: ReadonlyMap<string, number>, cap: num
 export async function claimDue(knex: Knex, isPg: boolean, r: ClaimRequest): Promise<Array<Record<string, any>>> {
   if (r.limit <= 0) return [];
   const lock = isPg ? 'FOR UPDATE SKIP LOCKED' : '';
-  const skipConn = excludeFull('connection_id', r.busyByConnection, r.connectionCap);
-  const skipScope = excludeFull('scope', r.busyByScope, r.scopeCap);
-  const connBusy = busyCase('connection_id', r.busyByConnection);
-  const scopeBusy = busyCase('scope', r.busyByScope);
+  const skipConn = excludeFull('connection_id', r.roomByConnection);
+  const skipScope = excludeFull('scope', r.roomByScope);
+  const connRoom = roomCase('connection_id', r.roomByConnection, r.connectionCap);
+  const scopeRoom = roomCase('scope', r.roomByScope, r.scopeCap);
   const res = await knex.raw(
     `WITH due AS (
         SELECT id, size, due_at, connection_id, scope FROM deliveries
@@ -61,12 +62,12 @@ export async function claimDue(knex: Knex, isPg: boolean, r: ClaimRequest): Prom
       ), ranked AS (
         SELECT id, size, due_at,
                ROW_NUMBER() OVER (PARTITION BY scope ORDER BY due_at, id) AS scope_rank,
-               ROW_NUMBER() OVER (PARTITION BY connection_id ORDER BY due_at, id) + ${connBusy.sql} AS conn_n,
-               ROW_NUMBER() OVER (PARTITION BY scope ORDER BY due_at, id) + ${scopeBusy.sql} AS scope_n
+               ROW_NUMBER() OVER (PARTITION BY connection_id ORDER BY due_at, id) AS conn_rank,
+               ${connRoom.sql} AS conn_room, ${scopeRoom.sql} AS scope_room
           FROM due
       ), allowed AS (
         SELECT id, size, due_at, scope_rank FROM ranked
-         WHERE conn_n <= ? AND scope_n <= ?
+         WHERE conn_rank <= conn_room AND scope_rank <= scope_room
          ORDER BY scope_rank, due_at, id LIMIT ?
       ), picked AS (
         SELECT id, SUM(size) OVER (ORDER BY scope_rank, due_at, id) - size AS before_bytes FROM allowed
@@ -77,8 +78,7 @@ export async function claimDue(knex: Knex, isPg: boolean, r: ClaimRequest): Prom
       RETURNING id, scope, connection_id, connection_scope, envelope, raw, size, attempts, max_attempts, accepted, rejected`,
     [
       r.now, ...skipConn.bindings, ...skipScope.bindings, windowFor(r.limit),
-      ...connBusy.bindings, ...scopeBusy.bindings,
-      r.connectionCap, r.scopeCap, r.limit,
+      ...connRoom.bindings, ...scopeRoom.bindings, r.limit,
       r.worker, r.leaseUntil, new Date(r.now).toISOString(), r.maxBytes,
     ],
   );

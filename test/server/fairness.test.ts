@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { skipUnlessCI } from '../support/env.js';
 import { BACKENDS, smtpConnection, TestEnvoi } from '../support/harness.js';
 import { SmtpSink } from '../support/smtp-sink.js';
-import { pollFor } from '../support/wait.js';
+import { pollFor, sleep } from '../support/wait.js';
 
 /** A relay that accepts TCP connections and never says a word: every send to it hangs until a timeout. */
 async function deadRelay(): Promise<{ host: string; port: number; accepted: () => number; close(): Promise<void> }> {
@@ -94,6 +94,20 @@ for (const backend of BACKENDS) {
       expect(flood.body.items).to.have.length(150);
       expect(byStatus.sending ?? 0).to.be.at.most(envoi.config.connectionMaxInFlight);
       expect((byStatus.queued ?? 0) + (byStatus.sending ?? 0)).to.equal(150);
+    });
+
+    it('a connection with a larger pool gets a share of twice its pool, and no more', async () => {
+      const r = await envoi.api('POST', '/api/v1/scopes/bigpool/connections', smtpConnection(relay, { authMethod: 'NONE', isDefault: true, pool: { maxConnections: 12 } }));
+      expect(r.status, r.text).to.equal(201);
+      for (let i = 0; i < 60; i++) {
+        const e = await envoi.api('POST', '/api/v1/scopes/bigpool/actions/send-email/execute', { input: { to: 'someone@customer.test', subject: `big ${i}`, text: 'x' } });
+        expect(e.status).to.equal(202);
+      }
+      const sending = async () => (await envoi.api('GET', '/api/v1/scopes/bigpool/deliveries?status=sending&limit=100')).body.items.length as number;
+      // 2 × 12 = 24, above the default share of 16 that a pool of 5 gets.
+      await pollFor(sending, (n) => n === 24, (n) => `${n} of the big pool's mails are sending, not 24`, 10_000);
+      await sleep(500);
+      expect(await sending()).to.equal(24);
     });
   });
 }
