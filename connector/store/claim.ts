@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { rawRows, type Row } from './delivery-rows.js';
 
 /** What one worker already holds, so a claim can keep every connection and scope to its share. */
 export interface ClaimShares {
@@ -46,7 +47,7 @@ function excludeFull(column: string, busy: ReadonlyMap<string, number>, cap: num
  * window is locked `FOR UPDATE SKIP LOCKED` so concurrent workers never take the same row; SQLite
  * serializes writers, so the one statement is atomic there.
  */
-export async function claimDue(knex: Knex, isPg: boolean, r: ClaimRequest): Promise<Array<Record<string, any>>> {
+export async function claimDue(knex: Knex, isPg: boolean, r: ClaimRequest): Promise<Row[]> {
   if (r.limit <= 0) return [];
   const lock = isPg ? 'FOR UPDATE SKIP LOCKED' : '';
   const skipConn = excludeFull('connection_id', r.busyByConnection, r.connectionCap);
@@ -82,5 +83,5 @@ export async function claimDue(knex: Knex, isPg: boolean, r: ClaimRequest): Prom
       r.worker, r.leaseUntil, new Date(r.now).toISOString(), r.maxBytes,
     ],
   );
-  return isPg ? (res as { rows: Array<Record<string, any>> }).rows : (res as Array<Record<string, any>>);
+  return rawRows(isPg, res);
 }
