@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import { classifyGraphResponse, classifyTokenResponse, type Failure } from '../classify.js';
 import type { ResolvedConnection } from '../connections.js';
 import type { Logger } from '../log.js';
-import { SendFailure, type SendInfo, type TestResult } from './smtp.js';
+import { SendFailure, type SendInfo, type TestResult } from './results.js';
 import { SendReleased, type SendControl } from './send-control.js';
 
 /**

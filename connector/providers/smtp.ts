@@ -1,14 +1,17 @@
 import { Readable } from 'node:stream';
-import nodemailer, { type Transporter } from 'nodemailer';
-import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type Mail from 'nodemailer/lib/mailer';
-import type { Config } from '../config.js';
-import { classifySmtpError, type Failure, type Stage } from '../classify.js';
-import { effectiveUser, type ResolvedConnection } from '../connections.js';
+import { classifySmtpError } from '../classify.js';
+import type { ResolvedConnection } from '../connections.js';
 import type { Logger } from '../log.js';
-import { resolveAndVet, type LookupAll, type NetworkPolicy } from '../network-policy.js';
-import { smtpTransportOptions } from './smtp-options.js';
+import { resolveAndVet } from '../network-policy.js';
+import { SendFailure, type SendInfo, type TestResult } from './results.js';
 import { HandOverGate, SendReleased, type SendControl } from './send-control.js';
+import type { SmtpReach } from './smtp-host.js';
+import { testSmtpConnection } from './smtp-test.js';
+import { GATE, SmtpTransports } from './smtp-transports.js';
+
+// Callers (the mailer, the delivery worker) import what a send and a test report from here.
+export { SendFailure, type SendInfo, type TestResult };
 
 /** The message an SMTP send takes: the outbox's MIME text and its envelope. */
 export interface RawMessage {
@@ -16,9 +19,6 @@ export interface RawMessage {
   raw: string;
   control?: SendControl | undefined;
 }
-
-/** Where sendMail's options carry a send's gate to the stream plugin below. */
-const GATE = 'envoiGate';
 
 /** Bytes per chunk of a message handed to nodemailer. */
 const CHUNK_BYTES = 64 * 1024;
@@ -38,73 +38,18 @@ function chunked(raw: string): Readable {
   );
 }
 
-/** The result of a connection test (design.md: 200 `{ok, stage, code?, message, hint?, durationMs}`). */
-export interface TestResult {
-  ok: boolean;
-  stage: Stage;
-  code?: string;
-  message: string;
-  hint?: string;
-  durationMs: number;
-  /** What the server showed: whether TLS was used and which AUTH methods it offered. */
-  server?: { address: string; tls: boolean; authMethods: string[] };
-  responseCode?: number;
-  reply?: string;
-}
-
-/** What a successful send reports. */
-export interface SendInfo {
-  messageId: string;
-  accepted: string[];
-  /** Refused for good (a 5xx reply to RCPT TO). */
-  rejected: string[];
-  /** Refused for now (a 4xx reply to RCPT TO, e.g. greylisting): to be tried again alone. */
-  deferred: string[];
-  /** The server's reply to the first deferred recipient. */
-  deferredReply?: string;
-  response: string;
-}
-
-export class SendFailure extends Error {
-  constructor(readonly failure: Failure) {
-    super(failure.message);
-    this.name = 'SendFailure';
-  }
-}
-
-export interface SmtpProviderOptions {
-  config: Pick<Config, 'smtpTimeouts'>;
-  policy: NetworkPolicy;
-  lookup?: LookupAll;
+export interface SmtpProviderOptions extends SmtpReach {
   logger: Logger;
 }
-
-interface CachedTransport {
-  key: string;
-  transporter: Transporter;
-  address: string;
-  /** Sends using it now. */
-  users: number;
-  /** Evicted while being created: closed when its last send ends. */
-  detached?: boolean;
-}
-
-type Internals = { _supportedAuth?: string[]; secure: boolean; allowsAuth: boolean };
 
 /**
  * SMTP through nodemailer: one pooled transport per connection (cached by id and version,
  * closed on change), and a staged connection test that reports the last step reached.
  */
 export class SmtpProvider {
-  private readonly transports = new Map<string, CachedTransport>();
-  private readonly creating = new Map<string, { key: string; promise: Promise<CachedTransport> }>();
-  constructor(private readonly opts: SmtpProviderOptions) {}
-
-  private async vettedAddresses(conn: Pick<ResolvedConnection, 'settings'>): Promise<{ ok: true; addresses: string[] } | { ok: false; failure: Failure }> {
-    const s = conn.settings;
-    const r = await resolveAndVet(s.host!, this.opts.policy, { lookup: this.opts.lookup, timeoutMs: this.opts.config.smtpTimeouts.dns });
-    if (r.ok) return r;
-    return { ok: false, failure: classifySmtpError(Object.assign(r.error, { code: 'EDNS', originalCode: r.error.code ?? 'ENOTFOUND' }), { host: s.host!, port: s.port!, secure: !!s.secure }) };
+  private readonly transports: SmtpTransports;
+  constructor(private readonly opts: SmtpProviderOptions) {
+    this.transports = new SmtpTransports(opts);
   }
 
   /** Resolves and vets the host now; throws HOST_NOT_ALLOWED (resolution failures are left to the send). */
@@ -112,60 +57,14 @@ export class SmtpProvider {
     await resolveAndVet(conn.settings.host!, this.opts.policy, { lookup: this.opts.lookup, timeoutMs: this.opts.config.smtpTimeouts.dns });
   }
 
-  /**
-   * The pooled transport of a connection, created on first use. Sends that start together share
-   * one creation: each making its own would open a pool apiece, past pool.maxConnections.
-   */
-  private async transport(conn: ResolvedConnection): Promise<CachedTransport> {
-    const key = `${conn.id}:${conn.version}`;
-    const cached = this.transports.get(conn.id);
-    if (cached && cached.key === key) return cached;
-    const pending = this.creating.get(conn.id);
-    if (pending && pending.key === key) return pending.promise;
-    // Assigned before its body passes the first await, so the body may compare against it.
-    let promise!: Promise<CachedTransport>;
-    promise = (async () => {
-      const vetted = await this.vettedAddresses(conn);
-      if (!vetted.ok) throw new SendFailure(vetted.failure);
-      const address = vetted.addresses[0]!;
-      const transporter = nodemailer.createTransport(smtpTransportOptions(conn, address, this.opts.config, true) as never);
-      // Every message passes its send's gate last, so the send knows when its final dot went out.
-      transporter.use('stream', (mail, done) => {
-        const gate = (mail.data as Record<string, unknown>)[GATE];
-        if (gate instanceof HandOverGate) mail.message.processFunc((input) => gate.attach(input));
-        done();
-      });
-      const entry: CachedTransport = { key, transporter, address, users: 0 };
-      if (this.creating.get(conn.id)?.promise === promise) {
-        const old = this.transports.get(conn.id);
-        if (old && old.key !== key) old.transporter.close();
-        this.transports.set(conn.id, entry);
-      } else {
-        // Evicted while it was being made: serve the sends that waited for it, then close.
-        entry.detached = true;
-      }
-      return entry;
-    })();
-    this.creating.set(conn.id, { key, promise });
-    try {
-      return await promise;
-    } finally {
-      if (this.creating.get(conn.id)?.promise === promise) this.creating.delete(conn.id);
-    }
-  }
-
   /** Closes and forgets the pooled transport of a connection (after an edit or a delete). */
   evict(connectionId: string): void {
-    this.creating.delete(connectionId);
-    const cached = this.transports.get(connectionId);
-    if (!cached) return;
-    this.transports.delete(connectionId);
-    cached.transporter.close();
+    this.transports.evict(connectionId);
   }
 
   /** Closes every pooled transport. */
   closeAll(): void {
-    for (const id of [...this.transports.keys()]) this.evict(id);
+    this.transports.closeAll();
   }
 
   /**
@@ -177,7 +76,7 @@ export class SmtpProvider {
     const s = conn.settings;
     const { control } = message;
     if (control?.release.aborted) throw new SendReleased('before-data');
-    const t = await this.transport(conn);
+    const t = await this.transports.get(conn);
     const gate = new HandOverGate();
     // Aborting tells nodemailer's pool to drop the queued message or close the connection carrying
     // it; only done while the final dot has not been written.
@@ -244,72 +143,9 @@ export class SmtpProvider {
   }
 
   /**
-   * Tests a connection step by step: dns → connect → tls → auth → done. Unlike nodemailer's
-   * verify(), a test with credentials only passes when the server really authenticated them
-   * (verify() succeeds against a server that advertises no AUTH at all).
+   * Tests a connection step by step: dns → connect → tls → auth → done (see testSmtpConnection).
    */
-  async test(conn: ResolvedConnection): Promise<TestResult> {
-    const started = Date.now();
-    const s = conn.settings;
-    const ctx = { host: s.host!, port: s.port!, secure: !!s.secure, secrets: [conn.secrets.password ?? ''] };
-    const done = (r: Omit<TestResult, 'durationMs'>): TestResult => ({ ...r, durationMs: Date.now() - started });
-    const fail = (f: Failure, extra: Partial<TestResult> = {}): TestResult =>
-      done({ ok: false, stage: f.stage, code: f.code, message: f.message, hint: f.hint, ...(f.responseCode ? { responseCode: f.responseCode } : {}), ...(f.reply ? { reply: f.reply } : {}), ...extra });
-
-    const vetted = await this.vettedAddresses(conn);
-    if (!vetted.ok) return fail(vetted.failure);
-
-    let last: Failure | undefined;
-    for (const address of vetted.addresses) {
-      const connection = new SMTPConnection(smtpTransportOptions(conn, address, this.opts.config, false));
-      const internals = connection as unknown as Internals;
-      let reached: Stage = 'connect';
-      try {
-        await new Promise<void>((resolve, reject) => {
-          connection.once('error', reject);
-          connection.connect((err) => (err ? reject(err) : resolve()));
-        });
-        reached = internals.secure ? 'tls' : 'connect';
-        const server = { address, tls: internals.secure, authMethods: [...(internals._supportedAuth ?? [])] };
-        const user = effectiveUser(s);
-        if (user === undefined) {
-          return done({ ok: true, stage: 'done', message: `Connected to ${s.host}:${s.port}${server.tls ? ' over TLS' : ''}; no login configured`, server });
-        }
-        if (!internals.secure) {
-          // nodemailer's requireTLS stops this earlier; this guard keeps it true if that changes.
-          return fail({ code: 'STARTTLS_UNAVAILABLE', stage: 'tls', transient: false, message: `${s.host}:${s.port} offers no STARTTLS`, hint: 'Use port 587 with STARTTLS or 465 with Secure on.' }, { server });
-        }
-        if (!internals.allowsAuth || server.authMethods.length === 0) {
-          return fail(
-            { code: 'AUTH_METHOD_UNSUPPORTED', stage: 'auth', transient: false, message: `${s.host}:${s.port} advertises no authentication, so the credentials cannot be checked`, hint: 'Use the server\'s submission port (587 or 465), or choose authentication NONE if it relays without login.' },
-            { server },
-          );
-        }
-        if (!server.authMethods.includes(s.authMethod!)) {
-          return fail(
-            { code: 'AUTH_METHOD_UNSUPPORTED', stage: 'auth', transient: false, message: `${s.host}:${s.port} does not offer ${s.authMethod}; it offers ${server.authMethods.join(', ')}`, hint: `Choose ${server.authMethods.find((m) => m === 'PLAIN' || m === 'LOGIN') ?? server.authMethods[0]} as the authentication method.` },
-            { server },
-          );
-        }
-        reached = 'auth';
-        await new Promise<void>((resolve, reject) => {
-          connection.login({ user, pass: conn.secrets.password ?? '', method: s.authMethod }, (err) => (err ? reject(err) : resolve()));
-        });
-        return done({ ok: true, stage: 'done', message: `Connected to ${s.host}:${s.port} over TLS and logged in as ${user} with ${s.authMethod}`, server });
-      } catch (err) {
-        last = classifySmtpError(err, { ...ctx, reached });
-        // Another address of the same host may work; anything past connecting will not differ.
-        if (!(last.stage === 'connect' && (last.code === 'CONNECTION_REFUSED' || last.code === 'CONNECTION_TIMEOUT'))) break;
-      } finally {
-        connection.removeAllListeners('error');
-        connection.on('error', () => {});
-        try {
-          connection.quit();
-        } catch {
-          connection.close();
-        }
-      }
-    }
-    return fail(last!);
+  test(conn: ResolvedConnection): Promise<TestResult> {
+    return testSmtpConnection(conn, this.opts);
   }
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { rawRows, type Row } from './delivery-rows.js';
 
 /** How many more sends of each connection and scope a worker may start, so each gets its share. */
 export interface ClaimShares {
@@ -47,7 +48,7 @@ function excludeFull(column: string, room: ReadonlyMap<string, number>): { sql: 
  * window is locked `FOR UPDATE SKIP LOCKED` so concurrent workers never take the same row; SQLite
  * serializes writers, so the one statement is atomic there.
  */
-export async function claimDue(knex: Knex, isPg: boolean, r: ClaimRequest): Promise<Array<Record<string, any>>> {
+export async function claimDue(knex: Knex, isPg: boolean, r: ClaimRequest): Promise<Row[]> {
   if (r.limit <= 0) return [];
   const lock = isPg ? 'FOR UPDATE SKIP LOCKED' : '';
   const skipConn = excludeFull('connection_id', r.roomByConnection);
@@ -82,5 +83,5 @@ export async function claimDue(knex: Knex, isPg: boolean, r: ClaimRequest): Prom
       r.worker, r.leaseUntil, new Date(r.now).toISOString(), r.maxBytes,
     ],
   );
-  return isPg ? (res as { rows: Array<Record<string, any>> }).rows : (res as Array<Record<string, any>>);
+  return rawRows(isPg, res);
 }

@@ -2,144 +2,16 @@ import type { Knex } from 'knex';
 import { EnvoiError } from '../errors.js';
 import { GroupCommit } from '../group-commit.js';
 import { claimDue, type ClaimRequest } from './claim.js';
+import {
+  LIST_COLUMNS, STATUSES, num, rawRows, toAttempt, toClaimed, toDelivery,
+  type Attempt, type Claimed, type Delivery, type DeliveryError, type DeliveryStatus, type FinishItem, type NewDelivery, type Row,
+} from './delivery-rows.js';
+import { finishAttempts } from './finish.js';
 import { rethrowStorage } from './storage-errors.js';
 
-/** `unknown`: the last attempt's outcome is unknown (see decide.ts) and no retry is left for it. */
-export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'retrying' | 'failed' | 'unknown';
-export const STATUSES: readonly DeliveryStatus[] = ['queued', 'sending', 'sent', 'retrying', 'failed', 'unknown'];
-
-/** The reason a delivery failed (last) or an attempt did not succeed. */
-export interface DeliveryError {
-  code: string;
-  message: string;
-  hint?: string;
-  responseCode?: number;
-  reply?: string;
-}
-
-export interface Delivery {
-  id: string;
-  scope: string;
-  connectionId: string;
-  connectionScope: string;
-  connectionName: string;
-  action: string;
-  status: DeliveryStatus;
-  subject: string | null;
-  recipients: string[];
-  envelope: { from: string; to: string[] };
-  size: number;
-  messageId: string;
-  idempotencyKey: string | null;
-  attempts: number;
-  maxAttempts: number;
-  /** Attempts whose outcome was unknown (the server may have the mail). */
-  unknownAttempts: number;
-  dueAt: number;
-  accepted: string[] | null;
-  rejected: string[] | null;
-  lastError: DeliveryError | null;
-  response: string | null;
-  createdAt: string;
-  updatedAt: string;
-  sentAt: string | null;
-  purgedAt: string | null;
-  /** Why a queued delivery waits (rate limit, unhealthy connection), or null. */
-  waitReason: DeliveryError | null;
-}
-
-export interface Attempt {
-  number: number;
-  worker: string;
-  startedAt: string;
-  durationMs: number;
-  outcome: 'sent' | 'retry' | 'failed' | 'unknown' | 'lost' | 'released';
-  code: string | null;
-  responseCode: number | null;
-  reply: string | null;
-  message: string | null;
-  hint: string | null;
-}
-
-/** Where a finished attempt leaves its delivery. */
-export type NextState =
-  | { status: 'sent'; accepted: string[]; rejected: string[]; response: string }
-  | { status: 'retrying'; dueAt: number; error: DeliveryError; partial?: { envelope: { from: string; to: string[] }; accepted: string[]; rejected: string[] } }
-  | { status: 'failed'; error: DeliveryError }
-  | { status: 'unknown'; error: DeliveryError }
-  | { status: 'queued'; dueAt: number }
-  | { status: 'waiting'; dueAt: number; reason: DeliveryError };
-
-/** A finished attempt to record, and where it leaves its delivery. */
-export interface FinishItem {
-  id: string;
-  attempt: Omit<Attempt, 'worker'>;
-  next: NextState;
-}
-
-/** A claimed delivery: what a worker needs to send it. */
-export interface Claimed {
-  id: string;
-  /** The scope the mail was sent in (fair claiming counts per scope). */
-  scope: string;
-  connectionId: string;
-  connectionScope: string;
-  envelope: { from: string; to: string[] };
-  raw: string;
-  /** Bytes of the message. */
-  size: number;
-  /** Recipients earlier attempts delivered to, or that were refused for good (deferred ones retry alone). */
-  accepted: string[];
-  rejected: string[];
-  attempts: number;
-  maxAttempts: number;
-}
-
-/** What enqueueing stores: the delivery's identity and message; status and timing start fresh. */
-export type NewDelivery = Pick<
-  Delivery,
-  'id' | 'scope' | 'connectionId' | 'connectionScope' | 'connectionName' | 'action' | 'subject' | 'recipients' | 'envelope' | 'size' | 'messageId' | 'idempotencyKey' | 'maxAttempts' | 'dueAt'
-> & { raw: string };
-
-type Row = Record<string, any>;
-const json = <T>(v: unknown): T | null => (v === null || v === undefined ? null : (JSON.parse(String(v)) as T));
-const num = (v: unknown): number => Number(v);
-
-function toDelivery(r: Row): Delivery {
-  return {
-    id: r.id,
-    scope: r.scope,
-    connectionId: r.connection_id,
-    connectionScope: r.connection_scope,
-    connectionName: r.connection_name,
-    action: r.action,
-    status: r.status,
-    subject: r.subject ?? null,
-    recipients: json<string[]>(r.recipients) ?? [],
-    envelope: json(r.envelope)!,
-    size: num(r.size),
-    messageId: r.message_id,
-    idempotencyKey: r.idempotency_key ?? null,
-    attempts: num(r.attempts),
-    maxAttempts: num(r.max_attempts),
-    unknownAttempts: num(r.unknown_attempts ?? 0),
-    dueAt: num(r.due_at),
-    accepted: json(r.accepted),
-    rejected: json(r.rejected),
-    lastError: json(r.last_error),
-    response: r.response ?? null,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    sentAt: r.sent_at ?? null,
-    purgedAt: r.purged_at ?? null,
-    waitReason: json(r.wait_reason),
-  };
-}
-
-const LIST_COLUMNS = [
-  'id', 'scope', 'connection_id', 'connection_scope', 'connection_name', 'action', 'status', 'subject', 'recipients', 'envelope', 'size', 'message_id',
-  'idempotency_key', 'attempts', 'max_attempts', 'unknown_attempts', 'due_at', 'accepted', 'rejected', 'last_error', 'response', 'created_at', 'updated_at', 'sent_at', 'purged_at', 'wait_reason',
-];
+// Callers import the outbox's types from here, beside the store they use.
+export { STATUSES };
+export type { Attempt, Claimed, Delivery, DeliveryError, DeliveryStatus, FinishItem, NewDelivery, NextState } from './delivery-rows.js';
 
 /**
  * The outbox table. Claims are one atomic statement: `UPDATE … WHERE id IN (SELECT … LIMIT n)
@@ -150,10 +22,6 @@ export class DeliveryStore {
   private readonly isPg: boolean;
   constructor(private readonly knex: Knex) {
     this.isPg = knex.client.config.client === 'pg';
-  }
-
-  private rows(res: unknown): Row[] {
-    return this.isPg ? (res as { rows: Row[] }).rows : (res as Row[]);
   }
 
   /**
@@ -242,18 +110,7 @@ export class DeliveryStore {
 
   async attempts(id: string): Promise<Attempt[]> {
     const rows = await this.knex('delivery_attempts').where({ delivery_id: id }).orderBy('id');
-    return rows.map((r: Row) => ({
-      number: num(r.number),
-      worker: r.worker,
-      startedAt: r.started_at,
-      durationMs: num(r.duration_ms),
-      outcome: r.outcome,
-      code: r.code ?? null,
-      responseCode: r.response_code === null || r.response_code === undefined ? null : num(r.response_code),
-      reply: r.reply ?? null,
-      message: r.message ?? null,
-      hint: r.hint ?? null,
-    }));
+    return rows.map(toAttempt);
   }
 
   /** How many attempts of a delivery had an unknown outcome (read only when another one does). */
@@ -301,7 +158,7 @@ export class DeliveryStore {
         RETURNING id, attempts`,
       [now, new Date(now).toISOString(), JSON.stringify(LOST), now],
     );
-    const rows = this.rows(res);
+    const rows = rawRows(this.isPg, res);
     if (rows.length) {
       await this.knex('delivery_attempts').insert(
         rows.map((r) => ({ delivery_id: r.id, number: num(r.attempts), worker, started_at: new Date(now).toISOString(), duration_ms: 0, outcome: 'lost', code: LOST.code, message: LOST.message, hint: LOST.hint })),
@@ -317,19 +174,7 @@ export class DeliveryStore {
    */
   async claim(req: ClaimRequest): Promise<Claimed[]> {
     const rows = await claimDue(this.knex, this.isPg, req);
-    return rows.map((r) => ({
-      id: r.id,
-      scope: r.scope,
-      connectionId: r.connection_id,
-      connectionScope: r.connection_scope,
-      envelope: JSON.parse(r.envelope),
-      raw: r.raw,
-      size: num(r.size),
-      accepted: json<string[]>(r.accepted) ?? [],
-      rejected: json<string[]>(r.rejected) ?? [],
-      attempts: num(r.attempts),
-      maxAttempts: num(r.max_attempts),
-    }));
+    return rows.map(toClaimed);
   }
 
   /** Extends the leases a worker holds (while its sends run). */
@@ -342,66 +187,8 @@ export class DeliveryStore {
    * Records several finished attempts in one transaction (a group commit: a worker whose sends
    * end together writes them together). Each delivery moves on only while `worker` still holds it.
    */
-  async finishMany(worker: string, items: FinishItem[]): Promise<boolean[]> {
-    const now = new Date().toISOString();
-    return this.knex.transaction(async (trx) => {
-      const done: boolean[] = new Array(items.length).fill(false);
-      // Sent mail, by far the most common outcome, moves on in one statement for the whole group.
-      const sent = items.flatMap((it, i) => (it.next.status === 'sent' ? [{ ...it, next: it.next, i }] : []));
-      for (let from = 0; from < sent.length; from += FINISH_SENT_BATCH) {
-        const group = sent.slice(from, from + FINISH_SENT_BATCH);
-        const when = (pick: (n: (typeof group)[number]['next']) => string) => ({
-          sql: `CASE id ${group.map(() => 'WHEN ? THEN ?').join(' ')} END`,
-          bindings: group.flatMap((g) => [g.id, pick(g.next)]),
-        });
-        const accepted = when((n) => JSON.stringify(n.accepted));
-        const rejected = when((n) => JSON.stringify(n.rejected));
-        const response = when((n) => n.response);
-        const res = await trx.raw(
-          `UPDATE deliveries
-              SET status = 'sent', lease_owner = NULL, lease_expires_at = NULL, updated_at = ?, wait_reason = NULL, sent_at = ?, last_error = NULL,
-                  accepted = ${accepted.sql}, rejected = ${rejected.sql}, response = ${response.sql}
-            WHERE id IN (${group.map(() => '?').join(', ')}) AND lease_owner = ? AND status = 'sending'
-            RETURNING id`,
-          [now, now, ...accepted.bindings, ...rejected.bindings, ...response.bindings, ...group.map((g) => g.id), worker],
-        );
-        const updated = new Set(this.rows(res).map((r) => String(r.id)));
-        for (const g of group) done[g.i] = updated.has(g.id);
-      }
-      for (const [i, { id, next }] of items.entries()) {
-        if (next.status === 'sent') continue;
-        // 'waiting': the attempt counts, but the mail waits (e.g. for its connection to be fixed) instead of failing.
-        const patch: Row = { status: next.status === 'waiting' ? 'queued' : next.status, lease_owner: null, lease_expires_at: null, updated_at: now, wait_reason: null };
-        if (next.status === 'waiting') Object.assign(patch, { due_at: next.dueAt, wait_reason: JSON.stringify(next.reason), last_error: JSON.stringify(next.reason) });
-        if (next.status === 'retrying') Object.assign(patch, { due_at: next.dueAt, last_error: JSON.stringify(next.error) });
-        // Some recipients have it, others were deferred: the next attempt goes to the deferred alone.
-        if (next.status === 'retrying' && next.partial) {
-          Object.assign(patch, { envelope: JSON.stringify(next.partial.envelope), accepted: JSON.stringify(next.partial.accepted), rejected: JSON.stringify(next.partial.rejected) });
-        }
-        if (next.status === 'failed' || next.status === 'unknown') Object.assign(patch, { last_error: JSON.stringify(next.error) });
-        if (items[i]!.attempt.outcome === 'unknown') patch.unknown_attempts = trx.raw('unknown_attempts + 1');
-        // A released delivery gives its attempt back: it was never tried.
-        if (next.status === 'queued') Object.assign(patch, { due_at: next.dueAt, attempts: trx.raw('attempts - 1') });
-        done[i] = (await trx('deliveries').where({ id, lease_owner: worker, status: 'sending' }).update(patch)) === 1;
-      }
-      const rows = items
-        .filter((_, i) => done[i])
-        .map(({ id, attempt }) => ({
-          delivery_id: id,
-          number: attempt.number,
-          worker,
-          started_at: attempt.startedAt,
-          duration_ms: attempt.durationMs,
-          outcome: attempt.outcome,
-          code: attempt.code,
-          response_code: attempt.responseCode,
-          reply: attempt.reply,
-          message: attempt.message,
-          hint: attempt.hint,
-        }));
-      if (rows.length) await trx('delivery_attempts').insert(rows);
-      return done;
-    });
+  finishMany(worker: string, items: FinishItem[]): Promise<boolean[]> {
+    return finishAttempts(this.knex, this.isPg, worker, items);
   }
 
   /**
@@ -451,8 +238,6 @@ export class DeliveryStore {
   }
 }
 
-/** Deliveries per grouped 'sent' update (4 values each in CASE lists, plus the id list). */
-const FINISH_SENT_BATCH = 100;
 /** Rows per group-committed insert (19 values each, far below either database's limit). */
 const INSERT_BATCH = 100;
 

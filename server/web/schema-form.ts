@@ -1,110 +1,23 @@
 // Forms generated from the JSON Schemas of the manifest (draft 2020-12): strings, integers,
 // booleans, enums, small objects as fieldsets, lists of strings one per line, and a JSON text
 // area for anything more nested. The server validates for real; this only shapes the input.
+// This module assembles fields into a form (labels, notes, errors, nesting); schema-resolve.ts
+// says what a schema means, form-controls.ts makes the controls and reads their values.
 
 import type { ErrorDetail } from './api.js';
 import { append, h, uid } from './dom.js';
+import { FormErrors, makeControl, readControl, writeControl, type Control } from './form-controls.js';
+import { kindOf, resolve, type Ctx, type Kind, type Schema } from './schema-resolve.js';
 
-export type Schema = { [keyword: string]: any };
-
-/** Where `#/…` references point: the document (or embedded resource) a schema sits in. */
-export interface Ctx {
-  /** The outermost document; embedded schemas sit under its `$defs`, keyed by file name. */
-  root: Schema;
-  /** The resource `#` refers to. */
-  doc: Schema;
-}
-
-function pointer(doc: Schema, frag: string): Schema | undefined {
-  let node: any = doc;
-  for (const raw of frag.split('/').filter(Boolean)) {
-    const part = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
-    node = node?.[part];
-  }
-  return node && typeof node === 'object' ? node : undefined;
-}
-
-/** Follows `$ref`s (local, and to embedded `*.schema.json` resources); sibling keywords win. */
-export function resolve(schema: Schema, ctx: Ctx, depth = 0): { schema: Schema; ctx: Ctx } {
-  const ref = schema.$ref;
-  if (typeof ref !== 'string' || depth > 32) return { schema, ctx };
-  const [file, frag = ''] = ref.split('#');
-  let doc = ctx.doc;
-  if (file) {
-    const embedded = ctx.root.$defs?.[file] ?? ctx.doc.$defs?.[file];
-    if (!embedded) return { schema: withoutRef(schema), ctx };
-    doc = embedded;
-  }
-  const target = frag ? pointer(doc, frag) : doc;
-  if (!target) return { schema: withoutRef(schema), ctx };
-  const inner = resolve(target, { root: ctx.root, doc }, depth + 1);
-  const { $ref: _r, $defs: _d, $id: _i, $schema: _s, ...siblings } = schema;
-  return { schema: { ...inner.schema, ...siblings }, ctx: inner.ctx };
-}
-
-function withoutRef(schema: Schema): Schema {
-  const { $ref: _r, ...rest } = schema;
-  return rest;
-}
-
-export type Kind = 'password' | 'enum' | 'boolean' | 'integer' | 'number' | 'string' | 'text' | 'list' | 'object' | 'json';
-
-const typeOf = (s: Schema): string | undefined => (Array.isArray(s.type) ? s.type.find((t: string) => t !== 'null') : s.type) ?? (s.properties ? 'object' : undefined);
-
-/** How a (resolved) schema is edited. */
-export function kindOf(s: Schema, ctx: Ctx, depth: number): { kind: Kind; single?: boolean } {
-  if (s.writeOnly) return { kind: 'password' };
-  if (Array.isArray(s.enum)) return { kind: 'enum' };
-  const alternatives = s.oneOf ?? s.anyOf;
-  if (Array.isArray(alternatives)) {
-    const kinds = alternatives.map((a: Schema) => {
-      const r = resolve(a, ctx);
-      return kindOf(r.schema, r.ctx, depth + 1).kind;
-    });
-    if (kinds.every((k) => k === 'string' || k === 'text' || k === 'list')) return { kind: 'list', single: kinds.some((k) => k !== 'list') };
-    return { kind: 'json' };
-  }
-  switch (typeOf(s)) {
-    case 'boolean':
-      return { kind: 'boolean' };
-    case 'integer':
-      return { kind: 'integer' };
-    case 'number':
-      return { kind: 'number' };
-    case 'string':
-      return { kind: (s.maxLength ?? 0) >= 1000 && !s.format ? 'text' : 'string' };
-    case 'array': {
-      const items = s.items ? resolve(s.items, ctx) : undefined;
-      const k = items ? kindOf(items.schema, items.ctx, depth + 1).kind : 'json';
-      return { kind: k === 'string' || k === 'enum' ? 'list' : 'json' };
-    }
-    case 'object': {
-      const props = Object.values((s.properties ?? {}) as Record<string, Schema>);
-      const simple = props.length > 0 && props.every((p) => {
-        const r = resolve(p, ctx);
-        return ['string', 'integer', 'number', 'boolean', 'enum', 'password'].includes(kindOf(r.schema, r.ctx, depth + 1).kind);
-      });
-      return { kind: simple && depth === 0 ? 'object' : 'json' };
-    }
-    default:
-      return { kind: 'json' };
-  }
-}
+// Callers (the connection and try-action forms) import all of the form's pieces from here.
+export { FormErrors, kindOf, resolve };
+export type { Ctx, Kind, Schema };
 
 /** "userSameAsSender" → "User same as sender". */
 export const humanize = (name: string): string => {
   const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[-_]/g, ' ').toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 };
-
-/** A read that cannot be turned into a value (bad JSON): reported like the API's details. */
-export class FormErrors extends Error {
-  constructor(readonly details: ErrorDetail[]) {
-    super(details.map((d) => `${d.path} ${d.message}`).join('; '));
-  }
-}
-
-type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
 
 export interface FormField {
   name: string;
@@ -217,23 +130,6 @@ export function schemaForm(schema: Schema, options: FormOptions, ctx: Ctx = { ro
   return form;
 }
 
-function placeholderFor(s: Schema, nested: boolean): string | undefined {
-  if (nested && s.default !== undefined) return String(s.default);
-  if (Array.isArray(s.examples) && s.examples.length && typeof s.examples[0] !== 'object') return `e.g. ${s.examples.join(', ')}`;
-  switch (s.format) {
-    case 'date-time':
-      return '2026-12-01T09:00:00Z';
-    case 'iso-date-time-or-date':
-      return '2026-12-01T09:00 or 2026-12-01';
-    case 'email':
-      return 'name@example.com';
-    case 'uri':
-      return 'https://…';
-    default:
-      return undefined;
-  }
-}
-
 function makeField(name: string, s: Schema, ctx: Ctx, required: boolean, options: FormOptions, depth: number, path: string): FormField {
   const { kind, single } = kindOf(s, ctx, depth);
   const id = uid(`${options.idPrefix}-${name}`);
@@ -248,7 +144,6 @@ function makeField(name: string, s: Schema, ctx: Ctx, required: boolean, options
   let children: SchemaForm | undefined;
   let wrapper: HTMLElement;
   let hidden = false;
-  let datalist: HTMLDataListElement | null = null;
   const nested = depth > 0;
   const describe = () => {
     if (!control) return;
@@ -266,44 +161,11 @@ function makeField(name: string, s: Schema, ctx: Ctx, required: boolean, options
     if (s.default === true && options.applyDefaults && !nested) control.checked = true;
     wrapper = h('div', { class: 'field check' }, control, h('label', { for: id }, label), desc, note, err);
   } else {
-    if (kind === 'enum') {
-      const hasDefault = s.default !== undefined && options.applyDefaults && !nested;
-      control = h('select', { id, name }, hasDefault ? null : h('option', { value: '' }, required ? 'Choose…' : '—'), ...(s.enum as unknown[]).map((v) => h('option', { value: String(v) }, options.enumLabels?.[name]?.[String(v)] ?? String(v))));
-      if (hasDefault) control.value = String(s.default);
-    } else if (kind === 'text' || kind === 'list' || kind === 'json') {
-      control = h('textarea', {
-        id,
-        name,
-        rows: kind === 'list' ? 2 : kind === 'json' ? 4 : 5,
-        spellcheck: kind === 'text' ? undefined : 'false',
-        class: kind === 'json' || s.contentMediaType || name === 'caCertificate' ? 'mono' : undefined,
-        placeholder: kind === 'list' ? 'One per line' : kind === 'json' ? 'JSON' : placeholderFor(s, nested),
-      });
-    } else {
-      const type = kind === 'password' ? 'password' : kind === 'integer' || kind === 'number' ? 'number' : s.format === 'email' ? 'email' : s.format === 'uri' ? 'url' : 'text';
-      control = h('input', {
-        id,
-        name,
-        type,
-        step: kind === 'integer' ? 1 : kind === 'number' ? 'any' : undefined,
-        min: s.minimum,
-        max: s.maximum,
-        maxlength: kind === 'string' || kind === 'password' ? s.maxLength : undefined,
-        autocomplete: kind === 'password' ? 'new-password' : 'off',
-        spellcheck: 'false',
-        placeholder: kind === 'password' ? undefined : placeholderFor(s, nested),
-      });
-      const list = options.suggestions?.[name] ?? (Array.isArray(s.examples) ? s.examples.map(String) : undefined);
-      if (list?.length && kind !== 'password') {
-        const listId = `${id}-list`;
-        control.setAttribute('list', listId);
-        datalist = h('datalist', { id: listId }, ...list.map((v) => h('option', { value: v })));
-      }
-      if (s.default !== undefined && options.applyDefaults && !nested && kind !== 'password') control.value = String(s.default);
-    }
+    const made = makeControl(kind, s, name, id, required, options, nested);
+    control = made.control;
     if (required) control.setAttribute('aria-required', 'true');
     const kindNote = kind === 'list' ? h('span', { class: 'sub' }, ' (one per line)') : kind === 'json' ? h('span', { class: 'sub' }, ' (JSON)') : null;
-    wrapper = h('div', { class: `field ${kind}` }, h('label', { for: id }, label, reqMark, kindNote), control, datalist, desc, note, err);
+    wrapper = h('div', { class: `field ${kind}` }, h('label', { for: id }, label, reqMark, kindNote), control, made.datalist, desc, note, err);
   }
   describe();
 
@@ -329,32 +191,7 @@ function makeField(name: string, s: Schema, ctx: Ctx, required: boolean, options
         return Object.keys(v).length ? v : undefined;
       }
       if (!control) return undefined;
-      if (control instanceof HTMLInputElement && control.type === 'checkbox') return control.checked;
-      const raw = control.value;
-      if (kind === 'password') return raw === '' ? undefined : raw;
-      const text = raw.trim();
-      if (text === '') return undefined;
-      switch (kind) {
-        case 'integer':
-        case 'number': {
-          const n = Number(text);
-          return Number.isFinite(n) ? n : text;
-        }
-        case 'list': {
-          const items = text.split('\n').map((l) => l.trim()).filter(Boolean);
-          return single && items.length === 1 ? items[0] : items;
-        }
-        case 'json':
-          try {
-            return JSON.parse(text);
-          } catch (e) {
-            throw new FormErrors([{ path, message: `is not valid JSON (${(e as Error).message})` }]);
-          }
-        case 'text':
-          return raw;
-        default:
-          return text;
-      }
+      return readControl(control, kind, single, path);
     },
     write(value) {
       if (children) {
@@ -362,19 +199,7 @@ function makeField(name: string, s: Schema, ctx: Ctx, required: boolean, options
         return;
       }
       if (!control) return;
-      // Secrets are write-only: the page never puts one back into a field.
-      if (kind === 'password') {
-        control.value = '';
-        return;
-      }
-      if (control instanceof HTMLInputElement && control.type === 'checkbox') {
-        control.checked = value === true;
-        return;
-      }
-      if (value === undefined || value === null) control.value = '';
-      else if (kind === 'list') control.value = Array.isArray(value) ? value.join('\n') : String(value);
-      else if (kind === 'json') control.value = JSON.stringify(value, null, 2);
-      else control.value = String(value);
+      writeControl(control, kind, value);
     },
     setError(message) {
       err.textContent = message ?? '';

@@ -1,0 +1,36 @@
+/** What a provider's connection test and send report (shared by SMTP and Microsoft 365). */
+import type { Failure, Stage } from '../classify.js';
+
+/** The result of a connection test (design.md: 200 `{ok, stage, code?, message, hint?, durationMs}`). */
+export interface TestResult {
+  ok: boolean;
+  stage: Stage;
+  code?: string;
+  message: string;
+  hint?: string;
+  durationMs: number;
+  /** What the server showed: whether TLS was used and which AUTH methods it offered. */
+  server?: { address: string; tls: boolean; authMethods: string[] };
+  responseCode?: number;
+  reply?: string;
+}
+
+/** What a successful send reports. */
+export interface SendInfo {
+  messageId: string;
+  accepted: string[];
+  /** Refused for good (a 5xx reply to RCPT TO). */
+  rejected: string[];
+  /** Refused for now (a 4xx reply to RCPT TO, e.g. greylisting): to be tried again alone. */
+  deferred: string[];
+  /** The server's reply to the first deferred recipient. */
+  deferredReply?: string;
+  response: string;
+}
+
+export class SendFailure extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.message);
+    this.name = 'SendFailure';
+  }
+}

@@ -1,0 +1,181 @@
+/** The outbox's types, and how its rows map to them (shared by the store and the statements it delegates to). */
+
+/** `unknown`: the last attempt's outcome is unknown (see decide.ts) and no retry is left for it. */
+export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'retrying' | 'failed' | 'unknown';
+export const STATUSES: readonly DeliveryStatus[] = ['queued', 'sending', 'sent', 'retrying', 'failed', 'unknown'];
+
+/** The reason a delivery failed (last) or an attempt did not succeed. */
+export interface DeliveryError {
+  code: string;
+  message: string;
+  hint?: string;
+  responseCode?: number;
+  reply?: string;
+}
+
+export interface Delivery {
+  id: string;
+  scope: string;
+  connectionId: string;
+  connectionScope: string;
+  connectionName: string;
+  action: string;
+  status: DeliveryStatus;
+  subject: string | null;
+  recipients: string[];
+  envelope: { from: string; to: string[] };
+  size: number;
+  messageId: string;
+  idempotencyKey: string | null;
+  attempts: number;
+  maxAttempts: number;
+  /** Attempts whose outcome was unknown (the server may have the mail). */
+  unknownAttempts: number;
+  dueAt: number;
+  accepted: string[] | null;
+  rejected: string[] | null;
+  lastError: DeliveryError | null;
+  response: string | null;
+  createdAt: string;
+  updatedAt: string;
+  sentAt: string | null;
+  purgedAt: string | null;
+  /** Why a queued delivery waits (rate limit, unhealthy connection), or null. */
+  waitReason: DeliveryError | null;
+}
+
+export interface Attempt {
+  number: number;
+  worker: string;
+  startedAt: string;
+  durationMs: number;
+  outcome: 'sent' | 'retry' | 'failed' | 'unknown' | 'lost' | 'released';
+  code: string | null;
+  responseCode: number | null;
+  reply: string | null;
+  message: string | null;
+  hint: string | null;
+}
+
+/** Where a finished attempt leaves its delivery. */
+export type NextState =
+  | { status: 'sent'; accepted: string[]; rejected: string[]; response: string }
+  | { status: 'retrying'; dueAt: number; error: DeliveryError; partial?: { envelope: { from: string; to: string[] }; accepted: string[]; rejected: string[] } }
+  | { status: 'failed'; error: DeliveryError }
+  | { status: 'unknown'; error: DeliveryError }
+  | { status: 'queued'; dueAt: number }
+  | { status: 'waiting'; dueAt: number; reason: DeliveryError };
+
+/** A finished attempt to record, and where it leaves its delivery. */
+export interface FinishItem {
+  id: string;
+  attempt: Omit<Attempt, 'worker'>;
+  next: NextState;
+}
+
+/** A claimed delivery: what a worker needs to send it. */
+export interface Claimed {
+  id: string;
+  /** The scope the mail was sent in (fair claiming counts per scope). */
+  scope: string;
+  connectionId: string;
+  connectionScope: string;
+  envelope: { from: string; to: string[] };
+  raw: string;
+  /** Bytes of the message. */
+  size: number;
+  /** Recipients earlier attempts delivered to, or that were refused for good (deferred ones retry alone). */
+  accepted: string[];
+  rejected: string[];
+  attempts: number;
+  maxAttempts: number;
+}
+
+/** What enqueueing stores: the delivery's identity and message; status and timing start fresh. */
+export type NewDelivery = Pick<
+  Delivery,
+  'id' | 'scope' | 'connectionId' | 'connectionScope' | 'connectionName' | 'action' | 'subject' | 'recipients' | 'envelope' | 'size' | 'messageId' | 'idempotencyKey' | 'maxAttempts' | 'dueAt'
+> & { raw: string };
+
+/** A row as the driver returns it. */
+export type Row = Record<string, any>;
+/** A JSON column's value, or null when empty. */
+export const json = <T>(v: unknown): T | null => (v === null || v === undefined ? null : (JSON.parse(String(v)) as T));
+/** A numeric column (PostgreSQL returns bigints and counts as strings). */
+export const num = (v: unknown): number => Number(v);
+
+/** A delivery as the API shows it, from a row read with LIST_COLUMNS. */
+export function toDelivery(r: Row): Delivery {
+  return {
+    id: r.id,
+    scope: r.scope,
+    connectionId: r.connection_id,
+    connectionScope: r.connection_scope,
+    connectionName: r.connection_name,
+    action: r.action,
+    status: r.status,
+    subject: r.subject ?? null,
+    recipients: json<string[]>(r.recipients) ?? [],
+    envelope: json(r.envelope)!,
+    size: num(r.size),
+    messageId: r.message_id,
+    idempotencyKey: r.idempotency_key ?? null,
+    attempts: num(r.attempts),
+    maxAttempts: num(r.max_attempts),
+    unknownAttempts: num(r.unknown_attempts ?? 0),
+    dueAt: num(r.due_at),
+    accepted: json(r.accepted),
+    rejected: json(r.rejected),
+    lastError: json(r.last_error),
+    response: r.response ?? null,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    sentAt: r.sent_at ?? null,
+    purgedAt: r.purged_at ?? null,
+    waitReason: json(r.wait_reason),
+  };
+}
+
+/** Every column but the message itself (`raw`), which only a claim reads. */
+export const LIST_COLUMNS = [
+  'id', 'scope', 'connection_id', 'connection_scope', 'connection_name', 'action', 'status', 'subject', 'recipients', 'envelope', 'size', 'message_id',
+  'idempotency_key', 'attempts', 'max_attempts', 'unknown_attempts', 'due_at', 'accepted', 'rejected', 'last_error', 'response', 'created_at', 'updated_at', 'sent_at', 'purged_at', 'wait_reason',
+];
+
+/** An attempt as stored in delivery_attempts. */
+export function toAttempt(r: Row): Attempt {
+  return {
+    number: num(r.number),
+    worker: r.worker,
+    startedAt: r.started_at,
+    durationMs: num(r.duration_ms),
+    outcome: r.outcome,
+    code: r.code ?? null,
+    responseCode: r.response_code === null || r.response_code === undefined ? null : num(r.response_code),
+    reply: r.reply ?? null,
+    message: r.message ?? null,
+    hint: r.hint ?? null,
+  };
+}
+
+/** A claimed delivery from a row the claim statement returned. */
+export function toClaimed(r: Row): Claimed {
+  return {
+    id: r.id,
+    scope: r.scope,
+    connectionId: r.connection_id,
+    connectionScope: r.connection_scope,
+    envelope: JSON.parse(r.envelope),
+    raw: r.raw,
+    size: num(r.size),
+    accepted: json<string[]>(r.accepted) ?? [],
+    rejected: json<string[]>(r.rejected) ?? [],
+    attempts: num(r.attempts),
+    maxAttempts: num(r.max_attempts),
+  };
+}
+
+/** The rows of a raw statement: PostgreSQL wraps them in a result, SQLite returns them as they are. */
+export function rawRows(isPg: boolean, res: unknown): Row[] {
+  return isPg ? (res as { rows: Row[] }).rows : (res as Row[]);
+}
