@@ -1,27 +1,10 @@
-import type { ConnectionService } from '../connector/connections.js';
-import type { Outbox } from '../connector/delivery/outbox.js';
 import { EnvoiError } from '../connector/errors.js';
-import type { Mailer } from '../connector/mailer.js';
 import type { StoredConnection } from '../connector/store/connections.js';
-import type { TemplateStore } from '../connector/store/templates.js';
-import type { ThreadPool } from '../connector/threads/pool.js';
 import type { SendEmailOutput } from '../schemas/types.js';
+import type { ActionContext } from './context.js';
 import type { BuiltMessage, MessageParts } from './message.js';
-import { RENDER_JOB, type RenderJob } from './render-job.js';
 
-/** What an action may use while it runs; nothing else reaches it. */
-export interface ActionContext {
-  scope: string;
-  connections: ConnectionService;
-  outbox: Outbox;
-  mailer: Mailer;
-  templates: TemplateStore;
-  /** Where templates are rendered: off the event loop, under a deadline, fair-shared by scope. */
-  pool: ThreadPool;
-  maxMessageBytes: number;
-  idempotencyKey?: string | undefined;
-  maxAttempts: number;
-}
+export type { ActionContext } from './context.js';
 
 /** What preview shows a builder: the rendered mail, where it would go out, and how big it is. */
 export interface Preview {
@@ -75,7 +58,7 @@ const domainOf = (email: string | undefined) => (email && email.includes('@') ? 
  */
 export function defineMailAction<I>(spec: Omit<ActionDefinition<I, SendEmailOutput>, 'execute' | 'preview' | 'outputSchema' | 'executeStatus'> & { plan(ctx: ActionContext, input: I): Promise<MailPlan> }): ActionDefinition<I, SendEmailOutput> {
   const render = (ctx: ActionContext, plan: MailPlan, connection: StoredConnection | undefined) =>
-    ctx.pool.run<BuiltMessage>(ctx.scope, RENDER_JOB, { parts: plan.parts, uidDomain: domainOf(connection?.settings.senderEmail), locale: plan.locale, maxBytes: ctx.maxMessageBytes } satisfies RenderJob);
+    ctx.render(plan.parts, { uidDomain: domainOf(connection?.settings.senderEmail), locale: plan.locale });
   return defineAction<I, SendEmailOutput>({
     key: spec.key,
     version: spec.version,
@@ -86,17 +69,9 @@ export function defineMailAction<I>(spec: Omit<ActionDefinition<I, SendEmailOutp
     executeStatus: 202,
     async execute(ctx, input) {
       const plan = await spec.plan(ctx, input);
-      const connection = await ctx.connections.resolveForSend(ctx.scope, plan.connection);
+      const connection = await ctx.resolveConnection(plan.connection);
       const built = await render(ctx, plan, connection);
-      const { delivery } = await ctx.outbox.enqueue({
-        scope: ctx.scope,
-        connection,
-        action: spec.key,
-        mail: ctx.mailer.envelopeFor(connection, built.mail),
-        idempotencyKey: ctx.idempotencyKey,
-        sendAt: plan.sendAt,
-        maxAttempts: ctx.maxAttempts,
-      });
+      const delivery = await ctx.enqueue({ action: spec.key, connection, mail: built.mail, sendAt: plan.sendAt });
       return { deliveryId: delivery.id, status: delivery.status };
     },
     async preview(ctx, input) {
@@ -104,15 +79,14 @@ export function defineMailAction<I>(spec: Omit<ActionDefinition<I, SendEmailOutp
       const plan = await spec.plan(ctx, input);
       let connection: StoredConnection | undefined;
       try {
-        connection = await ctx.connections.resolveForSend(ctx.scope, plan.connection);
+        connection = await ctx.resolveConnection(plan.connection);
       } catch (err) {
         // A builder may preview before an admin set up a default; say so instead of failing.
         if (!(err instanceof EnvoiError) || err.code !== 'NO_DEFAULT_CONNECTION') throw err;
         warnings.push({ code: err.code, message: err.message, hint: err.hint });
       }
       const built = await render(ctx, plan, connection);
-      const mail = connection ? ctx.mailer.envelopeFor(connection, built.mail) : { ...built.mail, from: 'preview@envoi.invalid' };
-      const composed = await ctx.outbox.composer.compose(ctx.scope, '00000000-0000-4000-8000-000000000000', mail, ctx.maxMessageBytes);
+      const composed = await ctx.compose(built.mail, connection);
       return {
         subject: built.subject,
         html: built.html ?? null,

@@ -1,7 +1,6 @@
 import { EnvoiError } from '../connector/errors.js';
 import { parseAddressList } from './addresses.js';
 import { defineMailAction, type ActionDefinition } from './define.js';
-import { systemTemplate } from './templates/system.js';
 import type { SystemAction } from './templates/builtin.js';
 import type { SendEmailOutput } from '../schemas/types.js';
 
@@ -42,7 +41,7 @@ export function defineSystemMailAction<I extends SystemMailInput>(spec: {
         });
       }
       const recipient = recipients[0];
-      const t = await systemTemplate(ctx.templates, ctx.scope, spec.key, input.locale);
+      const t = await ctx.template(spec.key, input.locale);
       return {
         connection: input.connection,
         locale: t.locale,

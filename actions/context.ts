@@ -1,0 +1,65 @@
+import type { Composed } from '../connector/delivery/compose.js';
+import type { Envoi } from '../connector/envoi.js';
+import type { Logger } from '../connector/log.js';
+import type { StoredConnection } from '../connector/store/connections.js';
+import type { Delivery } from '../connector/store/deliveries.js';
+import type Mail from 'nodemailer/lib/mailer';
+import type { BuiltMessage, MessageParts } from './message.js';
+import { RENDER_JOB, type RenderJob } from './render-job.js';
+import { systemTemplate, type ResolvedTemplate } from './templates/system.js';
+import type { SystemAction } from './templates/builtin.js';
+
+/** The services an action context is made from: a slice of Envoi, never handed to an action whole. */
+export type ActionServices = Pick<Envoi, 'config' | 'logger' | 'connections' | 'outbox' | 'mailer' | 'templates' | 'pool'>;
+
+/** What an action may do while it runs, and nothing else (style.md, practice 1). */
+export interface ActionContext {
+  scope: string;
+  idempotencyKey?: string | undefined;
+  logger: Logger;
+  /** Aborted when the caller gives up (the HTTP client went away, the host cancelled). */
+  signal?: AbortSignal | undefined;
+  /** The connection a mail of this scope goes through: the one named, else the defaults (design.md "Scopes"). */
+  resolveConnection(ref?: string): Promise<StoredConnection>;
+  /** Renders a message's templates off the event loop, under the scope's share and the budgets. */
+  render(parts: MessageParts, opts: { uidDomain: string; locale?: string | undefined }): Promise<BuiltMessage>;
+  /** Queues a rendered message through `connection` (From and Reply-To filled from it). */
+  enqueue(req: { action: string; connection: StoredConnection; mail: Mail.Options; sendAt?: Date | undefined }): Promise<Delivery>;
+  /** Builds the MIME message without queueing it (what preview measures). */
+  compose(mail: Mail.Options, connection: StoredConnection | undefined): Promise<Composed>;
+  /** The scope's template of a system mail in the nearest locale (scope, platform, built-in). */
+  template(action: SystemAction, locale: string | undefined): Promise<ResolvedTemplate>;
+}
+
+/** A placeholder id for messages built only to be measured (previews); never stored. */
+const PREVIEW_ID = '00000000-0000-4000-8000-000000000000';
+
+/** The context of one action run in `scope`, made from the services it may use. */
+export function actionContext(s: ActionServices, scope: string, opts: { idempotencyKey?: string | undefined; signal?: AbortSignal | undefined } = {}): ActionContext {
+  const maxBytes = s.config.maxMessageBytes;
+  return {
+    scope,
+    idempotencyKey: opts.idempotencyKey,
+    logger: s.logger,
+    signal: opts.signal,
+    resolveConnection: (ref) => s.connections.resolveForSend(scope, ref),
+    render: (parts, o) => s.pool.run<BuiltMessage>(scope, RENDER_JOB, { parts, uidDomain: o.uidDomain, locale: o.locale, maxBytes } satisfies RenderJob),
+    async enqueue(req) {
+      const { delivery } = await s.outbox.enqueue({
+        scope,
+        connection: req.connection,
+        action: req.action,
+        mail: s.mailer.envelopeFor(req.connection, req.mail),
+        idempotencyKey: opts.idempotencyKey,
+        sendAt: req.sendAt,
+        maxAttempts: s.config.maxAttempts,
+      });
+      return delivery;
+    },
+    compose(mail, connection) {
+      const full = connection ? s.mailer.envelopeFor(connection, mail) : { ...mail, from: 'preview@envoi.invalid' };
+      return s.outbox.composer.compose(scope, PREVIEW_ID, full, maxBytes);
+    },
+    template: (action, locale) => systemTemplate(s.templates, scope, action, locale),
+  };
+}
