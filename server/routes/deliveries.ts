@@ -3,6 +3,7 @@ import type { Envoi } from '../../connector/envoi.js';
 import { EnvoiError } from '../../connector/errors.js';
 import { STATUSES, type Delivery, type DeliveryStatus } from '../../connector/store/deliveries.js';
 import { authorize, route } from '../auth.js';
+import { retryDelivery } from '../../connector/delivery/retry-delivery.js';
 
 /** A delivery as the API shows it (the message body stays inside). */
 export function deliveryView(d: Delivery) {
@@ -66,17 +67,7 @@ export function deliveryRoutes(envoi: Envoi): Router {
 
   r.post('/:id/retry', route(async (req) => {
     authorize(req, 'admin', scopeOf(req));
-    const id = String(req.params.id);
-    const current = await envoi.deliveries.get(scopeOf(req), id);
-    if (!current) throw notFound(id);
-    if (current.status !== 'failed' && current.status !== 'unknown') {
-      throw new EnvoiError('CONFLICT', `Only a failed or unknown delivery can be retried; this one is ${current.status}`, { hint: current.status === 'sent' ? 'It was delivered already.' : 'It is still in the queue and will be tried again on its own.' });
-    }
-    const d = await envoi.deliveries.requeue(scopeOf(req), id, envoi.config.maxAttempts);
-    if (!d) throw new EnvoiError('CONFLICT', 'The delivery changed while it was being re-queued', { hint: 'Load it again.' });
-    envoi.outbox.events.emit('queued', d.id);
-    envoi.logger.info('delivery re-queued', { deliveryId: d.id, principal: req.principal?.keyId });
-    return deliveryView(d);
+    return deliveryView(await retryDelivery(envoi, scopeOf(req), String(req.params.id), req.principal?.keyId));
   }));
   return r;
 }
