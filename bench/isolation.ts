@@ -9,11 +9,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SMTPServer } from 'smtp-server';
+import { silentServer } from '../test/support/smtp-sink.js';
+import { httpRequest } from './support/http.js';
+import { productNodeArgs } from './support/node-args.js';
+import { countingSink } from './support/sink.js';
 
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback) || fallback;
 const RATE = num('BENCH_ISOLATION_RATE', 40);
@@ -22,43 +24,7 @@ const FLOOD_RATE = num('BENCH_ISOLATION_FLOOD_RATE', 100);
 const EVIL_CONCURRENCY = num('BENCH_ISOLATION_EVIL_CONCURRENCY', 2);
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'envoi.js');
 const ADMIN = `bench-${crypto.randomBytes(12).toString('hex')}`;
-const START_ARGS = (JSON.parse(fs.readFileSync(path.resolve(path.dirname(BIN), '..', '..', 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
-  .split(/\s+/)
-  .filter((a) => a.startsWith('--'));
-
-/** An SMTP sink that takes every message. */
-async function sink(): Promise<{ port: number; close(): Promise<void> }> {
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    disableReverseLookup: true,
-    logger: false,
-    onData(stream, _s, cb) {
-      stream.on('data', () => {});
-      stream.on('end', () => cb());
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: (server.server.address() as AddressInfo).port, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
-/** A relay that accepts connections and never answers. */
-async function deadRelay(): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((s) => {
-    sockets.add(s);
-    s.on('error', () => {});
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((r) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => r());
-    }),
-  };
-}
+const START_ARGS = productNodeArgs();
 
 async function startEnvoi(): Promise<{ child: ChildProcess; url: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'envoi-isolation-'));
@@ -90,21 +56,7 @@ async function startEnvoi(): Promise<{ child: ChildProcess; url: string }> {
 }
 
 function request(agent: http.Agent, url: string, method: string, pathName: string, body?: unknown): Promise<{ status: number; text: string }> {
-  const u = new URL(url);
-  const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { agent, host: u.hostname, port: u.port, path: pathName, method, headers: { authorization: `Bearer ${ADMIN}`, ...(data ? { 'content-type': 'application/json', 'content-length': data.length } : {}) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      },
-    );
-    req.setTimeout(300_000, () => req.destroy(new Error('timed out')));
-    req.on('error', reject);
-    req.end(data);
-  });
+  return httpRequest(agent, url, { method, path: pathName, key: ADMIN, ...(body === undefined ? {} : { body: Buffer.from(JSON.stringify(body)) }), timeoutMs: 300_000 });
 }
 
 /** The calm tenant's executes on a fixed schedule; returns each one's latency in ms. */
@@ -179,8 +131,9 @@ const pct = (xs: number[], p: number) => {
 };
 
 async function main(): Promise<void> {
-  const good = await sink();
-  const dead = await deadRelay();
+  const good = await countingSink();
+  // A relay that accepts connections and never answers.
+  const dead = await silentServer();
   const { child, url } = await startEnvoi();
   try {
     const agent = new http.Agent();

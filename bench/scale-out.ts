@@ -10,12 +10,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { SMTPServer } from 'smtp-server';
 import { loadConfig, parsePortList } from '../connector/config.js';
 import { createEnvoi } from '../connector/envoi.js';
 import { createLogger } from '../connector/log.js';
+import { createPgDatabase } from '../test/support/harness.js';
+import { countingSink } from './support/sink.js';
 
 const PG_URL = process.env.ENVOI_BENCH_PG_URL ?? process.env.ENVOI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const MAILS = Number(process.env.ENVOI_BENCH_SCALE_MAILS ?? 600);
@@ -25,56 +25,6 @@ const CONCURRENCY = 8;
 const WORKER_COUNTS = [1, 2, 4];
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'envoi.js');
 const SECRET_KEY = crypto.randomBytes(32).toString('base64');
-
-async function sink(): Promise<{ port: number; received: () => number; last: () => number; close: () => Promise<void> }> {
-  let count = 0;
-  let last = 0;
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    disableReverseLookup: true,
-    logger: false,
-    onData(stream, _s, cb) {
-      stream.on('data', () => {});
-      stream.on('end', () =>
-        setTimeout(() => {
-          count++;
-          last = performance.now();
-          cb();
-        }, DELAY_MS),
-      );
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return {
-    port: (server.server.address() as AddressInfo).port,
-    received: () => count,
-    last: () => last,
-    close: async () => {
-      for (const c of server.connections) c._socket.destroy();
-      await new Promise<void>((r) => server.close(() => r()));
-    },
-  };
-}
-
-async function database(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `envoi_bench_${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
 
 function startWorker(env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(process.execPath, [BIN, 'worker', '--concurrency', String(CONCURRENCY)], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -87,8 +37,8 @@ function startWorker(env: Record<string, string>): Promise<ChildProcess> {
 }
 
 async function run(workers: number): Promise<{ workers: number; mails: number; seconds: number; perSecond: number }> {
-  const db = await database();
-  const s = await sink();
+  const db = await createPgDatabase({ adminUrl: PG_URL, prefix: 'envoi_bench' });
+  const s = await countingSink({ delayMs: DELAY_MS });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'envoi-bench-scale-'));
   const env = { DATABASE_URL: db.url, ENVOI_DATA_DIR: dataDir, ENVOI_SECRET_KEY: SECRET_KEY, ENVOI_ALLOW_PRIVATE_HOSTS: 'true', ENVOI_ALLOWED_PORTS: '1-65535', ENVOI_POLL_MS: '50', ENVOI_LOG_LEVEL: 'warn' };
   const config = loadConfig(env, { allowPrivateHosts: true, allowedPorts: parsePortList('1-65535') });
@@ -110,9 +60,9 @@ async function run(workers: number): Promise<{ workers: number; mails: number; s
     await new Promise((r) => setTimeout(r, wait));
     const start = performance.now();
     const deadline = Date.now() + 120_000;
-    while (s.received() < MAILS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    const seconds = (s.last() - start) / 1000;
-    return { workers, mails: s.received(), seconds, perSecond: s.received() / seconds };
+    while (s.count < MAILS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const seconds = (s.lastAt - start) / 1000;
+    return { workers, mails: s.count, seconds, perSecond: s.count / seconds };
   } finally {
     for (const c of children) c.kill('SIGTERM');
     await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));

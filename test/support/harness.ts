@@ -48,19 +48,23 @@ function probePostgres(): Promise<string | undefined> {
   return pgProbe;
 }
 
-/** Creates a throw-away PostgreSQL database and returns its URL. */
-export async function createPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `envoi_t_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+/**
+ * Creates a throw-away PostgreSQL database and returns its URL. The bench passes the server it was
+ * given (`adminUrl`) and its own name prefix, so what it leaves behind after a crash is recognisable.
+ */
+export async function createPgDatabase(options: { adminUrl?: string; prefix?: string } = {}): Promise<{ url: string; drop(): Promise<void> }> {
+  const adminUrl = options.adminUrl ?? PG_ADMIN_URL;
+  const name = `${options.prefix ?? 'envoi_t'}_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const url = new URL(PG_ADMIN_URL);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     async drop() {
-      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+      const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();

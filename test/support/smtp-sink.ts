@@ -49,13 +49,13 @@ export class SmtpSink {
 
   async start(): Promise<this> {
     const o = this.options;
-    const pki = testPki();
     const users = o.users;
     const tlsMode = o.tls ?? 'starttls';
+    // A plain sink never shows a certificate, so it needs no openssl run (the bench uses one too).
+    const pki = tlsMode === 'none' ? undefined : testPki();
     const opts: SMTPServerOptions = {
       secure: tlsMode === 'implicit',
-      key: o.selfSigned ? pki.selfSignedKey : pki.serverKey,
-      cert: o.selfSigned ? pki.selfSignedCert : pki.serverCert,
+      ...(pki ? { key: o.selfSigned ? pki.selfSignedKey : pki.serverKey, cert: o.selfSigned ? pki.selfSignedCert : pki.serverCert } : {}),
       hideSTARTTLS: o.hideSTARTTLS ?? tlsMode === 'none',
       // Hiding STARTTLS alone only drops it from EHLO; a server without STARTTLS also refuses the command.
       disabledCommands: [...(users ? [] : ['AUTH']), ...(o.hideSTARTTLS || tlsMode === 'none' ? ['STARTTLS'] : [])],

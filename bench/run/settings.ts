@@ -1,0 +1,40 @@
+/** The bench's settings: environment variables override them, e.g. BENCH_MAILS=500 for a quick run. */
+import { productNodeArgs } from '../support/node-args.js';
+
+const num = (name: string, fallback: number): number => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+};
+
+export const S = {
+  mails: num('BENCH_MAILS', 2000),
+  /** Mails of the one-at-a-time reference (each pays a connect and the 100 ms greeting). */
+  serialMails: num('BENCH_SERIAL_MAILS', 50),
+  warmup: num('BENCH_WARMUP', 200),
+  concurrency: num('BENCH_CONCURRENCY', 32),
+  rate: num('BENCH_RATE', 200),
+  rateSeconds: num('BENCH_RATE_SECONDS', 10),
+  /** A second, lower rate for Envoi alone (0 to skip): is the latency at the main rate saturation? */
+  rateLow: Number(process.env.BENCH_RATE_LOW ?? 100) || 0,
+  rateWarmupSeconds: num('BENCH_RATE_WARMUP_SECONDS', 2),
+  queue: num('BENCH_QUEUE', 100_000),
+  queueBudgetMs: num('BENCH_QUEUE_BUDGET_MS', 120_000),
+  enqueueBatch: 50,
+  drainSeconds: num('BENCH_DRAIN_SECONDS', 10),
+  caseBudgetMs: num('BENCH_CASE_BUDGET_MS', 60_000),
+};
+/** The run aims to end within RUN_BUDGET_MS (the queue of figure 5 is cut short to fit); the watchdog is the hard stop. */
+export const RUN_BUDGET_MS = num('BENCH_RUN_BUDGET_MS', 285_000);
+export const WATCHDOG_MS = num('BENCH_WATCHDOG_MS', 360_000);
+/** Phases to run (default all): raw, envoi, halves, latency, memory. */
+export const ONLY = new Set((process.env.BENCH_ONLY ?? 'raw,envoi,halves,latency,memory').split(',').map((x) => x.trim()));
+/** Count SQL statements and time the database connection in Envoi processes (adds a little overhead). */
+export const TRACE_SQL = /^(1|true|yes)$/i.test(process.env.BENCH_TRACE_SQL ?? '');
+/**
+ * Node options of every system-under-test process (Envoi and the baselines alike): the ones
+ * `npm start` runs Envoi with, then BENCH_SUT_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+ */
+export const SUT_ARGS = [...productNodeArgs(), ...(process.env.BENCH_SUT_ARGS ?? '').split(/\s+/).filter(Boolean)];
+
+export const ADMIN_KEY = 'bench-admin-key-123456';
+export const EXECUTE_PATH = '/api/v1/scopes/platform/actions/send-email/execute';
