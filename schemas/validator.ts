@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import formatsPlugin from 'ajv-formats';
-import { EnvoiError, type ErrorDetail } from '../connector/errors.js';
+import { EnvoiError, type ErrorDetail } from './errors.js';
 
 /**
  * The schemas of `schemas/`, compiled once with ajv (draft 2020-12, allErrors). Validation

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import type { Envoi } from '../../connector/envoi.js';
-import { EnvoiError, isEnvoiError } from '../../connector/errors.js';
+import { EnvoiError } from '../../connector/errors.js';
 import { LOCALES, pickLocale } from '../../connector/locales.js';
 import { sendTestEmail } from '../../connector/test-email.js';
 import type { TestEmailRequest } from '../../schemas/types.js';
@@ -91,7 +91,7 @@ export function connectionRoutes(envoi: Envoi): Router {
       return result;
     } catch (err) {
       // RFC 9110 §10.2.3: the seconds until a test mail is accepted again.
-      if (isEnvoiError(err) && err.code === 'RATE_LIMITED') res.set('Retry-After', String(err.extra?.retryAfterSeconds ?? 60));
+      if (err instanceof EnvoiError && err.code === 'RATE_LIMITED') res.set('Retry-After', String(err.extra?.retryAfterSeconds ?? 60));
       throw err;
     }
   }));
