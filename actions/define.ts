@@ -5,7 +5,7 @@ import type { Mailer } from '../connector/mailer.js';
 import type { StoredConnection } from '../connector/store/connections.js';
 import type { TemplateStore } from '../connector/store/templates.js';
 import type { ThreadPool } from '../connector/threads/pool.js';
-import type { SendEmailOutput } from '../schemas/types.js';
+import type { SchemaName, SendEmailOutput } from '../schemas/types.js';
 import type { BuiltMessage, MessageParts } from './message.js';
 import { RENDER_JOB, type RenderJob } from './render-job.js';
 
@@ -36,6 +36,9 @@ export interface Preview {
   warnings: Array<{ code: string; message: string; hint?: string }>;
 }
 
+/** A schema file of `schemas/` (a typo is a compile error, not a start-up failure). */
+export type SchemaFile = `${SchemaName}.schema.json`;
+
 /** A workflow action: stable key, version, labels, schemas, and what it does. */
 export interface ActionDefinition<I = any, O = any> {
   /** Stable, never renamed (`send-email`); labels may change, keys may not. */
@@ -45,8 +48,8 @@ export interface ActionDefinition<I = any, O = any> {
   title: string;
   description: string;
   /** File names in `schemas/`. */
-  inputSchema: string;
-  outputSchema: string;
+  inputSchema: SchemaFile;
+  outputSchema: SchemaFile;
   /** HTTP status of a successful execute (202 queued mail; 200 for a file made on the spot). */
   executeStatus: 200 | 202;
   execute(ctx: ActionContext, input: I): Promise<O>;

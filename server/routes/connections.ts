@@ -3,8 +3,7 @@ import type { Envoi } from '../../connector/envoi.js';
 import { EnvoiError } from '../../connector/errors.js';
 import { LOCALES, pickLocale } from '../../connector/locales.js';
 import { sendTestEmail } from '../../connector/test-email.js';
-import type { TestEmailRequest } from '../../schemas/types.js';
-import { validateOrThrow } from '../../schemas/validator.js';
+import { validate } from '../../schemas/validator.js';
 import { authorize, route } from '../auth.js';
 
 const body = (req: Request): Record<string, unknown> => {
@@ -83,7 +82,7 @@ export function connectionRoutes(envoi: Envoi): Router {
   r.post('/:id/test-email', route(async (req, res) => {
     const scope = scopeOf(req);
     authorize(req, 'admin', scope);
-    const input = validateOrThrow<TestEmailRequest>('test-email-request.schema.json', body(req), 'test email request');
+    const input = validate('test-email-request', body(req));
     const locale = pickLocale(input.locale, req.acceptsLanguages(...LOCALES));
     try {
       const { queued, ...result } = await sendTestEmail(envoi, scope, String(req.params.id), input.to, locale);
