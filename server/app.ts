@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express from 'express';
 import { fileURLToPath } from 'node:url';
+import type { ServedManifest } from '../actions/manifest.js';
 import { VERSION, type Envoi } from '../connector/envoi.js';
 import { EnvoiError } from '../connector/errors.js';
 import { PRESETS } from '../connector/presets.js';
@@ -55,14 +56,14 @@ export function bundledSchema(file: string): Record<string, unknown> {
 }
 
 /** The manifest with every `schemas/…` reference replaced by the (bundled) schema itself. */
-function inlinedManifest(): unknown {
+function inlinedManifest(): ServedManifest {
   const inline = (v: unknown): unknown => {
     if (typeof v === 'string' && /^schemas\/[\w.-]+\.json$/.test(v)) return bundledSchema(path.basename(v));
     if (Array.isArray(v)) return v.map(inline);
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, inline(x)]));
     return v;
   };
-  return inline(JSON.parse(fs.readFileSync(path.join(ROOT, 'manifest.json'), 'utf8')));
+  return inline(JSON.parse(fs.readFileSync(path.join(ROOT, 'manifest.json'), 'utf8'))) as ServedManifest;
 }
 
 /** The express app of design.md's HTTP API, plus the admin page. */
@@ -106,7 +107,7 @@ export function createApp(envoi: Envoi, options: { capture?: CaptureServer } = {
     return { items: PRESETS };
   }));
   // Read at the first request, then kept: the manifest and its schemas do not change while running.
-  let manifest: unknown;
+  let manifest: ServedManifest | undefined;
   api.get('/manifest', route((req) => {
     authorize(req, 'builder');
     return (manifest ??= inlinedManifest());
