@@ -17,6 +17,12 @@ import { templateRoutes } from './routes/templates.js';
 import { mountWeb } from './web/mount.js';
 import { bodyLimits } from './body-limits.js';
 import type { CaptureServer } from '../connector/demo.js';
+import type { Principal } from '../connector/store/keys.js';
+
+/** What GET /whoami answers: the caller's key, role and scope. */
+export interface WhoAmI extends Principal {
+  label: string | null;
+}
 
 const ROOT = (() => {
   let dir = path.dirname(fileURLToPath(import.meta.url));
@@ -83,7 +89,7 @@ export function createApp(envoi: Envoi, options: { capture?: CaptureServer } = {
   api.use('/keys', keyRoutes(envoi));
   api.get('/whoami', route((req) => {
     const p = authorize(req, req.principal!.role);
-    return { keyId: p.keyId, role: p.role, scope: p.scope, label: p.label ?? null };
+    return { keyId: p.keyId, role: p.role, scope: p.scope, label: p.label ?? null } satisfies WhoAmI;
   }));
   api.get('/demo', route((req) => {
     authorize(req, 'builder');
