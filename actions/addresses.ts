@@ -59,11 +59,6 @@ export function checkMailbox(address: string): { ok: true; address: string } | {
   return d.ok ? { ok: true, address: `${local}@${d.ascii}` } : { ok: false, reason: `is not a valid email address: ${d.reason}` };
 }
 
-/** True for an address Envoi accepts. */
-export function isMailbox(address: string): boolean {
-  return checkMailbox(address).ok;
-}
-
 /** A refusal names what it is about: the whole entry, or only the address in it. */
 type Parsed = { ok: true; mailbox: Mailbox } | { ok: false; reason: string; subject?: string };
 

@@ -1,6 +1,6 @@
 import { EnvoiError } from '../connector/errors.js';
 import type { StoredConnection } from '../connector/store/connections.js';
-import type { SendEmailOutput } from '../schemas/types.js';
+import type { SchemaName, SendEmailOutput } from '../schemas/types.js';
 import type { ActionContext } from './context.js';
 import type { BuiltMessage, MessageParts } from './message.js';
 
@@ -19,6 +19,9 @@ export interface Preview {
   warnings: Array<{ code: string; message: string; hint?: string }>;
 }
 
+/** A schema file of `schemas/` (a typo is a compile error, not a start-up failure). */
+export type SchemaFile = `${SchemaName}.schema.json`;
+
 /** A workflow action: stable key, version, labels, schemas, and what it does. */
 export interface ActionDefinition<I = any, O = any> {
   /** Stable, never renamed (`send-email`); labels may change, keys may not. */
@@ -28,8 +31,8 @@ export interface ActionDefinition<I = any, O = any> {
   title: string;
   description: string;
   /** File names in `schemas/`. */
-  inputSchema: string;
-  outputSchema: string;
+  inputSchema: SchemaFile;
+  outputSchema: SchemaFile;
   /** HTTP status of a successful execute (202 queued mail; 200 for a file made on the spot). */
   executeStatus: 200 | 202;
   execute(ctx: ActionContext, input: I): Promise<O>;

@@ -1,18 +1,8 @@
 import { EnvoiError } from '../connector/errors.js';
 import { parseAddressList } from './addresses.js';
-import { defineMailAction, type ActionDefinition } from './define.js';
+import { defineMailAction, type ActionDefinition, type SchemaFile } from './define.js';
 import type { SystemAction } from './templates/builtin.js';
-import type { SendEmailOutput } from '../schemas/types.js';
-
-/** The fields every system mail input shares. */
-interface SystemMailInput {
-  to: string;
-  appName: string;
-  link: string;
-  locale?: string | undefined;
-  expiresAt?: string | undefined;
-  connection?: string | undefined;
-}
+import type { SendEmailOutput, SystemMailInput } from '../schemas/types.js';
 
 /**
  * A system mail action: the scope's template for the action in the recipient's locale, filled
@@ -22,7 +12,7 @@ export function defineSystemMailAction<I extends SystemMailInput>(spec: {
   key: SystemAction;
   title: string;
   description: string;
-  inputSchema: string;
+  inputSchema: SchemaFile;
   extraData(input: I): Record<string, unknown>;
 }): ActionDefinition<I, SendEmailOutput> {
   return defineMailAction<I>({

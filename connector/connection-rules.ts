@@ -1,5 +1,4 @@
-import type { EmailConnection } from '../schemas/types.js';
-import { validateOrThrow } from '../schemas/validator.js';
+import { validate } from '../schemas/validator.js';
 import { SECRET_OF } from './connection-secrets.js';
 import { warningsFor, type Warning } from './connection-warnings.js';
 import { EnvoiError } from './errors.js';
@@ -50,7 +49,7 @@ export interface RulesContext {
  */
 export async function normalizeConnection(input: Record<string, unknown>, ctx: RulesContext): Promise<NormalizedConnection> {
   const body = Object.fromEntries(Object.entries(input).filter(([k, v]) => !(READ_ONLY as readonly string[]).includes(k) && v !== null));
-  const c = validateOrThrow<EmailConnection>('connection.schema.json', body, 'connection');
+  const c = validate('connection', body);
   const provider = c.provider ?? 'smtp';
   const secret = c[SECRET_OF[provider]];
   const common = pick(c, ['senderEmail', 'senderName', 'replyTo', 'rateLimit', 'pool']) as ConnectionSettings;

@@ -58,14 +58,3 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     child: (fields) => createLogger({ ...options, base: { ...base, ...fields } }),
   };
 }
-
-/** A logger that drops everything; for library use where the host supplies none. */
-export const silentLogger: Logger = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-  child() {
-    return silentLogger;
-  },
-};

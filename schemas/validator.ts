@@ -4,7 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import formatsPlugin from 'ajv-formats';
-import { EnvoiError, type ErrorDetail } from '../connector/errors.js';
+import { EnvoiError, type ErrorDetail } from './errors.js';
+import type { SchemaName, SchemaTypes } from './types.js';
 
 /**
  * The schemas of `schemas/`, compiled once with ajv (draft 2020-12, allErrors). Validation
@@ -98,8 +99,17 @@ export function toDetails(errors: ErrorObject[] | null | undefined): ErrorDetail
   return out;
 }
 
-/** Validates `data` against a schema file; throws VALIDATION_FAILED with per-field details. */
-export function validateOrThrow<T>(file: string, data: unknown, what: string): T {
+/**
+ * Validates `value` against `schemas/<name>.schema.json` and returns it as that schema's
+ * generated type (`validate('connection', body)` is an EmailConnection); throws
+ * VALIDATION_FAILED with per-field details. `what` names the value in the message.
+ */
+export function validate<N extends SchemaName>(name: N, value: unknown, what: string = name.replace(/[-.]/g, ' ')): SchemaTypes[N] {
+  return validateOrThrow(`${name}.schema.json`, value, what) as SchemaTypes[N];
+}
+
+/** Validates `data` against a schema file named at run time (an action's input schema); throws as validate does. */
+export function validateOrThrow(file: string, data: unknown, what: string): unknown {
   const fn = compile(file);
   if (!fn(data)) {
     const details = toDetails(fn.errors);
@@ -108,7 +118,7 @@ export function validateOrThrow<T>(file: string, data: unknown, what: string): T
       details,
     });
   }
-  return data as T;
+  return data;
 }
 
 /** Checks without throwing; for the validate endpoints. */

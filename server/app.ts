@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express from 'express';
 import { fileURLToPath } from 'node:url';
+import type { ServedManifest } from '../actions/manifest.js';
 import { VERSION, type Envoi } from '../connector/envoi.js';
 import { EnvoiError } from '../connector/errors.js';
 import { PRESETS } from '../connector/presets.js';
@@ -16,6 +17,12 @@ import { templateRoutes } from './routes/templates.js';
 import { mountWeb } from './web/mount.js';
 import { bodyLimits } from './body-limits.js';
 import type { CaptureServer } from '../connector/demo.js';
+import type { Principal } from '../connector/store/keys.js';
+
+/** What GET /whoami answers: the caller's key, role and scope. */
+export interface WhoAmI extends Principal {
+  label: string | null;
+}
 
 const ROOT = (() => {
   let dir = path.dirname(fileURLToPath(import.meta.url));
@@ -55,14 +62,14 @@ export function bundledSchema(file: string): Record<string, unknown> {
 }
 
 /** The manifest with every `schemas/…` reference replaced by the (bundled) schema itself. */
-function inlinedManifest(): unknown {
+function inlinedManifest(): ServedManifest {
   const inline = (v: unknown): unknown => {
     if (typeof v === 'string' && /^schemas\/[\w.-]+\.json$/.test(v)) return bundledSchema(path.basename(v));
     if (Array.isArray(v)) return v.map(inline);
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, inline(x)]));
     return v;
   };
-  return inline(JSON.parse(fs.readFileSync(path.join(ROOT, 'manifest.json'), 'utf8')));
+  return inline(JSON.parse(fs.readFileSync(path.join(ROOT, 'manifest.json'), 'utf8'))) as ServedManifest;
 }
 
 /** The express app of design.md's HTTP API, plus the admin page. */
@@ -82,7 +89,7 @@ export function createApp(envoi: Envoi, options: { capture?: CaptureServer } = {
   api.use('/keys', keyRoutes(envoi));
   api.get('/whoami', route((req) => {
     const p = authorize(req, req.principal!.role);
-    return { keyId: p.keyId, role: p.role, scope: p.scope, label: p.label ?? null };
+    return { keyId: p.keyId, role: p.role, scope: p.scope, label: p.label ?? null } satisfies WhoAmI;
   }));
   api.get('/demo', route((req) => {
     authorize(req, 'builder');
@@ -106,7 +113,7 @@ export function createApp(envoi: Envoi, options: { capture?: CaptureServer } = {
     return { items: PRESETS };
   }));
   // Read at the first request, then kept: the manifest and its schemas do not change while running.
-  let manifest: unknown;
+  let manifest: ServedManifest | undefined;
   api.get('/manifest', route((req) => {
     authorize(req, 'builder');
     return (manifest ??= inlinedManifest());

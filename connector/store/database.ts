@@ -96,11 +96,6 @@ export async function migrate(db: Database): Promise<string[]> {
   }
 }
 
-/** Rolls every migration back (used by tests of the `down` steps). */
-export async function rollbackAll(db: Database): Promise<void> {
-  await db.knex.migrate.rollback({ migrationSource }, true);
-}
-
 /** True when the error is a unique-constraint violation on either database. */
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; errno?: number; message?: string };

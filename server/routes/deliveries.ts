@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import type { Envoi } from '../../connector/envoi.js';
 import { EnvoiError } from '../../connector/errors.js';
-import { STATUSES, type Delivery, type DeliveryStatus } from '../../connector/store/deliveries.js';
+import { STATUSES, type Attempt, type Delivery, type DeliveryStatus } from '../../connector/store/deliveries.js';
 import { authorize, route } from '../auth.js';
 import { retryDelivery } from '../../connector/delivery/retry-delivery.js';
 
@@ -34,6 +34,12 @@ export function deliveryView(d: Delivery) {
   };
 }
 
+/** A delivery as the API lists it. */
+export type DeliveryView = ReturnType<typeof deliveryView>;
+
+/** One delivery as GET …/deliveries/:id shows it: the view plus every attempt. */
+export type DeliveryDetail = DeliveryView & { attemptLog: Array<Attempt & { outcomeUnknown: boolean }> };
+
 function notFound(id: string): EnvoiError {
   return new EnvoiError('NOT_FOUND', `No delivery ${id} in this scope`, { hint: 'List the deliveries of this scope to find the id.' });
 }
@@ -62,7 +68,7 @@ export function deliveryRoutes(envoi: Envoi): Router {
     const d = await envoi.deliveries.get(scopeOf(req), String(req.params.id));
     if (!d) throw notFound(String(req.params.id));
     const attemptLog = (await envoi.deliveries.attempts(d.id)).map((a) => ({ ...a, outcomeUnknown: a.outcome === 'unknown' }));
-    return { ...deliveryView(d), attemptLog };
+    return { ...deliveryView(d), attemptLog } satisfies DeliveryDetail;
   }));
 
   r.post('/:id/retry', route(async (req) => {

@@ -1,8 +1,7 @@
 import { Router } from 'express';
 import type { Envoi } from '../../connector/envoi.js';
 import { EnvoiError } from '../../connector/errors.js';
-import type { KeyRequest } from '../../schemas/types.js';
-import { validateOrThrow } from '../../schemas/validator.js';
+import { validate } from '../../schemas/validator.js';
 import { authorize, route } from '../auth.js';
 
 /** API keys: platform admins create (shown once), list (no key material) and revoke them. */
@@ -10,7 +9,7 @@ export function keyRoutes(envoi: Envoi): Router {
   const r = Router();
   r.post('/', route(async (req, res) => {
     authorize(req, 'admin', 'platform');
-    const input = validateOrThrow<KeyRequest>('key-request.schema.json', req.body ?? {}, 'key request');
+    const input = validate('key-request', req.body ?? {});
     const created = await envoi.keys.create(input);
     envoi.logger.info('api key created', { keyId: created.id, role: created.role, scope: created.scope, principal: req.principal?.keyId });
     res.status(201).json(created);

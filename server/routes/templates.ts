@@ -5,8 +5,7 @@ import { assertScope } from '../../connector/connections.js';
 import type { Envoi } from '../../connector/envoi.js';
 import { EnvoiError } from '../../connector/errors.js';
 import { LOCALES, supportedLocale } from '../../connector/locales.js';
-import type { MailTemplateInput } from '../../schemas/types.js';
-import { validateOrThrow } from '../../schemas/validator.js';
+import { validate } from '../../schemas/validator.js';
 import { authorize, route } from '../auth.js';
 
 /** A scope's own subject/html/text of a system mail, per action and locale. */
@@ -35,7 +34,7 @@ export function templateRoutes(envoi: Envoi): Router {
   r.put('/:action/:locale', route(async (req) => {
     const t = target(req);
     authorize(req, 'admin', t.scope);
-    const body = validateOrThrow<MailTemplateInput>('template.schema.json', req.body ?? {}, 'template');
+    const body = validate('template', req.body ?? {});
     // Refuse a broken template now, with its line and column, rather than at the next send.
     compileTemplate(body.subject, 'subject');
     compileTemplate(body.html, 'html');

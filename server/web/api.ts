@@ -1,13 +1,16 @@
 // The API client of the admin page: the key lives in sessionStorage (this tab only) and every
 // error comes back as an ApiError with the API's code, message, hint and field details.
 
+import type { ManifestAction as StoredManifestAction, ServedManifest } from '../../actions/manifest.js';
+import type { Preset } from '../../connector/presets.js';
+import type { ErrorDetail } from '../../schemas/errors.js';
+
+// The shapes the page reads are imported from where the server makes them: type-only imports
+// are erased, so the compiled page stays plain ES modules with no import outside server/web/.
+export type { ErrorDetail };
+
 const KEY = 'envoi.apiKey';
 const SCOPE = 'envoi.scope';
-
-export interface ErrorDetail {
-  path: string;
-  message: string;
-}
 
 export class ApiError extends Error {
   constructor(
@@ -75,113 +78,22 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
 /** Path of a scope's collection: `/scopes/acme/connections`. */
 export const scoped = (scope: string, rest: string): string => `/scopes/${encodeURIComponent(scope)}/${rest}`;
 
-// Shapes the page reads (see the README's HTTP API).
+// Shapes the page reads (see the README's HTTP API), from the modules that answer them.
 
-export type Role = 'admin' | 'builder' | 'runtime';
-
-export interface WhoAmI {
-  keyId: string;
-  role: Role;
-  scope: string;
-  label: string | null;
-}
-
-export interface Warning {
-  code: string;
-  message: string;
-  hint?: string;
-}
-
-export interface Connection {
-  id: string;
-  name: string;
-  provider: 'smtp' | 'microsoft365';
-  senderEmail: string;
-  senderName?: string;
-  replyTo?: string;
-  host?: string;
-  port?: number;
-  secure?: boolean;
-  requireTLS?: boolean;
-  authMethod?: 'PLAIN' | 'LOGIN' | 'NONE';
-  user?: string;
-  userSameAsSender?: boolean;
-  isDefault: boolean;
-  hasSecret: boolean;
-  version: number;
-  warnings: Warning[];
-  health?: { status: 'ok' | 'unhealthy'; lastError?: { code?: string; message?: string; hint?: string } | string; since?: string };
-  [field: string]: unknown;
-}
-
-export interface TestResult {
-  ok: boolean;
-  stage: string;
-  code?: string;
-  message: string;
-  hint?: string;
-  durationMs?: number;
-  deliveryId?: string;
-  subject?: string;
-  status?: string;
-  reply?: string;
-}
-
-export interface SmtpError {
-  code: string;
-  message: string;
-  hint?: string | null;
-  responseCode?: number | null;
-  reply?: string | null;
-}
-
-export interface Delivery {
-  id: string;
-  status: 'queued' | 'sending' | 'sent' | 'retrying' | 'failed' | 'unknown';
-  action: string;
-  connection: { id: string | null; name: string | null };
-  subject: string | null;
-  recipients: string[];
-  from: string;
-  messageId: string | null;
-  size?: number;
-  attempts: number;
-  maxAttempts: number;
-  nextAttemptAt: string | null;
-  /** Why a queued delivery is not being tried (e.g. CONNECTION_UNHEALTHY), as an error shape. */
-  waitingFor?: SmtpError | null;
-  accepted: string[] | null;
-  rejected: string[] | null;
-  response: string | null;
-  lastError: SmtpError | null;
-  createdAt: string;
-  sentAt: string | null;
-  attemptLog?: Array<{ number: number; startedAt: string; durationMs: number | null; outcome: string; outcomeUnknown?: boolean; code: string | null; responseCode: number | null; reply: string | null; message: string | null; hint?: string | null }>;
-}
-
-export interface Preset {
-  id: string;
-  label: string;
-  provider: 'smtp' | 'microsoft365';
-  settings: Record<string, unknown>;
-  note: string;
-  suggestedRateLimit?: { messages: number; perSeconds: number; reason: string };
-}
-
-export interface ManifestAction {
-  key: string;
-  title: string;
-  description: string;
-  inputSchema: Record<string, unknown>;
-  outputSchema: Record<string, unknown>;
-}
-
-export interface Manifest {
-  connector: { settingsSchema: Record<string, unknown> };
-  actions: ManifestAction[];
-}
-
-// The same shape the server sends; a type-only import is erased from the browser build.
+export type { Role } from '../../connector/store/keys.js';
+export type { WhoAmI } from '../app.js';
+export type { Warning } from '../../connector/connection-warnings.js';
+/** A connection as the API shows it (no secret; hasSecret, isDefault, health, warnings). */
+export type { ConnectionView as Connection } from '../../connector/connections.js';
+/** A connection test's answer: `{ok, stage, code?, message, hint?, durationMs}`. */
+export type { TestResult } from '../../connector/providers/results.js';
+export type { TestEmailResult } from '../routes/connections.js';
+/** A delivery as the log lists it, and as GET …/deliveries/:id shows it with its attempts. */
+export type { DeliveryView as Delivery, DeliveryDetail } from '../routes/deliveries.js';
+export type { Preset };
+/** The manifest as GET /manifest serves it: every schema inlined. */
+export type Manifest = ServedManifest;
+export type ManifestAction = StoredManifestAction<Record<string, unknown>>;
 export type { CapturedMail } from '../../connector/demo.js';
 
 let manifest: Promise<Manifest> | undefined;

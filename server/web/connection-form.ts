@@ -3,7 +3,7 @@
 
 import { api, ApiError, getManifest, getPresets, scoped, type Connection, type Preset, type TestResult, type Warning } from './api.js';
 import { append, busy, h, openDialog, uid } from './dom.js';
-import { errorList, FormErrors, schemaForm, type SchemaForm } from './schema-form.js';
+import { errorList, FormErrors, schemaForm } from './schema-form.js';
 
 const SMTP_ONLY = ['host', 'port', 'secure', 'requireTLS', 'authMethod', 'user', 'userSameAsSender', 'password', 'caCertificate', 'allowInvalidCertificates'];
 const M365_ONLY = ['tenantId', 'clientId', 'clientSecret'];
@@ -143,8 +143,10 @@ export async function openConnectionForm(scope: string, existing: Connection | u
     get('port')?.setNote(hint?.text ?? null, hint?.warn ? 'warn' : 'info');
   }
 
+  // The saved values by field name, as the schema form reads and writes them.
+  const saved = existing as Record<string, unknown> | undefined;
   if (existing) {
-    form.write(existing as Record<string, unknown>);
+    form.write(saved!);
     for (const n of SECRETS) {
       const f = get(n);
       if (f && existing.hasSecret) {
@@ -152,7 +154,7 @@ export async function openConnectionForm(scope: string, existing: Connection | u
         f.setNote(`Leave empty to keep the stored ${n === 'password' ? 'password' : 'client secret'}.`);
       }
     }
-    if (advanced && ['caCertificate', 'allowInvalidCertificates', 'requireTLS', 'rateLimit', 'pool'].some((k) => existing[k] !== undefined && existing[k] !== false)) advanced.open = true;
+    if (advanced && ['caCertificate', 'allowInvalidCertificates', 'requireTLS', 'rateLimit', 'pool'].some((k) => saved![k] !== undefined && saved![k] !== false)) advanced.open = true;
   }
   body.addEventListener('input', update);
   body.addEventListener('change', update);
@@ -161,10 +163,10 @@ export async function openConnectionForm(scope: string, existing: Connection | u
   /** The body to send: visible fields; on edit, emptied fields become null and empty secrets are left out. */
   const payload = (): Record<string, unknown> => {
     const values = form.read();
-    if (existing) {
+    if (saved) {
       for (const f of form.fields) {
         if (f.hidden || SECRETS.includes(f.name)) continue;
-        if (values[f.name] === undefined && existing[f.name] !== undefined && existing[f.name] !== null) values[f.name] = null;
+        if (values[f.name] === undefined && saved[f.name] !== undefined && saved[f.name] !== null) values[f.name] = null;
       }
     }
     return values;

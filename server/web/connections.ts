@@ -1,7 +1,7 @@
 // The Connections tab: the scope's connections with security, default and health, and (for
 // admins) add, edit, test, test mail, make default and delete.
 
-import { api, scoped, type Connection, type TestResult } from './api.js';
+import { api, scoped, type Connection, type TestEmailResult, type TestResult } from './api.js';
 import { errorView, openConnectionForm, resultView, warningsView } from './connection-form.js';
 import { announce, badge, busy, confirmDialog, dataTable, h, openDialog, uid } from './dom.js';
 import { can, state } from './state.js';
@@ -147,7 +147,7 @@ export function connectionsTab(): Tab {
       void busy(send, async () => {
         result.replaceChildren(h('p', { class: 'muted' }, 'Sending…'));
         try {
-          const r = await api<TestResult>('POST', scoped(state.scope, `connections/${encodeURIComponent(c.id)}/test-email`), { to: address, ...(locale.value ? { locale: locale.value } : {}) });
+          const r = await api<TestEmailResult>('POST', scoped(state.scope, `connections/${encodeURIComponent(c.id)}/test-email`), { to: address, ...(locale.value ? { locale: locale.value } : {}) });
           const queued = r.ok === undefined;
           result.replaceChildren(
             queued ? h('div', { class: 'result' }, h('p', {}, h('strong', {}, r.message)), r.hint ? h('p', {}, r.hint) : null) : resultView(r, { ok: 'Test email sent', fail: 'Test email failed' }),

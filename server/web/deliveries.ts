@@ -1,7 +1,7 @@
 // The Deliveries tab: the delivery log with a status filter and "load more", a detail dialog with
 // every attempt and the server's replies, and Retry for failed mail (admins).
 
-import { api, scoped, type Delivery } from './api.js';
+import { api, scoped, type Delivery, type DeliveryDetail } from './api.js';
 import { errorView } from './connection-form.js';
 import { announce, badge, busy, bytes, dataTable, fill, h, openDialog, time, uid } from './dom.js';
 import { can, state } from './state.js';
@@ -105,14 +105,14 @@ export function deliveriesTab(): Tab {
     const dlg = openDialog('Delivery', [live, content], { wide: true });
     let polling = false;
 
-    const render = (d: Delivery) => {
+    const render = (d: DeliveryDetail) => {
       const retry = (d.status === 'failed' || d.status === 'unknown') && can.retry() ? h('button', { type: 'button', class: 'btn primary' }, 'Retry') : null;
       retry?.addEventListener('click', () =>
         void busy(retry, async () => {
           try {
             const q = await api<Delivery>('POST', scoped(state.scope, `deliveries/${encodeURIComponent(d.id)}/retry`));
             live.textContent = 'The delivery is queued again.';
-            render({ ...d, ...q, attemptLog: d.attemptLog ?? [] });
+            render({ ...d, ...q, attemptLog: d.attemptLog });
             put(q, 'replace');
             void poll(d.id);
           } catch (e) {
@@ -177,7 +177,7 @@ export function deliveriesTab(): Tab {
       );
     };
 
-    const fetchOne = () => api<Delivery>('GET', scoped(state.scope, `deliveries/${encodeURIComponent(id)}`));
+    const fetchOne = () => api<DeliveryDetail>('GET', scoped(state.scope, `deliveries/${encodeURIComponent(id)}`));
 
     /** After a retry: follows the delivery until the worker has tried it. */
     async function poll(deliveryId: string) {
@@ -186,7 +186,7 @@ export function deliveriesTab(): Tab {
       while (dlg.dialog.open && Date.now() < until) {
         await new Promise((r) => setTimeout(r, 700));
         try {
-          const d = await api<Delivery>('GET', scoped(state.scope, `deliveries/${encodeURIComponent(deliveryId)}`));
+          const d = await api<DeliveryDetail>('GET', scoped(state.scope, `deliveries/${encodeURIComponent(deliveryId)}`));
           put(d, 'replace');
           if (d.status !== 'queued' && d.status !== 'sending') {
             polling = false;
