@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { decide, UNHEALTHY_RECHECK_MS, type DecideClaimed, type Outcome } from '../../connector/delivery/decide.js';
+import { failure, type FailureCode } from '../../connector/failures.js';
 
 const NOW = 1_000_000;
 const config = { retryBaseMs: 1000, unknownRetries: 1 };
@@ -12,12 +13,11 @@ const claimed = (over: Partial<DecideClaimed> = {}): DecideClaimed => ({
   unknownAttempts: 0,
   ...over,
 });
-const sent = (over: Partial<Extract<Outcome, { kind: 'sent' }>> = {}): Outcome => ({ kind: 'sent', accepted: ['a@customer.test', 'b@customer.test'], rejected: [], deferred: [], response: '250 2.0.0 queued as 42', ...over });
-const error = (code: string, transient: boolean, extra: { unknown?: boolean; responseCode?: number; reply?: string } = {}): Outcome => ({
+const sent = (over: Partial<Extract<Outcome, { kind: 'sent' }>> = {}): Outcome => ({ kind: 'sent', accepted: ['a@customer.test', 'b@customer.test'], rejected: [], deferred: [], response: '250 2.0.0 queued as 42', responseCode: 250, ...over });
+/** A failure made by the catalogue's factory, as a reader would make it. */
+const error = (code: FailureCode, transient: boolean, extra: { unknown?: boolean; responseCode?: number; reply?: string; retryAfterMs?: number } = {}): Outcome => ({
   kind: 'error',
-  transient,
-  error: { code, message: `${code} happened`, hint: `fix ${code}`, ...(extra.responseCode ? { responseCode: extra.responseCode } : {}), ...(extra.reply ? { reply: extra.reply } : {}) },
-  ...(extra.unknown ? { unknown: true } : {}),
+  failure: failure(code, `${code} happened`, { hint: `fix ${code}`, transient, outcomeUnknown: extra.unknown, responseCode: extra.responseCode, reply: extra.reply, retryAfterMs: extra.retryAfterMs }),
 });
 
 interface Row {
@@ -36,7 +36,7 @@ const TABLE: Row[] = [
   { name: 'sent to everyone', outcome: sent(), attempt: 'sent', next: 'sent', tally: 'sent', check: (d) => expect(d.attempt.responseCode).to.equal(250) },
   {
     name: 'sent, one recipient deferred with attempts left: the deferred alone go again',
-    outcome: sent({ accepted: ['a@customer.test'], deferred: ['b@customer.test'], deferredReply: '451 4.7.1 greylisted' }),
+    outcome: sent({ accepted: ['a@customer.test'], deferred: ['b@customer.test'], deferredReply: '451 4.7.1 greylisted', deferredResponseCode: 451 }),
     attempt: 'retry', next: 'retrying', tally: 'retried',
     check: (d) => {
       expect(d.next).to.deep.include({ partial: { envelope: { from: 'robot@envoi.test', to: ['b@customer.test'] }, accepted: ['a@customer.test'], rejected: [] } });
@@ -91,7 +91,10 @@ describe('decide: the worker\'s decision after an attempt', () => {
       expect(d.next.status, 'next status').to.equal(row.next);
       expect(d.tally, 'tally').to.equal(row.tally);
       expect(!!d.unhealthy, 'marks the connection unhealthy').to.equal(!!row.unhealthy);
-      if (row.outcome.kind === 'error') expect(d.attempt.code).to.equal(row.outcome.error.code);
+      if (row.outcome.kind === 'error') {
+        expect(d.attempt.code).to.equal(row.outcome.failure.code);
+        expect(d.attempt.stage, 'the stage is recorded with the failure').to.equal(row.outcome.failure.stage);
+      }
       row.check?.(d);
     });
   }
