@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Config } from '../config.js';
 import { classifyFetchError, classifyGraphResponse, classifyTokenResponse } from '../classify.js';
-import { failure } from '../failures.js';
+import { failure, type Failure } from '../failures.js';
 import type { ResolvedConnection } from '../connections.js';
 import type { Logger } from '../log.js';
 import { SendFailure, type SendInfo, type TestResult } from './results.js';
@@ -133,20 +133,20 @@ export class Microsoft365Provider {
   async test(conn: ResolvedConnection): Promise<TestResult> {
     const started = Date.now();
     const done = (r: Omit<TestResult, 'durationMs'>): TestResult => ({ ...r, durationMs: Date.now() - started });
+    const failed = (f: Failure): TestResult =>
+      done({ ok: false, stage: f.stage, code: f.code, message: f.message, hint: f.hint, ...(f.responseCode ? { responseCode: f.responseCode } : {}), ...(f.reply ? { reply: f.reply } : {}) });
     let token: CachedToken;
     try {
       token = await this.token(conn, true);
     } catch (err) {
       if (!(err instanceof SendFailure)) throw err;
-      const f = err.failure;
-      return done({ ok: false, stage: f.stage, code: f.code, message: f.message, hint: f.hint, ...(f.responseCode ? { responseCode: f.responseCode } : {}), ...(f.reply ? { reply: f.reply } : {}) });
+      return failed(err.failure);
     }
     if (!token.roles.includes('Mail.Send')) {
-      return done({
-        ok: false, stage: 'auth', code: 'OAUTH_FAILED',
-        message: `Signed in as the app, but it has no Mail.Send application permission (granted: ${token.roles.join(', ') || 'none'})`,
+      // design.md calls this PERMISSION_MISSING; the code stays OAUTH_FAILED until the API's users are told.
+      return failed(failure('OAUTH_FAILED', `Signed in as the app, but it has no Mail.Send application permission (granted: ${token.roles.join(', ') || 'none'})`, {
         hint: 'In Microsoft Entra, add the Microsoft Graph application permission Mail.Send to the app and grant admin consent.',
-      });
+      }));
     }
     return done({
       ok: true, stage: 'done',
