@@ -5,7 +5,7 @@
  * reply). Matching on `command` instead of `code` is a classic mistake: `command` holds CONN.
  * Every failure is made by the catalogue's factory (./failures.ts); this file only picks the code.
  */
-import { failure, type Failure, type FailureCode, type Stage } from './failures.js';
+import { failure, scrub, type Failure, type FailureCode, type Stage } from './failures.js';
 
 // Callers import the failure types from here, beside the readers that make them.
 export type { Failure, FailureCode, Stage };
@@ -61,13 +61,6 @@ const RESPONSE_TOO_LARGE = 'Server response exceeds maximum allowed size';
 
 /** Failures of the connection itself: after a handed-over message they leave its fate unknown. */
 const LINK_FAILURES = new Set(['ECONNECTION', 'ESOCKET', 'ETIMEDOUT']);
-
-export function scrub(text: string, secrets: string[] = []): string {
-  let out = text;
-  for (const s of secrets) if (s) out = out.split(s).join('[redacted]');
-  // An AUTH PLAIN line echoed back would carry base64 credentials; never repeat one.
-  return out.replace(/(AUTH\s+\S+\s+)\S+/gi, '$1[redacted]');
-}
 
 function reply(e: SmtpLikeError, secrets?: string[]): string | undefined {
   return e.response ? scrub(String(e.response).trim(), secrets) : undefined;

@@ -112,6 +112,14 @@ export function failure(code: FailureCode, message: string, d: FailureDetails = 
   };
 }
 
+/** Removes secrets (and echoed AUTH lines) from text a failure repeats: no secret in any message or reply. */
+export function scrub(text: string, secrets: string[] = []): string {
+  let out = text;
+  for (const s of secrets) if (s) out = out.split(s).join('[redacted]');
+  // An AUTH PLAIN line echoed back would carry base64 credentials; never repeat one.
+  return out.replace(/(AUTH\s+\S+\s+)\S+/gi, '$1[redacted]');
+}
+
 /** A failure as the outbox stores it (deliveries.last_error, delivery_attempts): code, stage, words, reply. */
 export interface StoredFailure {
   code: string;
