@@ -3,42 +3,12 @@
  * ETIMEDOUT, ETLS, EAUTH, EENVELOPE, …), `originalCode` (the system error behind it, such as
  * ECONNREFUSED), `timeoutType`, `command` (what was in flight) and `responseCode` (the SMTP
  * reply). Matching on `command` instead of `code` is a classic mistake: `command` holds CONN.
+ * Every failure is made by the catalogue's factory (./failures.ts); this file only picks the code.
  */
+import { failure, scrub, type Failure, type FailureCode, type Stage } from './failures.js';
 
-export type Stage = 'dns' | 'connect' | 'tls' | 'auth' | 'send' | 'done';
-
-export type FailureCode =
-  | 'DNS_LOOKUP_FAILED'
-  | 'CONNECTION_REFUSED'
-  | 'CONNECTION_TIMEOUT'
-  | 'TLS_FAILED'
-  | 'STARTTLS_UNAVAILABLE'
-  | 'AUTH_FAILED'
-  | 'AUTH_METHOD_UNSUPPORTED'
-  | 'OAUTH_FAILED'
-  | 'SENDER_REJECTED'
-  | 'MESSAGE_TOO_LARGE'
-  | 'RECIPIENT_REJECTED'
-  | 'MESSAGE_REJECTED'
-  | 'SERVER_ERROR'
-  | 'OUTCOME_UNKNOWN';
-
-export interface Failure {
-  code: FailureCode;
-  stage: Stage;
-  message: string;
-  hint: string;
-  /** True when the same message may succeed later (4xx, resets, timeouts). */
-  transient: boolean;
-  responseCode?: number;
-  /** The server's own reply line, when there was one. */
-  reply?: string;
-  /**
-   * The message was handed over in full (the final dot, or the whole API request) and no answer
-   * came: the server may have accepted it. Retrying risks a copy (with the same Message-ID).
-   */
-  outcomeUnknown?: boolean;
-}
+// Callers import the failure types from here, beside the readers that make them.
+export type { Failure, FailureCode, Stage };
 
 /** What the classifier needs to know about the connection that failed. */
 export interface FailureContext {
@@ -92,15 +62,27 @@ const RESPONSE_TOO_LARGE = 'Server response exceeds maximum allowed size';
 /** Failures of the connection itself: after a handed-over message they leave its fate unknown. */
 const LINK_FAILURES = new Set(['ECONNECTION', 'ESOCKET', 'ETIMEDOUT']);
 
-function scrub(text: string, secrets: string[] = []): string {
-  let out = text;
-  for (const s of secrets) if (s) out = out.split(s).join('[redacted]');
-  // An AUTH PLAIN line echoed back would carry base64 credentials; never repeat one.
-  return out.replace(/(AUTH\s+\S+\s+)\S+/gi, '$1[redacted]');
-}
-
 function reply(e: SmtpLikeError, secrets?: string[]): string | undefined {
   return e.response ? scrub(String(e.response).trim(), secrets) : undefined;
+}
+
+
+/**
+ * The reply code of an SMTP reply line: its first three digits (RFC 5321 §4.2). Read once, where
+ * the SMTP provider receives the line; from then on the code travels beside it.
+ */
+export function smtpReplyCode(line: string | undefined): number | undefined {
+  const n = Number((line ?? '').slice(0, 3));
+  return Number.isInteger(n) && n >= 200 && n < 600 ? n : undefined;
+}
+
+/** The stage a reply to `command` belongs to. */
+function stageOfCommand(command: string | undefined, fallback: Stage): Stage {
+  if (command === 'CONN' || command === 'EHLO' || command === 'HELO' || command === 'LHLO') return 'connect';
+  if (command === 'STARTTLS') return 'tls';
+  if (command?.startsWith('AUTH')) return 'auth';
+  if (command === 'MAIL FROM' || command === 'RCPT TO' || command === 'DATA') return 'send';
+  return fallback;
 }
 
 /** Classifies an SMTP error into a stable failure code, a stage and a hint a person can act on. */
@@ -109,184 +91,113 @@ export function classifySmtpError(err: unknown, ctx: FailureContext): Failure {
   const sys = e.originalCode ?? e.code ?? '';
   const rc = typeof e.responseCode === 'number' ? e.responseCode : undefined;
   const serverReply = reply(e, ctx.secrets);
+  const said = serverReply ? `: ${serverReply}` : '';
   const where = `${ctx.host}:${ctx.port}`;
-  const transientReply = rc !== undefined ? rc >= 400 && rc < 500 : true;
+  // A 4xx reply (or none: a reset, a timeout) may succeed later; a 5xx will not (RFC 5321 §4.2.1).
+  const transient = rc !== undefined ? rc >= 400 && rc < 500 : true;
   const base = { responseCode: rc, reply: serverReply };
 
   if (ctx.handedOver && rc === undefined && LINK_FAILURES.has(e.code ?? '')) {
     // RFC 5321 §4.1.1.4: the server takes responsibility with its reply to the final dot. It
     // received the whole message; the reply was lost, so the mail may or may not be on its way.
-    return {
-      code: 'OUTCOME_UNKNOWN', stage: 'send', transient: true, outcomeUnknown: true,
-      message: `${where} received the whole message but ${e.code === 'ETIMEDOUT' ? 'did not answer in time' : 'closed the connection before answering'}; it may have accepted it`,
-      hint: 'The server may have accepted the mail. If it is sent again, a copy carries the same Message-ID, so it is recognisable as a duplicate.',
-      ...base,
-    };
+    return failure('OUTCOME_UNKNOWN', `${where} received the whole message but ${e.code === 'ETIMEDOUT' ? 'did not answer in time' : 'closed the connection before answering'}; it may have accepted it`, { outcomeUnknown: true, ...base });
   }
   if (e.code === 'EPROTOCOL' && !rc && (e.message ?? '').startsWith(RESPONSE_TOO_LARGE)) {
     // A reply line longer than nodemailer keeps: the server misbehaved, the connection's settings did not.
-    return { code: 'SERVER_ERROR', stage: ctx.reached ?? 'send', transient: true, message: `${where} sent a reply longer than an SMTP client accepts`, hint: 'Try again later; if it keeps happening, ask the server\'s administrator.', ...base };
+    return failure('SERVER_ERROR', `${where} sent a reply longer than an SMTP client accepts`, { stage: ctx.reached ?? 'send', ...base });
   }
   if (e.code === 'EDNS' || sys === 'ENOTFOUND' || sys === 'EAI_AGAIN' || sys === 'ENODATA') {
-    return { code: 'DNS_LOOKUP_FAILED', stage: 'dns', transient: sys === 'EAI_AGAIN', message: `${ctx.host} could not be resolved`, hint: 'Check the host name for typos (e.g. smtp.gmail.com).', ...base };
+    // EAI_AGAIN: the resolver could not answer now, not "no such name".
+    return failure('DNS_LOOKUP_FAILED', `${ctx.host} could not be resolved`, { transient: sys === 'EAI_AGAIN', ...base });
   }
   if (sys === 'ECONNREFUSED') {
-    return { code: 'CONNECTION_REFUSED', stage: 'connect', transient: true, message: `${where} refused the connection`, hint: `Check the host and port: nothing accepts SMTP connections on port ${ctx.port} there.`, ...base };
+    return failure('CONNECTION_REFUSED', `${where} refused the connection`, { hint: `Check the host and port: nothing accepts SMTP connections on port ${ctx.port} there.`, ...base });
   }
-  if (e.code === 'ETIMEDOUT' || sys === 'ETIMEDOUT') {
-    if (e.timeoutType === 'GREETING_TIMEOUT' && !ctx.secure) {
-      return {
-        code: 'CONNECTION_TIMEOUT', stage: 'connect', transient: true,
-        message: `${where} accepted the connection but sent no SMTP greeting`,
-        hint: ctx.port === 465 ? 'Port 465 expects TLS from the first byte: turn Secure on.' : 'If this server expects TLS from the first byte (usually port 465), turn Secure on; otherwise check the port.',
-        ...base,
-      };
-    }
-    if (e.timeoutType === 'GREETING_TIMEOUT' || e.timeoutType === 'UPGRADE_TIMEOUT') {
-      return { code: 'TLS_FAILED', stage: 'tls', transient: true, message: `The TLS handshake with ${where} did not finish in time`, hint: ctx.secure ? `Port ${ctx.port} may expect STARTTLS: turn Secure off or use port 465.` : 'Check that the server supports TLS on this port.', ...base };
-    }
-    const stage: Stage = e.timeoutType === 'SOCKET_TIMEOUT' ? ctx.reached ?? 'send' : 'connect';
-    return { code: 'CONNECTION_TIMEOUT', stage, transient: true, message: `${where} did not answer in time`, hint: 'Check the host and port, and that a firewall lets Envoi reach the server.', ...base };
+  if (e.code === 'ETIMEDOUT' || sys === 'ETIMEDOUT') return timeout(e, ctx, where, base);
+  if (rc === 421 || rc === 454) {
+    // 421: service not available, closing the channel (RFC 5321 §4.2.3); 454: a temporary refusal
+    // of AUTH or STARTTLS (RFC 4954 §6, RFC 3207 §4). Servers say both to slow a client down.
+    return failure('THROTTLED', `${where} is busy or limits this client for now${said}`, { stage: stageOfCommand(e.command, ctx.reached ?? 'connect'), ...base });
   }
   if (e.code === 'ETLS' && e.command === 'STARTTLS' && /upgrading/i.test(e.message ?? '')) {
-    return {
-      code: 'STARTTLS_UNAVAILABLE', stage: 'tls', transient: false,
-      message: `${where} does not offer STARTTLS, so the credentials would cross the network in clear`,
-      hint: 'Use the server\'s submission port (587 with STARTTLS, or 465 with Secure on), or choose authentication NONE for a relay without login.',
-      ...base,
-    };
+    return failure('STARTTLS_UNAVAILABLE', `${where} does not offer STARTTLS, so the credentials would cross the network in clear`, base);
   }
-  if (e.code === 'ETLS' || (!rc && e.code !== 'EAUTH' && (isTlsCode(e.originalCode) || isTlsCode(e.code)))) {
+  if (e.code === 'EREQUIRETLS' || e.code === 'ETLS' || (!rc && e.code !== 'EAUTH' && (isTlsCode(e.originalCode) || isTlsCode(e.code)))) {
     if (CERT_CODES.has(e.originalCode ?? '') || CERT_CODES.has(e.code ?? '') || (e.code === 'ETLS' && ETLS_CERT_TEXT.test(e.message ?? ''))) {
-      return {
-        code: 'TLS_FAILED', stage: 'tls', transient: false,
-        message: `The certificate of ${where} is not trusted (${e.message})`,
+      return failure('TLS_FAILED', `The certificate of ${where} is not trusted (${e.message})`, {
         hint: 'Add the server\'s CA certificate to the connection (private CAs), check the host name matches the certificate, or for a test server only allow invalid certificates.',
         ...base,
-      };
+      });
     }
-    return {
-      code: 'TLS_FAILED', stage: 'tls', transient: false,
-      message: `TLS with ${where} failed (${e.message})`,
+    return failure('TLS_FAILED', `TLS with ${where} failed (${e.message})`, {
       hint: ctx.secure
         ? `Port ${ctx.port} seems to expect STARTTLS: turn Secure off or use port 465.`
         : 'The server offered STARTTLS but the upgrade failed; check its TLS setup or try port 465 with Secure on.',
       ...base,
-    };
+    });
   }
-  if (e.code === 'EAUTH' || e.command === 'AUTH PLAIN' || e.command === 'AUTH LOGIN' || /^AUTH/.test(e.command ?? '')) {
+  if (e.code === 'EOAUTH2') {
+    return failure('OAUTH_FAILED', scrub(`The OAuth2 token for ${where} could not be obtained (${e.message})`, ctx.secrets), base);
+  }
+  if (e.code === 'EAUTH' || e.code === 'ENOAUTH' || /^AUTH/.test(e.command ?? '')) {
     if (rc === 504 || rc === 502 || /unrecognized authentication|not supported|unsupported/i.test(serverReply ?? '')) {
-      return { code: 'AUTH_METHOD_UNSUPPORTED', stage: 'auth', transient: false, message: `${where} does not accept this authentication method${serverReply ? `: ${serverReply}` : ''}`, hint: 'Choose the method the server offers (PLAIN or LOGIN).', ...base };
+      return failure('AUTH_METHOD_UNSUPPORTED', `${where} does not accept this authentication method${said}`, base);
     }
     if (rc !== undefined && rc >= 400 && rc < 500) {
-      return { code: 'AUTH_FAILED', stage: 'auth', transient: true, message: `${where} could not check the credentials right now${serverReply ? `: ${serverReply}` : ''}`, hint: 'Try again in a few minutes.', ...base };
+      return failure('AUTH_FAILED', `${where} could not check the credentials right now${said}`, { transient: true, hint: 'Try again in a few minutes.', ...base });
     }
-    return {
-      code: 'AUTH_FAILED', stage: 'auth', transient: false,
-      message: `${where} rejected the user name or password${serverReply ? `: ${serverReply}` : ''}`,
-      hint: 'Check the user name and password; Gmail and Outlook need an app password when two-step verification is on.',
-      ...base,
-    };
+    return failure('AUTH_FAILED', `${where} rejected the user name or password${said}`, base);
   }
-  if (e.command === 'MAIL FROM' || (e.code === 'EENVELOPE' && /MAIL FROM/i.test(e.message ?? ''))) {
-    return {
-      code: 'SENDER_REJECTED', stage: 'send', transient: transientReply,
-      message: `${where} refused the sender address${serverReply ? `: ${serverReply}` : ''}`,
-      hint: 'Use a sender email the account may send as (the login address or a verified alias or domain).',
-      ...base,
-    };
+  if ((rc === 552 && (e.command === 'MAIL FROM' || e.command === 'DATA')) || (e.code === 'EMESSAGE' && e.command === 'MAIL FROM' && rc === undefined)) {
+    // RFC 1870 §6.1: 552 to MAIL FROM … SIZE= (or to the data) is the server's size limit;
+    // nodemailer refuses early (EMESSAGE at MAIL FROM) when the server announced a smaller SIZE.
+    return failure('MESSAGE_TOO_LARGE', `${where} refused the message as too large${said}`, base);
   }
-  if (e.command === 'RCPT TO' || (e.code === 'EENVELOPE' && rc !== undefined)) {
-    return { code: 'RECIPIENT_REJECTED', stage: 'send', transient: transientReply, message: `${where} refused the recipients${serverReply ? `: ${serverReply}` : ''}`, hint: 'Check the recipient addresses.', ...base };
+  if (e.command === 'MAIL FROM') {
+    return failure('SENDER_REJECTED', `${where} refused the sender address${said}`, { transient, ...base });
   }
-  if (e.command === 'DATA' || e.code === 'EMESSAGE') {
-    return { code: 'MESSAGE_REJECTED', stage: 'send', transient: transientReply, message: `${where} refused the message${serverReply ? `: ${serverReply}` : ''}`, hint: transientReply ? 'The server asked to try again later.' : 'Read the server\'s reply: it says why (content, size or policy).', ...base };
+  if (e.command === 'RCPT TO' || (e.code === 'EENVELOPE' && rc !== undefined && e.command !== 'DATA')) {
+    // A 4xx at RCPT is a deferral (greylisting, a full mailbox for now), not a refusal.
+    if (transient && rc !== undefined) return failure('RECIPIENT_DEFERRED', `${where} deferred the recipients${said}`, base);
+    return failure('RECIPIENT_REJECTED', `${where} refused the recipients${said}`, { transient, ...base });
+  }
+  if (e.command === 'DATA' || e.code === 'EMESSAGE' || e.code === 'EMAXRECIPIENTS') {
+    return failure('MESSAGE_REJECTED', `${where} refused the message${said}`, { transient, ...(transient ? { hint: 'The server asked to try again later; the mail is retried.' } : {}), ...base });
   }
   if (e.command === 'CONN' && rc !== undefined) {
-    // A greeting other than 220: the server is up but turns connections away (421, 554).
-    return { code: 'CONNECTION_REFUSED', stage: 'connect', transient: transientReply, message: `${where} turned the connection away${serverReply ? `: ${serverReply}` : ''}`, hint: 'The server is busy or refuses this client; try again later or ask its administrator.', ...base };
+    // A greeting other than 220 (and not 421): the server is up but turns connections away (554).
+    return failure('CONNECTION_REFUSED', `${where} turned the connection away${said}`, { transient, hint: 'The server refuses this client; ask its administrator.', ...base });
   }
   if (sys === 'ECONNRESET' || e.code === 'ECONNECTION' || e.code === 'ESOCKET' || sys === 'EPIPE') {
-    const stage: Stage = ctx.reached ?? 'connect';
-    return { code: 'SERVER_ERROR', stage, transient: true, message: `The connection to ${where} was closed unexpectedly (${scrub(e.message ?? sys, ctx.secrets)})`, hint: 'Try again; if it keeps happening, check the port and Secure setting.', ...base };
+    return failure('SERVER_ERROR', `The connection to ${where} was closed unexpectedly (${scrub(e.message ?? sys, ctx.secrets)})`, {
+      stage: ctx.reached ?? 'connect', hint: 'Try again; if it keeps happening, check the port and Secure setting.', ...base,
+    });
   }
-  return {
-    code: 'SERVER_ERROR', stage: ctx.reached ?? 'connect', transient: transientReply,
-    message: scrub(`${where}: ${e.message ?? String(err)}`, ctx.secrets),
-    hint: transientReply ? 'Try again later.' : 'Read the server\'s reply: it says why.',
-    ...base,
-  };
+  return failure('SERVER_ERROR', scrub(`${where}: ${e.message ?? String(err)}`, ctx.secrets), {
+    stage: ctx.reached ?? 'connect', transient, hint: transient ? 'Try again later.' : 'Read the server\'s reply: it says why.', ...base,
+  });
 }
 
-/** Reads a failed token response of the Microsoft identity platform (AADSTS codes). */
-export function classifyTokenResponse(status: number, body: string, secrets: string[] = []): Failure {
-  let parsed: { error?: string; error_description?: string; error_codes?: number[] } = {};
-  try {
-    parsed = JSON.parse(body) as typeof parsed;
-  } catch {
-    /* not JSON: keep the status */
-  }
-  // The description's first sentence carries the AADSTS code and the reason; the rest is trace ids.
-  const description = scrub((parsed.error_description ?? '').split(/\r?\n/)[0]!.replace(/\s*Trace ID:.*$/s, '').trim(), secrets);
-  const aadsts = /AADSTS(\d+)/.exec(description)?.[1] ?? (parsed.error_codes?.[0] !== undefined ? String(parsed.error_codes[0]) : undefined);
-  const hints: Record<string, string> = {
-    '7000215': 'The client secret is wrong: paste the secret\'s Value (not its Secret ID) from Certificates & secrets, or create a new one.',
-    '7000222': 'The client secret has expired: create a new one under Certificates & secrets and save it here.',
-    '700016': 'No app with this client id in the tenant: check the Application (client) ID and the tenant.',
-    '90002': 'No such tenant: check the Directory (tenant) ID or domain.',
-    '900023': 'The tenant id is not valid: use the Directory (tenant) ID GUID or a verified domain.',
-    '65001': 'The app has no admin consent: grant admin consent for its API permissions.',
-    '7000112': 'The app is disabled in the tenant: enable it in Microsoft Entra.',
-  };
-  const transient = status >= 500 || status === 429;
-  return {
-    code: 'OAUTH_FAILED', stage: 'auth', transient,
-    message: `Microsoft sign-in failed${aadsts ? ` (AADSTS${aadsts})` : ''}: ${description || parsed.error || `HTTP ${status}`}`,
-    hint: (aadsts && hints[aadsts]) ?? (transient ? 'Microsoft\'s sign-in service is unavailable; the mail is retried.' : 'Check the tenant id, client id and client secret of the app registration.'),
-    responseCode: status,
-    reply: description || undefined,
-  };
-}
-
-/** Reads a failed Microsoft Graph sendMail response: 429/503 retry (Retry-After), 401/403/400 do not. */
-export function classifyGraphResponse(status: number, body: string, retryAfter: string | null, sender: string): Failure {
-  let code = '';
-  let message = '';
-  try {
-    const parsed = JSON.parse(body) as { error?: { code?: string; message?: string } };
-    code = parsed.error?.code ?? '';
-    message = parsed.error?.message ?? '';
-  } catch {
-    message = body.slice(0, 300);
-  }
-  const seconds = retryAfter !== null && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) : undefined;
-  // Kept in the reply so the retry schedule honours it ("Retry-After: N").
-  const reply = `HTTP ${status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}${seconds !== undefined ? ` (Retry-After: ${seconds})` : ''}`;
-  const base = { responseCode: status, reply };
-  if (status === 429 || status === 503 || status === 502 || status === 504) {
-    return { code: 'SERVER_ERROR', stage: 'send', transient: true, message: `Microsoft Graph asked to slow down (${status}${code ? ` ${code}` : ''})`, hint: 'Nothing to do: the mail is retried when Microsoft allows it. Exchange Online accepts 30 messages a minute per mailbox.', ...base };
-  }
-  if (status === 401) {
-    return { code: 'OAUTH_FAILED', stage: 'auth', transient: false, message: `Microsoft Graph refused the app's token even after a refresh${message ? `: ${message}` : ''}`, hint: 'Check that the app registration still exists and its secret is valid; then test the connection.', ...base };
-  }
-  if (status === 403) {
-    return {
-      code: 'SENDER_REJECTED', stage: 'send', transient: false,
-      message: `Microsoft Graph denied sending as ${sender}${code ? ` (${code})` : ''}${message ? `: ${message}` : ''}`,
-      hint: 'Grant Mail.Send as an application permission, or widen the application access policy to this mailbox.',
+/** nodemailer's ETIMEDOUT, by its timeoutType (CONNECT_TIMEOUT, GREETING_TIMEOUT, UPGRADE_TIMEOUT, SOCKET_TIMEOUT). */
+function timeout(e: SmtpLikeError, ctx: FailureContext, where: string, base: { responseCode?: number | undefined; reply?: string | undefined }): Failure {
+  if (e.timeoutType === 'GREETING_TIMEOUT' && !ctx.secure) {
+    return failure('CONNECTION_TIMEOUT', `${where} accepted the connection but sent no SMTP greeting`, {
+      hint: ctx.port === 465 ? 'Port 465 expects TLS from the first byte: turn Secure on.' : 'If this server expects TLS from the first byte (usually port 465), turn Secure on; otherwise check the port.',
       ...base,
-    };
+    });
   }
-  if (status === 404) {
-    return { code: 'SENDER_REJECTED', stage: 'send', transient: false, message: `Microsoft Graph has no mailbox ${sender}${message ? `: ${message}` : ''}`, hint: 'Use the user principal name of a licensed mailbox as the sender email.', ...base };
+  if (e.timeoutType === 'GREETING_TIMEOUT' || e.timeoutType === 'UPGRADE_TIMEOUT') {
+    // Secure on a STARTTLS port, or a server too slow to finish the handshake: the hint names the
+    // first, the retry covers the second.
+    return failure('TLS_FAILED', `The TLS handshake with ${where} did not finish in time`, {
+      transient: true,
+      hint: ctx.secure ? `Port ${ctx.port} may expect STARTTLS: turn Secure off or use port 465.` : 'Check that the server supports TLS on this port.',
+      ...base,
+    });
   }
-  if (status === 413) {
-    return { code: 'MESSAGE_TOO_LARGE', stage: 'send', transient: false, message: 'Microsoft Graph refused the message as too large (its requests are limited to 4 MB)', hint: 'Send smaller attachments (about 3 MB in all), or share large files by link.', ...base };
-  }
-  return {
-    code: 'MESSAGE_REJECTED', stage: 'send', transient: status >= 500,
-    message: `Microsoft Graph refused the message (${status}${code ? ` ${code}` : ''})${message ? `: ${message}` : ''}`,
-    hint: status >= 500 ? 'Microsoft Graph failed; the mail is retried.' : 'Read Graph\'s reply: it says what is wrong with the message (often a recipient address).',
-    ...base,
-  };
+  const stage: Stage = e.timeoutType === 'SOCKET_TIMEOUT' ? ctx.reached ?? 'send' : 'connect';
+  return failure('CONNECTION_TIMEOUT', `${where} did not answer in time`, { stage, ...base });
 }
+
+// Microsoft's readers live beside these; callers find every reader here.
+export { classifyFetchError, classifyGraphResponse, classifyTokenResponse } from './classify-microsoft.js';

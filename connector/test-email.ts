@@ -33,12 +33,6 @@ export function buildTestEmail(conn: StoredConnection, to: string, locale: Local
 export const TEST_EMAIL_LIMIT = Object.freeze({ messages: 10, perSeconds: 60 });
 const TEST_EMAIL_WAIT_MS = 60_000;
 
-// The stage each failure code belongs to, for a test mail's answer.
-const STAGE_OF = {
-  DNS_LOOKUP_FAILED: 'dns', CONNECTION_REFUSED: 'connect', CONNECTION_TIMEOUT: 'connect', TLS_FAILED: 'tls', STARTTLS_UNAVAILABLE: 'tls',
-  AUTH_FAILED: 'auth', AUTH_METHOD_UNSUPPORTED: 'auth', OAUTH_FAILED: 'auth', HOST_NOT_ALLOWED: 'dns',
-} as const;
-
 /**
  * Takes one of the scope's test-mail slots, or throws RATE_LIMITED saying when the next one
  * frees (`retryAfterSeconds`). The window is the connections' sliding window in the database,
@@ -86,8 +80,8 @@ export async function sendTestEmail(deps: TestEmailDeps, scope: string, connecti
   // `unknown`: the server may have taken it but never said so (the hint says to check the inbox).
   if ((d.status === 'failed' || d.status === 'unknown') && d.lastError) {
     const e = d.lastError;
-    const stage = e.code in STAGE_OF ? STAGE_OF[e.code as keyof typeof STAGE_OF] : 'send';
-    return { ok: false, stage, code: e.code, message: e.message, hint: e.hint, durationMs, ...(e.responseCode ? { responseCode: e.responseCode } : {}), ...(e.reply ? { reply: e.reply } : {}), ...common };
+    // The stage was recorded with the failure (a delivery from before stages were kept has none).
+    return { ok: false, stage: e.stage ?? 'send', code: e.code, message: e.message, hint: e.hint, durationMs, ...(e.responseCode ? { responseCode: e.responseCode } : {}), ...(e.reply ? { reply: e.reply } : {}), ...common };
   }
   return { queued: true, ...common, status: d.status, message: 'The test email is queued but no delivery worker has tried it yet', hint: 'Check that a worker runs (npm start runs one; npm run worker runs more); the delivery log shows what happens next.' };
 }

@@ -1,11 +1,17 @@
+import { failure, storedFailure, type Failure } from '../failures.js';
 import type { Attempt, Claimed, DeliveryError, NextState } from '../store/deliveries.js';
 import { retryDelayMs } from './retry.js';
 
 /** How one attempt ended, as the worker saw it. */
 export type Outcome =
-  | { kind: 'sent'; accepted: string[]; rejected: string[]; deferred: string[]; deferredReply?: string | undefined; response: string }
-  /** `unknown`: the whole message was handed over and no answer came (it may have been accepted). */
-  | { kind: 'error'; error: DeliveryError; transient: boolean; unknown?: boolean }
+  | {
+      kind: 'sent'; accepted: string[]; rejected: string[]; deferred: string[];
+      /** The server's reply (and its code) to the first deferred recipient. */
+      deferredReply?: string | undefined; deferredResponseCode?: number | undefined;
+      response: string; responseCode?: number | undefined;
+    }
+  /** The failure as its reader made it (connector/failures.ts): transient, the connection's fault, outcome unknown. */
+  | { kind: 'error'; failure: Failure }
   /** Given up at shutdown before anything could reach the server. */
   | { kind: 'released'; message: string };
 
@@ -30,8 +36,6 @@ export interface DecideConfig {
 /** What the decision needs of the claimed delivery, plus its unknown outcomes so far (before this one). */
 export type DecideClaimed = Pick<Claimed, 'attempts' | 'maxAttempts' | 'accepted' | 'rejected' | 'envelope'> & { unknownAttempts: number };
 
-/** Failures that say the connection itself is broken: every mail through it would fail the same way. */
-export const CONNECTION_FAULTS: ReadonlySet<string> = new Set(['AUTH_FAILED', 'AUTH_METHOD_UNSUPPORTED', 'TLS_FAILED', 'STARTTLS_UNAVAILABLE', 'OAUTH_FAILED', 'SECRET_UNREADABLE']);
 /** How long mail waits for an unhealthy connection before it checks again (a fix wakes it at once). */
 export const UNHEALTHY_RECHECK_MS = 5 * 60_000;
 
@@ -44,31 +48,34 @@ const union = (a: string[], b: string[]): string[] => [...new Set([...a, ...b])]
 export function decide(outcome: Outcome, c: DecideClaimed, config: DecideConfig, now = Date.now(), random: () => number = Math.random): Decision {
   if (outcome.kind === 'released') {
     // Nothing reached the server: put it back untouched for the next worker.
-    return { attempt: { outcome: 'released', code: 'RELEASED', responseCode: null, reply: null, hint: null, message: outcome.message }, next: { status: 'queued', dueAt: now }, tally: 'released' };
+    return { attempt: { outcome: 'released', code: 'RELEASED', stage: null, responseCode: null, reply: null, hint: null, message: outcome.message }, next: { status: 'queued', dueAt: now }, tally: 'released' };
   }
   if (outcome.kind === 'sent') return decideSent(outcome, c, config, now, random);
-  const e = outcome.error;
-  const failure = { code: e.code, responseCode: e.responseCode ?? null, reply: e.reply ?? null, message: e.message, hint: e.hint ?? null };
-  if (outcome.unknown) {
+  const f = outcome.failure;
+  const e = storedFailure(f);
+  const recorded = { code: f.code, stage: f.stage, responseCode: f.responseCode ?? null, reply: f.reply ?? null, message: f.message, hint: f.hint };
+  const later = () => now + retryDelayMs(c.attempts, config.retryBaseMs, f.retryAfterMs, random);
+  if (f.outcomeUnknown) {
     // Trying again may deliver a second copy (with the same Message-ID): only as often as allowed.
     if (c.unknownAttempts < config.unknownRetries && c.attempts < c.maxAttempts) {
-      return { attempt: { outcome: 'unknown', ...failure }, next: { status: 'retrying', dueAt: now + retryDelayMs(c.attempts, config.retryBaseMs, e.reply, random), error: e }, tally: 'unknown' };
+      return { attempt: { outcome: 'unknown', ...recorded }, next: { status: 'retrying', dueAt: later(), error: e }, tally: 'unknown' };
     }
-    return { attempt: { outcome: 'unknown', ...failure }, next: { status: 'unknown', error: e }, tally: 'unknown' };
+    return { attempt: { outcome: 'unknown', ...recorded }, next: { status: 'unknown', error: e }, tally: 'unknown' };
   }
-  if (CONNECTION_FAULTS.has(e.code) && c.maxAttempts > 1) {
-    // The connection is broken, not this mail: mark it unhealthy and let its mail wait.
-    const reason = { ...e, code: 'CONNECTION_UNHEALTHY', message: `Waiting: the connection failed with ${e.code} (${e.message})`, hint: e.hint ?? 'Fix the connection; waiting mail is then sent at once.' };
-    return { attempt: { outcome: 'retry', ...failure }, next: { status: 'waiting', dueAt: now + UNHEALTHY_RECHECK_MS, reason }, tally: 'deferred', unhealthy: e };
+  if (f.connectionFault && !f.transient && c.maxAttempts > 1) {
+    // The connection is broken, not this mail, and waiting will not mend it: mark it unhealthy and
+    // let its mail wait for a fix. (A transient fault, a refused or timed-out connection, retries.)
+    const reason = { ...e, code: 'CONNECTION_UNHEALTHY', message: `Waiting: the connection failed with ${f.code} (${f.message})`, hint: f.hint };
+    return { attempt: { outcome: 'retry', ...recorded }, next: { status: 'waiting', dueAt: now + UNHEALTHY_RECHECK_MS, reason }, tally: 'deferred', unhealthy: e };
   }
-  if (outcome.transient && c.attempts < c.maxAttempts) {
-    return { attempt: { outcome: 'retry', ...failure }, next: { status: 'retrying', dueAt: now + retryDelayMs(c.attempts, config.retryBaseMs, e.reply, random), error: e }, tally: 'retried' };
+  if (f.transient && c.attempts < c.maxAttempts) {
+    return { attempt: { outcome: 'retry', ...recorded }, next: { status: 'retrying', dueAt: later(), error: e }, tally: 'retried' };
   }
   if (c.accepted.length) {
     // An earlier attempt delivered to some recipients: the delivery is sent, the rest refused.
-    return { attempt: { outcome: 'failed', ...failure }, next: { status: 'sent', accepted: c.accepted, rejected: union(c.rejected, c.envelope.to), response: e.reply ?? e.message }, tally: 'sent' };
+    return { attempt: { outcome: 'failed', ...recorded }, next: { status: 'sent', accepted: c.accepted, rejected: union(c.rejected, c.envelope.to), response: f.reply ?? f.message }, tally: 'sent' };
   }
-  return { attempt: { outcome: 'failed', ...failure }, next: { status: 'failed', error: e }, tally: 'failed' };
+  return { attempt: { outcome: 'failed', ...recorded }, next: { status: 'failed', error: e }, tally: 'failed' };
 }
 
 function decideSent(outcome: Extract<Outcome, { kind: 'sent' }>, c: DecideClaimed, config: DecideConfig, now: number, random: () => number): Decision {
@@ -80,25 +87,20 @@ function decideSent(outcome: Extract<Outcome, { kind: 'sent' }>, c: DecideClaime
   if (deferred.length && c.attempts < c.maxAttempts) {
     // A 4xx for some recipients (greylisting, a full mailbox for now): those alone go again,
     // with the same Message-ID; the ones that have the mail never get it twice.
-    const reply = outcome.deferredReply ?? null;
-    const responseCode = Number(/^\d{3}/.exec(reply ?? '')?.[0]) || null;
-    const error: DeliveryError = {
-      code: 'RECIPIENT_REJECTED',
-      message: `The server deferred ${deferred.join(', ')}; ${deferred.length === 1 ? 'it is' : 'they are'} tried again`,
-      hint: 'Nothing to do: deferred recipients are retried alone, and the others already have the mail.',
-      ...(responseCode ? { responseCode } : {}),
-      ...(reply ? { reply } : {}),
-    };
+    const f = failure('RECIPIENT_DEFERRED', `The server deferred ${deferred.join(', ')}; ${deferred.length === 1 ? 'it is' : 'they are'} tried again`, {
+      responseCode: outcome.deferredResponseCode, reply: outcome.deferredReply,
+    });
+    const error: DeliveryError = storedFailure(f);
     return {
-      attempt: { outcome: 'retry', code: error.code, responseCode, reply, message: counts, hint: error.hint ?? null },
-      next: { status: 'retrying', dueAt: now + retryDelayMs(c.attempts, config.retryBaseMs, reply, random), error, partial: { envelope: { from: c.envelope.from, to: deferred }, accepted, rejected } },
+      attempt: { outcome: 'retry', code: f.code, stage: f.stage, responseCode: f.responseCode ?? null, reply: f.reply ?? null, message: counts, hint: f.hint },
+      next: { status: 'retrying', dueAt: now + retryDelayMs(c.attempts, config.retryBaseMs, f.retryAfterMs, random), error, partial: { envelope: { from: c.envelope.from, to: deferred }, accepted, rejected } },
       tally: 'retried',
     };
   }
   // Out of attempts, recipients still deferred did not get it: they are listed as rejected.
   const message = deferred.length ? `${counts}; gave up on the deferred after ${c.attempts} attempts` : outcome.rejected.length ? counts : null;
   return {
-    attempt: { outcome: 'sent', code: null, responseCode: Number(/^\d{3}/.exec(outcome.response)?.[0] ?? 250), reply: outcome.response, message, hint: null },
+    attempt: { outcome: 'sent', code: null, stage: 'done', responseCode: outcome.responseCode ?? null, reply: outcome.response, message, hint: null },
     next: { status: 'sent', accepted, rejected: union(rejected, deferred), response: outcome.response },
     tally: 'sent',
   };

@@ -7,7 +7,10 @@ export const MAX_DELAY_MS = 60 * 60 * 1000;
 
 const UNITS: Record<string, number> = { s: 1000, sec: 1000, second: 1000, m: 60_000, min: 60_000, minute: 60_000, h: 3_600_000, hour: 3_600_000 };
 
-/** Reads a delay a server asked for, in ms, from its reply text; undefined when it gave none. */
+/**
+ * Reads a delay a server asked for, in ms, from its reply text; undefined when it gave none.
+ * Called once, when the failure is made (connector/failures.ts); the failure then carries it.
+ */
 export function requestedDelayMs(reply: string | undefined | null): number | undefined {
   if (!reply) return undefined;
   const m =
@@ -18,10 +21,21 @@ export function requestedDelayMs(reply: string | undefined | null): number | und
   return Number(m[1]) * (UNITS[unit] ?? 1000);
 }
 
-/** The delay before attempt `attempt + 1`, given the reply of attempt `attempt`. */
-export function retryDelayMs(attempt: number, baseMs: number, reply?: string | null, random: () => number = Math.random): number {
-  const asked = requestedDelayMs(reply);
-  if (asked !== undefined) return Math.min(MAX_DELAY_MS, Math.round(asked * (1 + 0.1 * random())));
+/**
+ * Reads an HTTP Retry-After header (RFC 9110 §10.2.3): delay-seconds or an HTTP-date; undefined
+ * when absent or unreadable.
+ */
+export function retryAfterHeaderMs(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const v = value.trim();
+  if (/^\d{1,9}$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** The delay before attempt `attempt + 1`; `askedMs`: the delay the server asked for after attempt `attempt`. */
+export function retryDelayMs(attempt: number, baseMs: number, askedMs?: number, random: () => number = Math.random): number {
+  if (askedMs !== undefined) return Math.min(MAX_DELAY_MS, Math.round(askedMs * (1 + 0.1 * random())));
   const backoff = Math.min(MAX_DELAY_MS, baseMs * 2 ** Math.max(0, attempt - 1));
   // ±20% jitter, so mail that failed together does not come back together.
   return Math.min(MAX_DELAY_MS, Math.round(backoff * (0.8 + 0.4 * random())));

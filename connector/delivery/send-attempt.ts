@@ -1,5 +1,6 @@
 import type { ConnectionService, ResolvedConnection } from '../connections.js';
 import { EnvoiError } from '../errors.js';
+import { failure, isFailureCode } from '../failures.js';
 import type { Logger } from '../log.js';
 import type { Mailer } from '../mailer.js';
 import { SendReleased, type SendControl } from '../providers/send-control.js';
@@ -40,7 +41,7 @@ export class SendAttempts {
       const stored = await this.connection(c.connectionScope, c.connectionId);
       if (stored) this.opts.onConnection?.(stored);
       if (!stored) {
-        return { kind: 'error', transient: false, error: { code: 'CONNECTION_NOT_FOUND', message: 'The connection of this delivery was deleted', hint: 'Send the message again through an existing connection.' } };
+        return { kind: 'error', failure: failure('CONNECTION_NOT_FOUND', 'The connection of this delivery was deleted') };
       }
       if (stored.health.status === 'unhealthy' && c.maxAttempts > 1) {
         // Waiting costs no attempt; a passing test or an edit of the connection wakes the mail.
@@ -68,23 +69,25 @@ export class SendAttempts {
       }
       try {
         const info = await this.opts.mailer.sendRaw(stored, { envelope: c.envelope, raw: c.raw, control });
-        return { kind: 'sent', accepted: info.accepted, rejected: info.rejected, deferred: info.deferred, deferredReply: info.deferredReply, response: info.response };
+        return {
+          kind: 'sent', accepted: info.accepted, rejected: info.rejected, deferred: info.deferred,
+          deferredReply: info.deferredReply, deferredResponseCode: info.deferredResponseCode, response: info.response, responseCode: info.responseCode,
+        };
       } finally {
         if (slot !== undefined) await this.opts.rateLimits.complete(slot).catch((err) => this.opts.logger.warn('could not record a rate-limit slot', { err }));
       }
     } catch (err) {
       if (err instanceof SendReleased) return { kind: 'released', message: err.message };
-      if (err instanceof SendFailure) {
-        const f = err.failure;
-        const error: DeliveryError = { code: f.code, message: f.message, hint: f.hint, ...(f.responseCode ? { responseCode: f.responseCode } : {}), ...(f.reply ? { reply: f.reply } : {}) };
-        return { kind: 'error', transient: f.transient, error, ...(f.outcomeUnknown ? { unknown: true } : {}) };
-      }
+      if (err instanceof SendFailure) return { kind: 'error', failure: err.failure };
       if (err instanceof EnvoiError) {
-        // Policy and configuration errors (HOST_NOT_ALLOWED, SECRET_UNREADABLE, …) will not fix themselves.
-        return { kind: 'error', transient: false, error: { code: err.code, message: err.message, hint: err.hint } };
+        // Policy and configuration errors (HOST_NOT_ALLOWED, SECRET_UNREADABLE, …) will not fix
+        // themselves; the catalogue says which of them are the connection's fault.
+        if (isFailureCode(err.code)) return { kind: 'error', failure: failure(err.code, err.message, { hint: err.hint, transient: false }) };
+        this.opts.logger.error('unexpected error code while sending', { deliveryId: c.id, code: err.code });
+        return { kind: 'error', failure: failure('INTERNAL', `${err.code}: ${err.message}`, { hint: err.hint, transient: false }) };
       }
       this.opts.logger.error('unexpected delivery error', { deliveryId: c.id, err });
-      return { kind: 'error', transient: true, error: { code: 'INTERNAL', message: 'Envoi hit an unexpected error while sending', hint: 'It is retried; the server log has the details.' } };
+      return { kind: 'error', failure: failure('INTERNAL', 'Envoi hit an unexpected error while sending') };
     }
   }
 

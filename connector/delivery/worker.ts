@@ -243,7 +243,7 @@ export class Worker {
   /** Decides where the delivery goes after `outcome` and writes it; false when the lease was lost. */
   private async record(c: Claimed, outcome: Outcome, started: number): Promise<boolean> {
     const giveUp = this.writeGiveUp.signal;
-    const unknownAttempts = outcome.kind === 'error' && outcome.unknown ? await this.writer.persist('read the unknown outcomes', c.id, () => this.opts.store.unknownAttempts(c.id), giveUp) : 0;
+    const unknownAttempts = outcome.kind === 'error' && outcome.failure.outcomeUnknown ? await this.writer.persist('read the unknown outcomes', c.id, () => this.opts.store.unknownAttempts(c.id), giveUp) : 0;
     const d = decide(outcome, { ...c, unknownAttempts }, this.opts.config);
     this.counts[d.tally]++;
     if (d.unhealthy) await this.markUnhealthy(c.connectionId, d.unhealthy);

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Config } from '../config.js';
-import { classifyGraphResponse, classifyTokenResponse, type Failure } from '../classify.js';
+import { classifyFetchError, classifyGraphResponse, classifyTokenResponse } from '../classify.js';
+import { failure, type Failure } from '../failures.js';
 import type { ResolvedConnection } from '../connections.js';
 import type { Logger } from '../log.js';
 import { SendFailure, type SendInfo, type TestResult } from './results.js';
@@ -76,10 +77,10 @@ export class Microsoft365Provider {
     try {
       res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     } catch (err) {
-      throw new SendFailure(networkFailure('auth', 'the Microsoft sign-in service', err));
+      throw new SendFailure(classifyFetchError('auth', 'the Microsoft sign-in service', err));
     }
     const text = await res.text();
-    if (!res.ok) throw new SendFailure(classifyTokenResponse(res.status, text, [conn.secrets.clientSecret ?? '']));
+    if (!res.ok) throw new SendFailure(classifyTokenResponse(res.status, text, [conn.secrets.clientSecret ?? ''], res.headers.get('retry-after')));
     const json = JSON.parse(text) as { access_token: string; expires_in: number | string };
     const accessToken = json.access_token;
     return { accessToken, expiresAt: Date.now() + Number(json.expires_in) * 1000, roles: rolesOf(accessToken) };
@@ -91,11 +92,9 @@ export class Microsoft365Provider {
     if (control?.release.aborted) throw new SendReleased('before-data');
     const body = Buffer.from(message.raw, 'utf8').toString('base64');
     if (body.length > GRAPH_MAX_REQUEST_BYTES) {
-      throw new SendFailure({
-        code: 'MESSAGE_TOO_LARGE', stage: 'send', transient: false,
-        message: `The message is ${Buffer.byteLength(message.raw)} bytes, ${body.length} once base64-encoded; Microsoft Graph's sendMail accepts requests up to 4 MB`,
+      throw new SendFailure(failure('MESSAGE_TOO_LARGE', `The message is ${Buffer.byteLength(message.raw)} bytes, ${body.length} once base64-encoded; Microsoft Graph's sendMail accepts requests up to 4 MB`, {
         hint: 'Send smaller attachments (about 3 MB in all), or share large files by link.',
-      });
+      }));
     }
     const sender = conn.settings.senderEmail;
     const url = `${this.opts.config.msGraphUrl}/v1.0/users/${encodeURIComponent(sender)}/sendMail`;
@@ -109,11 +108,11 @@ export class Microsoft365Provider {
         const signal = control ? AbortSignal.any([control.deadline, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]) : AbortSignal.timeout(REQUEST_TIMEOUT_MS);
         res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token.accessToken}`, 'content-type': 'text/plain' }, body, signal });
       } catch (err) {
-        throw new SendFailure(networkFailure('send', 'Microsoft Graph', err));
+        throw new SendFailure(classifyFetchError('send', 'Microsoft Graph', err));
       }
       const text = await res.text();
       if (res.status === 202 || res.ok) {
-        return { messageId: '', accepted: [], rejected: [], deferred: [], response: `${res.status} Accepted by Microsoft Graph${res.headers.get('request-id') ? ` (request-id ${res.headers.get('request-id')})` : ''}` };
+        return { messageId: '', accepted: [], rejected: [], deferred: [], responseCode: res.status, response: `${res.status} Accepted by Microsoft Graph${res.headers.get('request-id') ? ` (request-id ${res.headers.get('request-id')})` : ''}` };
       }
       if (res.status === 401 && !refreshed) {
         // An expired or revoked token: get a new one once, then let the failure stand.
@@ -134,20 +133,20 @@ export class Microsoft365Provider {
   async test(conn: ResolvedConnection): Promise<TestResult> {
     const started = Date.now();
     const done = (r: Omit<TestResult, 'durationMs'>): TestResult => ({ ...r, durationMs: Date.now() - started });
+    const failed = (f: Failure): TestResult =>
+      done({ ok: false, stage: f.stage, code: f.code, message: f.message, hint: f.hint, ...(f.responseCode ? { responseCode: f.responseCode } : {}), ...(f.reply ? { reply: f.reply } : {}) });
     let token: CachedToken;
     try {
       token = await this.token(conn, true);
     } catch (err) {
       if (!(err instanceof SendFailure)) throw err;
-      const f = err.failure;
-      return done({ ok: false, stage: f.stage, code: f.code, message: f.message, hint: f.hint, ...(f.responseCode ? { responseCode: f.responseCode } : {}), ...(f.reply ? { reply: f.reply } : {}) });
+      return failed(err.failure);
     }
     if (!token.roles.includes('Mail.Send')) {
-      return done({
-        ok: false, stage: 'auth', code: 'OAUTH_FAILED',
-        message: `Signed in as the app, but it has no Mail.Send application permission (granted: ${token.roles.join(', ') || 'none'})`,
+      // design.md calls this PERMISSION_MISSING; the code stays OAUTH_FAILED until the API's users are told.
+      return failed(failure('OAUTH_FAILED', `Signed in as the app, but it has no Mail.Send application permission (granted: ${token.roles.join(', ') || 'none'})`, {
         hint: 'In Microsoft Entra, add the Microsoft Graph application permission Mail.Send to the app and grant admin consent.',
-      });
+      }));
     }
     return done({
       ok: true, stage: 'done',
@@ -159,29 +158,4 @@ export class Microsoft365Provider {
   clear(): void {
     this.tokens.clear();
   }
-}
-
-/**
- * Failures of fetch that happen before a request is sent: no connection, no name, no TLS. Any
- * other failure of a send (a timeout, a reset, a closed socket) may come after Graph took the
- * request, so its outcome is unknown.
- */
-const BEFORE_REQUEST = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_TLS_CERT_ALTNAME_INVALID', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'CERT_HAS_EXPIRED', 'ERR_INVALID_URL']);
-
-function networkFailure(stage: 'auth' | 'send', what: string, err: unknown): Failure {
-  const e = err as Error & { cause?: { code?: string } };
-  const timeout = e.name === 'TimeoutError' || e.name === 'AbortError';
-  const code = e.cause?.code;
-  if (stage === 'send' && (timeout || !code || !BEFORE_REQUEST.has(code))) {
-    return {
-      code: 'OUTCOME_UNKNOWN', stage, transient: true, outcomeUnknown: true,
-      message: `${what} took the request but ${timeout ? 'did not answer in time' : `the connection broke before its answer (${code ?? e.message})`}; it may have accepted the mail`,
-      hint: 'Microsoft may have accepted the mail. If it is sent again, a copy carries the same Message-ID, so it is recognisable as a duplicate.',
-    };
-  }
-  return {
-    code: timeout ? 'CONNECTION_TIMEOUT' : 'CONNECTION_REFUSED', stage, transient: true,
-    message: `${what} could not be reached (${timeout ? 'timed out' : code ?? e.message})`,
-    hint: 'Check that this server can reach Microsoft 365 (firewall, proxy); the mail is retried.',
-  };
 }

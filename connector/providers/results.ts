@@ -23,9 +23,12 @@ export interface SendInfo {
   rejected: string[];
   /** Refused for now (a 4xx reply to RCPT TO, e.g. greylisting): to be tried again alone. */
   deferred: string[];
-  /** The server's reply to the first deferred recipient. */
+  /** The server's reply to the first deferred recipient, and its reply code. */
   deferredReply?: string;
+  deferredResponseCode?: number;
+  /** The server's reply to the message (SMTP: to the final dot), and its code (SMTP reply code or HTTP status). */
   response: string;
+  responseCode?: number;
 }
 
 export class SendFailure extends Error {

@@ -1,5 +1,6 @@
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { classifySmtpError, type Failure, type Stage } from '../classify.js';
+import { failure } from '../failures.js';
 import { effectiveUser, type ResolvedConnection } from '../connections.js';
 import type { TestResult } from './results.js';
 import { vettedAddresses, type SmtpReach } from './smtp-host.js';
@@ -42,17 +43,17 @@ export async function testSmtpConnection(conn: ResolvedConnection, reach: SmtpRe
       }
       if (!internals.secure) {
         // nodemailer's requireTLS stops this earlier; this guard keeps it true if that changes.
-        return fail({ code: 'STARTTLS_UNAVAILABLE', stage: 'tls', transient: false, message: `${s.host}:${s.port} offers no STARTTLS`, hint: 'Use port 587 with STARTTLS or 465 with Secure on.' }, { server });
+        return fail(failure('STARTTLS_UNAVAILABLE', `${s.host}:${s.port} offers no STARTTLS`, { hint: 'Use port 587 with STARTTLS or 465 with Secure on.' }), { server });
       }
       if (!internals.allowsAuth || server.authMethods.length === 0) {
         return fail(
-          { code: 'AUTH_METHOD_UNSUPPORTED', stage: 'auth', transient: false, message: `${s.host}:${s.port} advertises no authentication, so the credentials cannot be checked`, hint: 'Use the server\'s submission port (587 or 465), or choose authentication NONE if it relays without login.' },
+          failure('AUTH_METHOD_UNSUPPORTED', `${s.host}:${s.port} advertises no authentication, so the credentials cannot be checked`, { hint: 'Use the server\'s submission port (587 or 465), or choose authentication NONE if it relays without login.' }),
           { server },
         );
       }
       if (!server.authMethods.includes(s.authMethod!)) {
         return fail(
-          { code: 'AUTH_METHOD_UNSUPPORTED', stage: 'auth', transient: false, message: `${s.host}:${s.port} does not offer ${s.authMethod}; it offers ${server.authMethods.join(', ')}`, hint: `Choose ${server.authMethods.find((m) => m === 'PLAIN' || m === 'LOGIN') ?? server.authMethods[0]} as the authentication method.` },
+          failure('AUTH_METHOD_UNSUPPORTED', `${s.host}:${s.port} does not offer ${s.authMethod}; it offers ${server.authMethods.join(', ')}`, { hint: `Choose ${server.authMethods.find((m) => m === 'PLAIN' || m === 'LOGIN') ?? server.authMethods[0]} as the authentication method.` }),
           { server },
         );
       }

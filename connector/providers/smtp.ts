@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type Mail from 'nodemailer/lib/mailer';
-import { classifySmtpError } from '../classify.js';
+import { classifySmtpError, smtpReplyCode } from '../classify.js';
 import type { ResolvedConnection } from '../connections.js';
 import type { Logger } from '../log.js';
 import { resolveAndVet } from '../network-policy.js';
@@ -125,8 +125,9 @@ export class SmtpProvider {
         accepted: flat(info.accepted ?? []),
         rejected: flat(info.rejected ?? []).filter((a) => !deferred.includes(a)),
         deferred,
-        ...(deferredErrors[0]?.response ? { deferredReply: deferredErrors[0].response } : {}),
+        ...(deferredErrors[0]?.response ? { deferredReply: deferredErrors[0].response, deferredResponseCode: deferredErrors[0].responseCode! } : {}),
         response: info.response,
+        responseCode: smtpReplyCode(info.response) ?? 250,
       };
     } catch (err) {
       if (err instanceof SendReleased || err instanceof SendFailure) throw err;

@@ -9,6 +9,7 @@ import * as m20261123_04 from '../migrations/20261123_04_rate_limits_and_health.
 import * as m20261123_05 from '../migrations/20261123_05_due_index.js';
 import * as m20261130_01 from '../migrations/20261130_01_outcome_unknown.js';
 import * as m20261130_02 from '../migrations/20261130_02_fair_claim_index.js';
+import * as m20261130_03 from '../migrations/20261130_03_attempt_stage.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -28,6 +29,7 @@ const MIGRATIONS: Array<[string, Knex.Migration]> = [
   ['20261123_05_due_index', m20261123_05],
   ['20261130_01_outcome_unknown', m20261130_01],
   ['20261130_02_fair_claim_index', m20261130_02],
+  ['20261130_03_attempt_stage', m20261130_03],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { EnvoiError } from '../errors.js';
+import { failure, storedFailure } from '../failures.js';
 import { GroupCommit } from '../group-commit.js';
 import { claimDue, type ClaimRequest } from './claim.js';
 import {
@@ -161,7 +162,7 @@ export class DeliveryStore {
     const rows = rawRows(this.isPg, res);
     if (rows.length) {
       await this.knex('delivery_attempts').insert(
-        rows.map((r) => ({ delivery_id: r.id, number: num(r.attempts), worker, started_at: new Date(now).toISOString(), duration_ms: 0, outcome: 'lost', code: LOST.code, message: LOST.message, hint: LOST.hint })),
+        rows.map((r) => ({ delivery_id: r.id, number: num(r.attempts), worker, started_at: new Date(now).toISOString(), duration_ms: 0, outcome: 'lost', code: LOST.code, stage: LOST.stage, message: LOST.message, hint: LOST.hint })),
       );
     }
     return rows.length;
@@ -241,8 +242,4 @@ export class DeliveryStore {
 /** Rows per group-committed insert (19 values each, far below either database's limit). */
 const INSERT_BATCH = 100;
 
-const LOST: DeliveryError = {
-  code: 'WORKER_LOST',
-  message: 'The worker sending this message stopped before it finished (its lease expired); it is sent again',
-  hint: 'Nothing to do: the delivery is retried. If the first attempt did reach the server, the recipient may see it twice with the same Message-ID.',
-};
+const LOST: DeliveryError = storedFailure(failure('WORKER_LOST', 'The worker sending this message stopped before it finished (its lease expired); it is sent again'));

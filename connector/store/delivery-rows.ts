@@ -1,12 +1,17 @@
 /** The outbox's types, and how its rows map to them (shared by the store and the statements it delegates to). */
+import type { Stage } from '../failures.js';
 
 /** `unknown`: the last attempt's outcome is unknown (see decide.ts) and no retry is left for it. */
 export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'retrying' | 'failed' | 'unknown';
 export const STATUSES: readonly DeliveryStatus[] = ['queued', 'sending', 'sent', 'retrying', 'failed', 'unknown'];
 
-/** The reason a delivery failed (last) or an attempt did not succeed. */
+/**
+ * The reason a delivery failed (last) or waits: a failure of the catalogue (connector/failures.ts)
+ * as it was made, with its stage, or a wait reason (RATE_LIMITED, CONNECTION_UNHEALTHY).
+ */
 export interface DeliveryError {
   code: string;
+  stage?: Stage;
   message: string;
   hint?: string;
   responseCode?: number;
@@ -51,6 +56,8 @@ export interface Attempt {
   durationMs: number;
   outcome: 'sent' | 'retry' | 'failed' | 'unknown' | 'lost' | 'released';
   code: string | null;
+  /** The last step the attempt reached (`done` when sent); null when it never started (released). */
+  stage: Stage | null;
   responseCode: number | null;
   reply: string | null;
   message: string | null;
@@ -151,6 +158,7 @@ export function toAttempt(r: Row): Attempt {
     durationMs: num(r.duration_ms),
     outcome: r.outcome,
     code: r.code ?? null,
+    stage: r.stage ?? null,
     responseCode: r.response_code === null || r.response_code === undefined ? null : num(r.response_code),
     reply: r.reply ?? null,
     message: r.message ?? null,

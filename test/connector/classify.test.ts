@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { classifySmtpError } from '../../connector/classify.js';
-import { CONNECTION_FAULTS } from '../../connector/delivery/decide.js';
 import { isStorageFailure, storageUnavailable } from '../../connector/store/storage-errors.js';
 
 const ctx = { host: 'smtp.example.test', port: 587, secure: false, reached: 'send' as const };
@@ -10,7 +9,7 @@ describe('classify: SMTP failures read on exact codes', () => {
   it('an oversized reply line (EPROTOCOL) is a transient SERVER_ERROR, not TLS, and no connection fault', () => {
     const f = classifySmtpError(err('Server response exceeds maximum allowed size', { code: 'EPROTOCOL', command: 'CONN' }), ctx);
     expect(f).to.include({ code: 'SERVER_ERROR', transient: true });
-    expect(CONNECTION_FAULTS.has(f.code)).to.equal(false);
+    expect(f.connectionFault).to.equal(false);
   });
   it('EPROTO, ERR_SSL_… and certificate codes are TLS failures; text alone is not', () => {
     expect(classifySmtpError(err('write EPROTO', { code: 'ESOCKET', originalCode: 'EPROTO' }), ctx).code).to.equal('TLS_FAILED');

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { decide, UNHEALTHY_RECHECK_MS, type DecideClaimed, type Outcome } from '../../connector/delivery/decide.js';
+import { failure, type FailureCode } from '../../connector/failures.js';
 
 const NOW = 1_000_000;
 const config = { retryBaseMs: 1000, unknownRetries: 1 };
@@ -12,13 +13,14 @@ const claimed = (over: Partial<DecideClaimed> = {}): DecideClaimed => ({
   unknownAttempts: 0,
   ...over,
 });
-const sent = (over: Partial<Extract<Outcome, { kind: 'sent' }>> = {}): Outcome => ({ kind: 'sent', accepted: ['a@customer.test', 'b@customer.test'], rejected: [], deferred: [], response: '250 2.0.0 queued as 42', ...over });
-const error = (code: string, transient: boolean, extra: { unknown?: boolean; responseCode?: number; reply?: string } = {}): Outcome => ({
+const sent = (over: Partial<Extract<Outcome, { kind: 'sent' }>> = {}): Outcome => ({ kind: 'sent', accepted: ['a@customer.test', 'b@customer.test'], rejected: [], deferred: [], response: '250 2.0.0 queued as 42', responseCode: 250, ...over });
+/** A failure made by the catalogue's factory, as a reader would make it. */
+const error = (code: FailureCode, transient: boolean, extra: { unknown?: boolean; responseCode?: number; reply?: string; retryAfterMs?: number } = {}): Outcome => ({
   kind: 'error',
-  transient,
-  error: { code, message: `${code} happened`, hint: `fix ${code}`, ...(extra.responseCode ? { responseCode: extra.responseCode } : {}), ...(extra.reply ? { reply: extra.reply } : {}) },
-  ...(extra.unknown ? { unknown: true } : {}),
+  failure: failure(code, `${code} happened`, { hint: `fix ${code}`, transient, outcomeUnknown: extra.unknown, responseCode: extra.responseCode, reply: extra.reply, retryAfterMs: extra.retryAfterMs }),
 });
+/** A failure with the catalogue's own stage, transience and fault, as most readers make it. */
+const made = (code: FailureCode, details: Parameters<typeof failure>[2] = {}): Outcome => ({ kind: 'error', failure: failure(code, `${code} happened`, details) });
 
 interface Row {
   name: string;
@@ -33,16 +35,49 @@ interface Row {
 }
 
 const TABLE: Row[] = [
-  { name: 'sent to everyone', outcome: sent(), attempt: 'sent', next: 'sent', tally: 'sent', check: (d) => expect(d.attempt.responseCode).to.equal(250) },
+  { name: 'sent to everyone', outcome: sent(), attempt: 'sent', next: 'sent', tally: 'sent', check: (d) => expect(d.attempt).to.include({ responseCode: 250, stage: 'done' }) },
   {
     name: 'sent, one recipient deferred with attempts left: the deferred alone go again',
-    outcome: sent({ accepted: ['a@customer.test'], deferred: ['b@customer.test'], deferredReply: '451 4.7.1 greylisted' }),
+    outcome: sent({ accepted: ['a@customer.test'], deferred: ['b@customer.test'], deferredReply: '451 4.7.1 greylisted', deferredResponseCode: 451 }),
     attempt: 'retry', next: 'retrying', tally: 'retried',
     check: (d) => {
       expect(d.next).to.deep.include({ partial: { envelope: { from: 'robot@envoi.test', to: ['b@customer.test'] }, accepted: ['a@customer.test'], rejected: [] } });
       expect(d.attempt.responseCode).to.equal(451);
+      expect(d.attempt).to.include({ code: 'RECIPIENT_DEFERRED', stage: 'send' });
+      expect(d.attempt.hint).to.match(/greylisting/);
     },
   },
+  {
+    name: 'sent, one recipient deferred asking for a minute: the deferred go again after it',
+    outcome: sent({ accepted: ['a@customer.test'], deferred: ['b@customer.test'], deferredReply: '450 4.7.1 greylisted, try again in 1 minute', deferredResponseCode: 450 }),
+    attempt: 'retry', next: 'retrying', tally: 'retried',
+    check: (d) => expect(d.next).to.include({ dueAt: NOW + 63_000 }),
+  },
+  {
+    name: 'every recipient deferred (RECIPIENT_DEFERRED): retried after the time asked',
+    outcome: made('RECIPIENT_DEFERRED', { responseCode: 451, reply: '451 4.7.1 Greylisted, try again in 10 seconds' }),
+    attempt: 'retry', next: 'retrying', tally: 'retried',
+    check: (d) => expect(d.next).to.include({ dueAt: NOW + 10_500 }),
+  },
+  {
+    name: 'THROTTLED with a Retry-After: waits as asked, the connection stays healthy',
+    outcome: made('THROTTLED', { responseCode: 429, retryAfterMs: 30_000 }),
+    attempt: 'retry', next: 'retrying', tally: 'retried',
+    check: (d) => expect(d.next).to.include({ dueAt: NOW + 31_500 }),
+  },
+  { name: 'THROTTLED on the last attempt: failed', outcome: made('THROTTLED', { responseCode: 421 }), claimed: { attempts: 5 }, attempt: 'failed', next: 'failed', tally: 'failed' },
+  {
+    name: 'a transient connection fault (refused): retried with backoff, the connection not marked',
+    outcome: made('CONNECTION_REFUSED'), attempt: 'retry', next: 'retrying', tally: 'retried',
+    check: (d) => expect(d.next).to.include({ dueAt: NOW + 1000 }),
+  },
+  { name: 'a transient API failure that is the connection\'s fault (Graph 503): retried', outcome: made('SERVER_ERROR', { connectionFault: true, responseCode: 503 }), attempt: 'retry', next: 'retrying', tally: 'retried' },
+  { name: 'a permanent DNS failure: the connection is marked unhealthy and the mail waits', outcome: made('DNS_LOOKUP_FAILED'), attempt: 'retry', next: 'waiting', tally: 'deferred', unhealthy: true },
+  { name: 'an unreadable secret: the connection is marked unhealthy and the mail waits', outcome: made('SECRET_UNREADABLE'), attempt: 'retry', next: 'waiting', tally: 'deferred', unhealthy: true },
+  { name: 'a host the policy refuses: failed at once, the connection not marked', outcome: made('HOST_NOT_ALLOWED'), attempt: 'failed', next: 'failed', tally: 'failed' },
+  { name: 'a refused sender with a 4xx (override): retried', outcome: made('SENDER_REJECTED', { transient: true, responseCode: 451 }), attempt: 'retry', next: 'retrying', tally: 'retried' },
+  { name: 'a refused sender with a 5xx: failed at once', outcome: made('SENDER_REJECTED', { responseCode: 553 }), attempt: 'failed', next: 'failed', tally: 'failed' },
+  { name: 'a message too large: failed at once', outcome: made('MESSAGE_TOO_LARGE', { responseCode: 552 }), attempt: 'failed', next: 'failed', tally: 'failed' },
   {
     name: 'sent, still deferred on the last attempt: sent, the deferred listed as rejected',
     outcome: sent({ accepted: ['a@customer.test'], deferred: ['b@customer.test'] }), claimed: { attempts: 5 },
@@ -67,7 +102,10 @@ const TABLE: Row[] = [
     name: 'connection fault: the connection is marked unhealthy and the mail waits',
     outcome: error('AUTH_FAILED', false, { responseCode: 535 }),
     attempt: 'retry', next: 'waiting', tally: 'deferred', unhealthy: true,
-    check: (d) => expect(d.next).to.deep.include({ dueAt: NOW + UNHEALTHY_RECHECK_MS }),
+    check: (d) => {
+      expect(d.next).to.deep.include({ dueAt: NOW + UNHEALTHY_RECHECK_MS });
+      expect(d.next.status === 'waiting' && d.next.reason).to.include({ code: 'CONNECTION_UNHEALTHY', stage: 'auth' });
+    },
   },
   { name: 'connection fault of a single-attempt mail (a test mail): failed', outcome: error('TLS_FAILED', false), claimed: { maxAttempts: 1 }, attempt: 'failed', next: 'failed', tally: 'failed' },
   { name: 'unknown outcome with a retry left: retried (same message)', outcome: error('OUTCOME_UNKNOWN', true, { unknown: true }), attempt: 'unknown', next: 'retrying', tally: 'unknown' },
@@ -91,7 +129,10 @@ describe('decide: the worker\'s decision after an attempt', () => {
       expect(d.next.status, 'next status').to.equal(row.next);
       expect(d.tally, 'tally').to.equal(row.tally);
       expect(!!d.unhealthy, 'marks the connection unhealthy').to.equal(!!row.unhealthy);
-      if (row.outcome.kind === 'error') expect(d.attempt.code).to.equal(row.outcome.error.code);
+      if (row.outcome.kind === 'error') {
+        expect(d.attempt.code).to.equal(row.outcome.failure.code);
+        expect(d.attempt.stage, 'the stage is recorded with the failure').to.equal(row.outcome.failure.stage);
+      }
       row.check?.(d);
     });
   }

@@ -38,7 +38,7 @@ describe('SMTP error classification', () => {
   const ctx = { host: 'h', port: 587, secure: false, secrets: ['pw-123'] };
   it('reads code and responseCode, not command text', () => {
     expect(classifySmtpError(Object.assign(new Error('x'), { code: 'EAUTH', responseCode: 535, command: 'AUTH PLAIN' }), ctx)).to.include({ code: 'AUTH_FAILED', stage: 'auth', transient: false });
-    expect(classifySmtpError(Object.assign(new Error('x'), { code: 'EENVELOPE', responseCode: 451, command: 'RCPT TO' }), ctx)).to.include({ code: 'RECIPIENT_REJECTED', transient: true });
+    expect(classifySmtpError(Object.assign(new Error('x'), { code: 'EENVELOPE', responseCode: 451, command: 'RCPT TO' }), ctx)).to.include({ code: 'RECIPIENT_DEFERRED', transient: true });
     expect(classifySmtpError(Object.assign(new Error('x'), { code: 'EMESSAGE', responseCode: 554, command: 'DATA' }), ctx)).to.include({ code: 'MESSAGE_REJECTED', transient: false });
     expect(classifySmtpError(Object.assign(new Error('x'), { code: 'ESOCKET', originalCode: 'ECONNREFUSED', command: 'CONN' }), ctx)).to.include({ code: 'CONNECTION_REFUSED', transient: true });
   });

@@ -125,7 +125,7 @@ for (const backend of BACKENDS) {
         };
         const cases = [
           { id: await conn(smtpConnection(rejecting, { authMethod: 'NONE' })), status: 'failed', code: 'RECIPIENT_REJECTED' },
-          { id: await conn(smtpConnection(busy, { authMethod: 'NONE' })), status: 'retrying', code: 'RECIPIENT_REJECTED' },
+          { id: await conn(smtpConnection(busy, { authMethod: 'NONE' })), status: 'retrying', code: 'RECIPIENT_DEFERRED' },
           { id: await conn({ ...smtpConnection(locked), host: 'localhost', user: 'u', password: 'wrong-password', caCertificate: testPki().caCert }), status: 'queued', code: 'AUTH_FAILED' },
         ];
         // A wait far longer than the test's watchdog: only an answer at once passes.
