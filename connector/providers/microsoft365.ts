@@ -143,8 +143,8 @@ export class Microsoft365Provider {
       return failed(err.failure);
     }
     if (!token.roles.includes('Mail.Send')) {
-      // design.md calls this PERMISSION_MISSING; the code stays OAUTH_FAILED until the API's users are told.
-      return failed(failure('OAUTH_FAILED', `Signed in as the app, but it has no Mail.Send application permission (granted: ${token.roles.join(', ') || 'none'})`, {
+      // Signed in, but not allowed to send: design.md's PERMISSION_MISSING, not a sign-in failure.
+      return failed(failure('PERMISSION_MISSING', `Signed in as the app, but it has no Mail.Send application permission (granted: ${token.roles.join(', ') || 'none'})`, {
         hint: 'In Microsoft Entra, add the Microsoft Graph application permission Mail.Send to the app and grant admin consent.',
       }));
     }

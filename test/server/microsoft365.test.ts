@@ -66,7 +66,7 @@ describe('Microsoft 365 through Microsoft Graph (against a local stand-in)', () 
     expect(got.parsed.messageId).to.equal(r.body.messageId);
   });
 
-  it('a wrong secret and an unknown tenant give OAUTH_FAILED with the AADSTS reason', async () => {
+  it('a wrong secret and an unknown tenant give OAUTH_FAILED with the AADSTS reason; no Mail.Send is PERMISSION_MISSING', async () => {
     const wrong = await api('POST', `${C}/test`, m365(app, { clientSecret: 'not-the-secret' }));
     expect(wrong.body).to.include({ ok: false, stage: 'auth', code: 'OAUTH_FAILED' });
     expect(wrong.body.message).to.match(/AADSTS7000215.*Invalid client secret/);
@@ -77,7 +77,7 @@ describe('Microsoft 365 through Microsoft Graph (against a local stand-in)', () 
     expect(tenant.body.message, 'trace ids are noise').not.to.match(/Trace ID/);
     const noPermission = graph.addApp({ roles: [] });
     const perm = await api('POST', `${C}/test`, m365(noPermission));
-    expect(perm.body).to.include({ ok: false, code: 'OAUTH_FAILED' });
+    expect(perm.body).to.include({ ok: false, stage: 'auth', code: 'PERMISSION_MISSING' });
     expect(perm.body.hint).to.match(/Mail\.Send/);
   });
 
