@@ -1,12 +1,10 @@
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import type { SMTPServerSession } from 'smtp-server';
 import { testPki } from '../support/certs.js';
 import { skipUnlessCI } from '../support/env.js';
 import { GraphStandIn } from '../support/graph-standin.js';
 import { BACKENDS, smtpConnection, TestEnvoi } from '../support/harness.js';
-import { SmtpSink } from '../support/smtp-sink.js';
+import { silentServer, SmtpSink } from '../support/smtp-sink.js';
 import { pollFor, sleep } from '../support/wait.js';
 
 /** How a misbehaving server ends a DATA it has read in full (and recorded as received). */
@@ -34,25 +32,11 @@ function lossySink(ending: Ending, socketTimeoutMs: number): SmtpSink {
 }
 
 /** A raw TCP server that greets, then answers EHLO with one reply line of `bytes` bytes. */
-async function hugeReplyServer(bytes: number): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((s) => {
-    sockets.add(s);
-    s.on('error', () => {});
-    s.on('close', () => sockets.delete(s));
+const hugeReplyServer = (bytes: number) =>
+  silentServer((s) => {
     s.write('220 huge.test ESMTP\r\n');
     s.once('data', () => s.write(`250-${'x'.repeat(bytes)}\r\n250 OK\r\n`));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 const SOCKET_TIMEOUT_MS = 250;
 

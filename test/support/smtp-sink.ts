@@ -141,13 +141,17 @@ export class SmtpSink {
   }
 }
 
-/** A TCP listener that accepts connections and never says a word (greeting timeouts). */
-export async function silentServer(): Promise<{ port: number; close(): Promise<void> }> {
+/**
+ * A raw TCP listener on 127.0.0.1: by default it accepts connections and never says a word
+ * (greeting timeouts); `talk` scripts what it says instead (a broken server).
+ */
+export async function silentServer(talk?: (socket: net.Socket) => void): Promise<{ port: number; close(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((s) => {
     sockets.add(s);
     s.on('error', () => {});
     s.on('close', () => sockets.delete(s));
+    talk?.(s);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   return {
