@@ -196,10 +196,13 @@ export class DeliveryStore {
    * Gives a claimed delivery back without trying it (the attempt is not counted), to wait until
    * `dueAt` for the reason given. Only while `worker` still holds it.
    */
-  async defer(id: string, worker: string, dueAt: number, reason: DeliveryError): Promise<boolean> {
+  async defer(id: string, worker: string, dueAt: number, reason: DeliveryError, routeIndex?: number): Promise<boolean> {
     const n = await this.knex('deliveries')
       .where({ id, lease_owner: worker, status: 'sending' })
-      .update({ status: 'queued', lease_owner: null, lease_expires_at: null, due_at: dueAt, attempts: this.knex.raw('attempts - 1'), wait_reason: JSON.stringify(reason), updated_at: new Date().toISOString() });
+      .update({
+        status: 'queued', lease_owner: null, lease_expires_at: null, due_at: dueAt, attempts: this.knex.raw('attempts - 1'), wait_reason: JSON.stringify(reason), updated_at: new Date().toISOString(),
+        ...(routeIndex === undefined ? {} : { route_index: routeIndex }),
+      });
     return n === 1;
   }
 
@@ -217,7 +220,7 @@ export class DeliveryStore {
       .where({ scope, id })
       .whereIn('status', ['failed', 'unknown'])
       .whereNotNull('raw')
-      .update({ status: 'queued', due_at: Date.now(), max_attempts: this.knex.raw('attempts + ?', [extraAttempts]), updated_at: new Date().toISOString() });
+      .update({ status: 'queued', due_at: Date.now(), route_index: 0, max_attempts: this.knex.raw('attempts + ?', [extraAttempts]), updated_at: new Date().toISOString() });
     return n === 1 ? this.get(scope, id) : undefined;
   }
 

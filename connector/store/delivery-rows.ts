@@ -1,5 +1,6 @@
 /** The outbox's types, and how its rows map to them (shared by the store and the statements it delegates to). */
 import type { Stage } from '../failures.js';
+import type { ConnectionRef } from './connection-types.js';
 
 /** `unknown`: the last attempt's outcome is unknown (see decide.ts) and no retry is left for it. */
 export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'retrying' | 'failed' | 'unknown';
@@ -62,16 +63,18 @@ export interface Attempt {
   reply: string | null;
   message: string | null;
   hint: string | null;
+  /** The connection the attempt went through (null when it reached none: lost, or recorded before failover). */
+  connection: ConnectionRef | null;
 }
 
 /** Where a finished attempt leaves its delivery. */
 export type NextState =
   | { status: 'sent'; accepted: string[]; rejected: string[]; response: string }
-  | { status: 'retrying'; dueAt: number; error: DeliveryError; partial?: { envelope: { from: string; to: string[] }; accepted: string[]; rejected: string[] } }
+  | { status: 'retrying'; dueAt: number; error: DeliveryError; partial?: { envelope: { from: string; to: string[] }; accepted: string[]; rejected: string[] }; routeIndex?: number }
   | { status: 'failed'; error: DeliveryError }
   | { status: 'unknown'; error: DeliveryError }
   | { status: 'queued'; dueAt: number }
-  | { status: 'waiting'; dueAt: number; reason: DeliveryError };
+  | { status: 'waiting'; dueAt: number; reason: DeliveryError; routeIndex?: number };
 
 /** A finished attempt to record, and where it leaves its delivery. */
 export interface FinishItem {
@@ -96,6 +99,8 @@ export interface Claimed {
   rejected: string[];
   attempts: number;
   maxAttempts: number;
+  /** Which connection of its chain (0: the primary, then its fallbacks) the next attempt goes through. */
+  routeIndex: number;
 }
 
 /** What enqueueing stores: the delivery's identity and message; status and timing start fresh. */
@@ -163,6 +168,7 @@ export function toAttempt(r: Row): Attempt {
     reply: r.reply ?? null,
     message: r.message ?? null,
     hint: r.hint ?? null,
+    connection: r.connection_id ? { id: r.connection_id, name: r.connection_name ?? '' } : null,
   };
 }
 
@@ -180,6 +186,7 @@ export function toClaimed(r: Row): Claimed {
     rejected: json<string[]>(r.rejected) ?? [],
     attempts: num(r.attempts),
     maxAttempts: num(r.max_attempts),
+    routeIndex: num(r.route_index ?? 0),
   };
 }
 
