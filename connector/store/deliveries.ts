@@ -81,7 +81,7 @@ export class DeliveryStore {
         // What was written is known: no need to read it back.
         const { raw: _raw, ...rest } = d;
         out.push({
-          delivery: { ...rest, status: 'queued', attempts: 0, unknownAttempts: 0, accepted: null, rejected: null, lastError: null, response: null, createdAt: now, updatedAt: now, sentAt: null, purgedAt: null, waitReason: null },
+          delivery: { ...rest, status: 'queued', attempts: 0, unknownAttempts: 0, accepted: null, rejected: null, lastError: null, response: null, createdAt: now, updatedAt: now, sentAt: null, purgedAt: null, waitReason: null, routeIndex: 0 },
           created: true,
         });
         continue;
@@ -206,10 +206,16 @@ export class DeliveryStore {
     return n === 1;
   }
 
-  /** Makes mail waiting on a connection for `code` due now (its connection became healthy). */
+  /**
+   * Makes mail waiting on a connection for `code` due now (its connection became healthy): the
+   * mail of that connection, and of the connections it is a fallback of (one or two links away).
+   */
   async wakeWaiting(connectionId: string, code: string): Promise<number> {
+    const linked = this.knex('connections').select('id').where({ id: connectionId }).orWhere({ fallback_id: connectionId })
+      .orWhereIn('fallback_id', this.knex('connections').select('id').where({ fallback_id: connectionId }));
     return this.knex('deliveries')
-      .where({ connection_id: connectionId, status: 'queued' })
+      .whereIn('connection_id', linked)
+      .andWhere({ status: 'queued' })
       .andWhere('wait_reason', 'like', `%"code":"${code}"%`)
       .update({ due_at: Date.now(), wait_reason: null });
   }

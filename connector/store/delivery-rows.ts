@@ -48,6 +48,8 @@ export interface Delivery {
   purgedAt: string | null;
   /** Why a queued delivery waits (rate limit, unhealthy connection), or null. */
   waitReason: DeliveryError | null;
+  /** Which connection of its chain the next attempt goes through (0: its own; see Claimed). */
+  routeIndex: number;
 }
 
 export interface Attempt {
@@ -145,13 +147,14 @@ export function toDelivery(r: Row): Delivery {
     sentAt: r.sent_at ?? null,
     purgedAt: r.purged_at ?? null,
     waitReason: json(r.wait_reason),
+    routeIndex: num(r.route_index ?? 0),
   };
 }
 
 /** Every column but the message itself (`raw`), which only a claim reads. */
 export const LIST_COLUMNS = [
   'id', 'scope', 'connection_id', 'connection_scope', 'connection_name', 'action', 'status', 'subject', 'recipients', 'envelope', 'size', 'message_id',
-  'idempotency_key', 'attempts', 'max_attempts', 'unknown_attempts', 'due_at', 'accepted', 'rejected', 'last_error', 'response', 'created_at', 'updated_at', 'sent_at', 'purged_at', 'wait_reason',
+  'idempotency_key', 'attempts', 'max_attempts', 'unknown_attempts', 'due_at', 'accepted', 'rejected', 'last_error', 'response', 'created_at', 'updated_at', 'sent_at', 'purged_at', 'wait_reason', 'route_index',
 ];
 
 /** An attempt as stored in delivery_attempts. */

@@ -106,6 +106,32 @@ for (const backend of BACKENDS) {
       expect(d.attemptLog.every((x: { code: string }) => x.code === 'CONNECTION_REFUSED')).to.equal(true);
     });
 
+    it('?wait answers the failover\'s outcome: sent through the fallback, not the primary\'s failure', async () => {
+      const p = await primary({}, { host: '127.0.0.1', port: await closedPort() });
+      const r = await envoi.api('POST', `${base}/actions/send-email/execute?wait=10`, { input: { to: 'waited@customer.test', subject: 'waited', text: 'x', connection: p.id } });
+      expect(r.status, r.text).to.equal(200);
+      expect(r.body.status).to.equal('sent');
+      expect(r.body.accepted).to.deep.equal(['waited@customer.test']);
+      expect(carried(fallbackSink, 'waited@customer.test')).to.have.length(1);
+    });
+
+    it('every connection of the chain unhealthy: the mail waits; fixing the fallback sends it at once through it', async () => {
+      const login = { authMethod: 'PLAIN', user: 'mailer@envoi.test', caCertificate: testPki().caCert };
+      const f = await create(smtpConnection(authSink, { name: 'wrong fallback', ...login, password: 'wrong-too' }));
+      const p = await create(smtpConnection(authSink, { name: 'wrong primary', ...login, password: 'wrong', fallback: 'wrong fallback' }));
+      const id = await execute(p.body.id, 'fixed@customer.test');
+      const waiting = await pollFor(() => delivery(id), (d) => d.waitingFor?.code === 'CONNECTION_UNHEALTHY' || d.status !== 'queued' && d.status !== 'retrying' && d.status !== 'sending', (d) => JSON.stringify(d), 15_000);
+      expect(waiting.waitingFor?.code, JSON.stringify(waiting)).to.equal('CONNECTION_UNHEALTHY');
+      const fixed = await envoi.api('PATCH', `${base}/connections/${f.body.id}`, { password: PASSWORD });
+      expect(fixed.status, fixed.text).to.equal(200);
+      const d = await until(id, ['sent', 'failed']);
+      expect(d.status).to.equal('sent');
+      const P = { id: p.body.id, name: 'wrong primary' };
+      const F = { id: f.body.id, name: 'wrong fallback' };
+      expect(d.attemptLog.map((a: { connection: unknown; code: string | null }) => [a.connection, a.code])).to.deep.equal([[P, 'AUTH_FAILED'], [F, 'AUTH_FAILED'], [F, null]]);
+      expect(carried(authSink, 'fixed@customer.test')).to.have.length(1);
+    });
+
     it('a 550 for the recipient never fails over: failed at once, the fallback receives nothing', async () => {
       const p = await primary({});
       const id = await execute(p.id, 'gone@customer.test');
