@@ -32,6 +32,8 @@ export interface NormalizedConnection {
   settings: ConnectionSettings;
   secret: string | undefined;
   isDefault: boolean | undefined;
+  /** The fallback as named (an id or a name), checked and stored as an id by the service. */
+  fallback: string | undefined;
   warnings: Warning[];
 }
 
@@ -90,5 +92,5 @@ export async function normalizeConnection(input: Record<string, unknown>, ctx: R
   } else {
     settings = { ...common, ...(pick(c, M365_FIELDS) as ConnectionSettings) };
   }
-  return { name: c.name.trim(), provider, settings, secret, isDefault: c.isDefault, warnings: [...warnings, ...warningsFor(provider, settings)] };
+  return { name: c.name.trim(), provider, settings, secret, isDefault: c.isDefault, fallback: c.fallback, warnings: [...warnings, ...warningsFor(provider, settings)] };
 }

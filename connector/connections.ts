@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { EmailConnection } from '../schemas/types.js';
 import { assertScope, M365_FIELDS, normalizeConnection, PLATFORM_SCOPE, SMTP_FIELDS, type NormalizedConnection } from './connection-rules.js';
+import { fallbackFor } from './connection-fallback.js';
 import { assertReusable, missingSecret, needsSecret, openSecret, sealSecret, SECRET_OF } from './connection-secrets.js';
 import { mergeWarnings, type Warning } from './connection-warnings.js';
 import { EnvoiError } from './errors.js';
@@ -14,7 +15,11 @@ export { effectiveUser } from './connection-secrets.js';
 export { warningsFor, type Warning } from './connection-warnings.js';
 
 /** A connection as the API shows it: no secret, `hasSecret` instead, plus warnings. */
-export type ConnectionView = EmailConnection & { id: string; scope: string; hasSecret: boolean; isDefault: boolean; health: StoredConnection['health']; warnings: Warning[] };
+export type ConnectionView = Omit<EmailConnection, 'fallback'> & {
+  id: string; scope: string; hasSecret: boolean; isDefault: boolean; health: StoredConnection['health']; warnings: Warning[];
+  /** The connection that carries the mail when this one fails, or null. */
+  fallback: StoredConnection['fallback'];
+};
 
 /** A connection ready to send: settings plus its opened secrets. Never leaves the connector. */
 export interface ResolvedConnection extends StoredConnection {
@@ -66,6 +71,7 @@ export class ConnectionService {
       name: c.name,
       provider: c.provider,
       ...c.settings,
+      fallback: c.fallback,
       hasSecret: c.secretFields.includes(SECRET_OF[c.provider]),
       isDefault: c.isDefault,
       health: c.health,
@@ -132,6 +138,7 @@ export class ConnectionService {
     assertScope(scope);
     const id = options.id ?? crypto.randomUUID();
     const n = await this.normalize(input, { scope, id });
+    const fallbackId = await fallbackFor(this.store, { scope, id, name: n.name }, n.fallback);
     if (n.provider === 'microsoft365' && input.rateLimit === undefined) {
       // Exchange Online accepts 30 messages a minute per mailbox; start there (editable).
       n.settings.rateLimit = { ...MICROSOFT365_RATE_LIMIT };
@@ -143,7 +150,7 @@ export class ConnectionService {
     }
     const now = new Date().toISOString();
     const connection = await this.store.insert(
-      { id, scope, name: n.name, provider: n.provider, settings: n.settings, createdAt: now, updatedAt: now },
+      { id, scope, name: n.name, provider: n.provider, settings: n.settings, fallbackId, createdAt: now, updatedAt: now },
       secrets,
       n.isDefault === true,
     );
@@ -157,12 +164,13 @@ export class ConnectionService {
    */
   async update(scope: string, id: string, patch: Record<string, unknown>): Promise<{ connection: StoredConnection; warnings: Warning[] }> {
     const current = await this.get(scope, id);
-    const merged: Record<string, unknown> = { name: current.name, provider: current.provider, ...current.settings, ...patch };
+    const merged: Record<string, unknown> = { name: current.name, provider: current.provider, ...current.settings, fallback: current.fallback?.id, ...patch };
     if (merged.provider !== current.provider) {
       // Switching provider forgets the other provider's fields and, below, its secret.
       for (const k of current.provider === 'smtp' ? SMTP_FIELDS : M365_FIELDS) if (!(k in patch)) delete merged[k];
     }
     const n = await this.normalize(merged, { scope, id });
+    const fallbackId = await fallbackFor(this.store, { scope, id, name: n.name }, n.fallback);
     const field = SECRET_OF[n.provider];
     const setSecrets: SealedSecret[] = [];
     const deleteSecrets = new Set<SecretField>(current.secretFields.filter((f) => f !== field));
@@ -179,7 +187,7 @@ export class ConnectionService {
       scope,
       id,
       current.version,
-      { name: n.name, provider: n.provider, settings: n.settings, updatedAt: new Date().toISOString() },
+      { name: n.name, provider: n.provider, settings: n.settings, fallbackId, updatedAt: new Date().toISOString() },
       setSecrets,
       [...deleteSecrets],
     );
@@ -267,7 +275,7 @@ export class ConnectionService {
     const id = base?.id ?? `draft-${crypto.randomUUID()}`;
     const n = await this.normalize(base ? { name: base.name, provider: base.provider, ...base.settings, ...input } : input, { scope, id });
     const now = new Date().toISOString();
-    const conn: StoredConnection = { id, scope, name: n.name, provider: n.provider, settings: n.settings, isDefault: false, version: 0, createdAt: now, updatedAt: now, secretFields: [], health: { status: 'ok' } };
+    const conn: StoredConnection = { id, scope, name: n.name, provider: n.provider, settings: n.settings, isDefault: false, version: 0, createdAt: now, updatedAt: now, secretFields: [], health: { status: 'ok' }, fallback: null };
     const field = SECRET_OF[n.provider];
     if (!needsSecret(n.provider, n.settings)) return { ...conn, secrets: {} };
     if (n.secret) return { ...conn, secrets: { [field]: n.secret } };

@@ -17,6 +17,7 @@ export const ERROR_CATALOGUE = Object.freeze({
   SECRET_REQUIRED: { status: 400, hint: 'Enter the password (or client secret) again.' },
   CONNECTION_NOT_FOUND: { status: 404, hint: 'List the connections of this scope and use one of their ids or names.' },
   NO_DEFAULT_CONNECTION: { status: 409, hint: 'Mark a connection as the default (POST …/connections/:id/default) or name one in the action.' },
+  FALLBACK_CYCLE: { status: 400, hint: 'Choose a fallback whose own chain of fallbacks never comes back to this connection, or clear a link of the loop (fallback: null).' },
   HOST_NOT_ALLOWED: { status: 400, hint: 'Use the public name of your mail server. An operator can allow private addresses with ENVOI_ALLOW_PRIVATE_HOSTS=true.' },
   PORT_NOT_ALLOWED: { status: 400, hint: 'Use 587 (STARTTLS) or 465 (TLS), or ask the operator to widen ENVOI_ALLOWED_PORTS.' },
   TEMPLATE_ERROR: { status: 400, hint: 'Fix the template at the line and column given.' },

@@ -1,4 +1,5 @@
 import { failure, storedFailure, type Failure } from '../failures.js';
+import type { ConnectionRef } from '../store/connections.js';
 import type { Attempt, Claimed, DeliveryError, NextState } from '../store/deliveries.js';
 import { retryDelayMs } from './retry.js';
 
@@ -25,6 +26,18 @@ export interface Decision {
   tally: Tally;
   /** The connection is at fault: mark it unhealthy with this error. */
   unhealthy?: DeliveryError;
+  /** The next attempt goes at once through the next connection of the chain (design.md "Failover"). */
+  failover?: { from: ConnectionRef; to: ConnectionRef };
+}
+
+/**
+ * Where an attempt went in its delivery's chain of connections (the primary, then its fallbacks):
+ * which one, and the index of the next healthy one after it, if any.
+ */
+export interface Route {
+  index: number;
+  connection: ConnectionRef;
+  next?: { index: number; connection: ConnectionRef } | undefined;
 }
 
 export interface DecideConfig {
@@ -34,7 +47,7 @@ export interface DecideConfig {
 }
 
 /** What the decision needs of the claimed delivery, plus its unknown outcomes so far (before this one). */
-export type DecideClaimed = Pick<Claimed, 'attempts' | 'maxAttempts' | 'accepted' | 'rejected' | 'envelope'> & { unknownAttempts: number };
+export type DecideClaimed = Pick<Claimed, 'attempts' | 'maxAttempts' | 'accepted' | 'rejected' | 'envelope'> & { unknownAttempts: number; route?: Route | undefined };
 
 /** How long mail waits for an unhealthy connection before it checks again (a fix wakes it at once). */
 export const UNHEALTHY_RECHECK_MS = 5 * 60_000;
@@ -46,14 +59,15 @@ const union = (a: string[], b: string[]): string[] => [...new Set([...a, ...b])]
  * and the configuration (the clock and the jitter are passed in for tests).
  */
 export function decide(outcome: Outcome, c: DecideClaimed, config: DecideConfig, now = Date.now(), random: () => number = Math.random): Decision {
+  const connection = c.route?.connection ?? null;
   if (outcome.kind === 'released') {
     // Nothing reached the server: put it back untouched for the next worker.
-    return { attempt: { outcome: 'released', code: 'RELEASED', stage: null, responseCode: null, reply: null, hint: null, message: outcome.message }, next: { status: 'queued', dueAt: now }, tally: 'released' };
+    return { attempt: { outcome: 'released', code: 'RELEASED', stage: null, responseCode: null, reply: null, hint: null, message: outcome.message, connection }, next: { status: 'queued', dueAt: now }, tally: 'released' };
   }
   if (outcome.kind === 'sent') return decideSent(outcome, c, config, now, random);
   const f = outcome.failure;
   const e = storedFailure(f);
-  const recorded = { code: f.code, stage: f.stage, responseCode: f.responseCode ?? null, reply: f.reply ?? null, message: f.message, hint: f.hint };
+  const recorded = { code: f.code, stage: f.stage, responseCode: f.responseCode ?? null, reply: f.reply ?? null, message: f.message, hint: f.hint, connection };
   const later = () => now + retryDelayMs(c.attempts, config.retryBaseMs, f.retryAfterMs, random);
   if (f.outcomeUnknown) {
     // Trying again may deliver a second copy (with the same Message-ID): only as often as allowed.
@@ -62,14 +76,25 @@ export function decide(outcome: Outcome, c: DecideClaimed, config: DecideConfig,
     }
     return { attempt: { outcome: 'unknown', ...recorded }, next: { status: 'unknown', error: e }, tally: 'unknown' };
   }
+  // The connection failed, not this mail (an API's 5xx is made a fault by its reader): the next
+  // connection of the chain takes it at once. A refused message or recipient never fails over,
+  // and a throttled one waits (THROTTLED is no fault).
+  const fault = f.connectionFault;
+  const broken = f.connectionFault && !f.transient && c.maxAttempts > 1 ? { unhealthy: e } : {};
+  if (fault && c.route?.next !== undefined && c.attempts < c.maxAttempts) {
+    const { next } = c.route;
+    return { attempt: { outcome: 'retry', ...recorded }, next: { status: 'retrying', dueAt: now, error: e, routeIndex: next.index }, tally: 'retried', failover: { from: c.route.connection, to: next.connection }, ...broken };
+  }
+  // Every connection of the chain failed: the schedule goes on from the primary.
+  const restart = fault && c.route && c.route.index > 0 ? { routeIndex: 0 } : {};
   if (f.connectionFault && !f.transient && c.maxAttempts > 1) {
     // The connection is broken, not this mail, and waiting will not mend it: mark it unhealthy and
     // let its mail wait for a fix. (A transient fault, a refused or timed-out connection, retries.)
     const reason = { ...e, code: 'CONNECTION_UNHEALTHY', message: `Waiting: the connection failed with ${f.code} (${f.message})`, hint: f.hint };
-    return { attempt: { outcome: 'retry', ...recorded }, next: { status: 'waiting', dueAt: now + UNHEALTHY_RECHECK_MS, reason }, tally: 'deferred', unhealthy: e };
+    return { attempt: { outcome: 'retry', ...recorded }, next: { status: 'waiting', dueAt: now + UNHEALTHY_RECHECK_MS, reason, ...restart }, tally: 'deferred', unhealthy: e };
   }
   if (f.transient && c.attempts < c.maxAttempts) {
-    return { attempt: { outcome: 'retry', ...recorded }, next: { status: 'retrying', dueAt: later(), error: e }, tally: 'retried' };
+    return { attempt: { outcome: 'retry', ...recorded }, next: { status: 'retrying', dueAt: later(), error: e, ...restart }, tally: 'retried' };
   }
   if (c.accepted.length) {
     // An earlier attempt delivered to some recipients: the delivery is sent, the rest refused.
@@ -92,7 +117,7 @@ function decideSent(outcome: Extract<Outcome, { kind: 'sent' }>, c: DecideClaime
     });
     const error: DeliveryError = storedFailure(f);
     return {
-      attempt: { outcome: 'retry', code: f.code, stage: f.stage, responseCode: f.responseCode ?? null, reply: f.reply ?? null, message: counts, hint: f.hint },
+      attempt: { outcome: 'retry', code: f.code, stage: f.stage, responseCode: f.responseCode ?? null, reply: f.reply ?? null, message: counts, hint: f.hint, connection: c.route?.connection ?? null },
       next: { status: 'retrying', dueAt: now + retryDelayMs(c.attempts, config.retryBaseMs, f.retryAfterMs, random), error, partial: { envelope: { from: c.envelope.from, to: deferred }, accepted, rejected } },
       tally: 'retried',
     };
@@ -100,7 +125,7 @@ function decideSent(outcome: Extract<Outcome, { kind: 'sent' }>, c: DecideClaime
   // Out of attempts, recipients still deferred did not get it: they are listed as rejected.
   const message = deferred.length ? `${counts}; gave up on the deferred after ${c.attempts} attempts` : outcome.rejected.length ? counts : null;
   return {
-    attempt: { outcome: 'sent', code: null, stage: 'done', responseCode: outcome.responseCode ?? null, reply: outcome.response, message, hint: null },
+    attempt: { outcome: 'sent', code: null, stage: 'done', responseCode: outcome.responseCode ?? null, reply: outcome.response, message, hint: null, connection: c.route?.connection ?? null },
     next: { status: 'sent', accepted, rejected: union(rejected, deferred), response: outcome.response },
     tally: 'sent',
   };

@@ -23,7 +23,13 @@ export interface EnqueueRequest {
  * or waiting because it found its connection broken (then no attempt was counted).
  */
 export const firstAttemptEnded = (d: Delivery): boolean =>
-  (d.attempts > 0 && d.status !== 'sending') || (d.status === 'queued' && d.waitReason?.code === 'CONNECTION_UNHEALTHY');
+  ((d.attempts > 0 && d.status !== 'sending') || (d.status === 'queued' && d.waitReason?.code === 'CONNECTION_UNHEALTHY')) && !failingOver(d);
+
+/**
+ * The attempt failed over: the next connection of the chain takes the mail at once (design.md
+ * "Failover"), so `?wait` waits for that attempt instead of answering the primary's failure.
+ */
+const failingOver = (d: Delivery): boolean => d.status === 'retrying' && d.routeIndex > 0 && d.dueAt <= Date.parse(d.updatedAt);
 
 /** What `?wait` reports of an attempt that did not send: the code, message and hint of its failure. */
 export interface AttemptError {

@@ -8,7 +8,11 @@ import { SendFailure } from '../providers/smtp.js';
 import type { Claimed, DeliveryError, DeliveryStore } from '../store/deliveries.js';
 import type { RateLimitStore } from '../store/rate-limits.js';
 import { TtlCache } from '../ttl-cache.js';
-import { UNHEALTHY_RECHECK_MS, type Outcome } from './decide.js';
+import { MAX_CHAIN } from '../connection-fallback.js';
+import { UNHEALTHY_RECHECK_MS, type Outcome, type Route } from './decide.js';
+
+/** An attempt's outcome and the connection of the chain it went through (when it reached one). */
+export type Routed = (Outcome | { kind: 'deferred' }) & { route?: Route };
 
 /** How long a worker reuses a connection it read (see SendAttempts.connection). */
 const CONNECTION_CACHE_MS = 1000;
@@ -36,22 +40,38 @@ export class SendAttempts {
   constructor(private readonly opts: SendAttemptsOptions) {}
 
   /** Sends `c`; `deferred` when it was put back to wait without an attempt. */
-  async run(c: Claimed, control: SendControl): Promise<Outcome | { kind: 'deferred' }> {
+  async run(c: Claimed, control: SendControl): Promise<Routed> {
+    let route: Route | undefined;
     try {
-      const stored = await this.connection(c.connectionScope, c.connectionId);
-      if (stored) this.opts.onConnection?.(stored);
-      if (!stored) {
+      const chain = await this.chain(c);
+      if (!chain.length) {
         return { kind: 'error', failure: failure('CONNECTION_NOT_FOUND', 'The connection of this delivery was deleted') };
       }
-      if (stored.health.status === 'unhealthy' && c.maxAttempts > 1) {
+      const healthy = (i: number) => chain[i]!.health.status !== 'unhealthy';
+      const firstHealthy = (from: number) => chain.findIndex((_, i) => i >= from && healthy(i));
+      const start = c.routeIndex < chain.length ? c.routeIndex : 0;
+      // An unhealthy connection is skipped while it stays so (design.md "Failover").
+      let index = firstHealthy(start);
+      if (index < 0) index = firstHealthy(0);
+      if (index < 0 && c.maxAttempts > 1) {
         // Waiting costs no attempt; a passing test or an edit of the connection wakes the mail.
+        const stored = chain[0]!;
         const e = stored.health.lastError;
         await this.defer(c, Date.now() + UNHEALTHY_RECHECK_MS, {
           code: 'CONNECTION_UNHEALTHY',
           message: `Waiting: connection "${stored.name}" failed with ${e?.code ?? 'an error'}${e ? ` (${e.message})` : ''}`,
           hint: 'Fix the connection (edit it, or run its test until it passes); waiting mail is then sent at once.',
-        });
+        }, 0);
         return { kind: 'deferred' };
+      }
+      if (index < 0) index = start;
+      const stored = chain[index]!;
+      this.opts.onConnection?.(stored);
+      const next = firstHealthy(index + 1);
+      const ref = (i: number) => ({ id: chain[i]!.id, name: chain[i]!.name });
+      route = { index, connection: ref(index), next: next < 0 ? undefined : { index: next, connection: ref(next) } };
+      if (index !== start) {
+        this.opts.logger.warn('connection failover', { deliveryId: c.id, from: ref(start), to: route.connection, reason: 'CONNECTION_UNHEALTHY' });
       }
       let slot: number | undefined;
       if (stored.settings.rateLimit) {
@@ -70,25 +90,41 @@ export class SendAttempts {
       try {
         const info = await this.opts.mailer.sendRaw(stored, { envelope: c.envelope, raw: c.raw, control });
         return {
-          kind: 'sent', accepted: info.accepted, rejected: info.rejected, deferred: info.deferred,
+          route, kind: 'sent', accepted: info.accepted, rejected: info.rejected, deferred: info.deferred,
           deferredReply: info.deferredReply, deferredResponseCode: info.deferredResponseCode, response: info.response, responseCode: info.responseCode,
         };
       } finally {
         if (slot !== undefined) await this.opts.rateLimits.complete(slot).catch((err) => this.opts.logger.warn('could not record a rate-limit slot', { err }));
       }
     } catch (err) {
-      if (err instanceof SendReleased) return { kind: 'released', message: err.message };
-      if (err instanceof SendFailure) return { kind: 'error', failure: err.failure };
+      if (err instanceof SendReleased) return { route, kind: 'released', message: err.message };
+      if (err instanceof SendFailure) return { route, kind: 'error', failure: err.failure };
       if (err instanceof EnvoiError) {
         // Policy and configuration errors (HOST_NOT_ALLOWED, SECRET_UNREADABLE, …) will not fix
         // themselves; the catalogue says which of them are the connection's fault.
-        if (isFailureCode(err.code)) return { kind: 'error', failure: failure(err.code, err.message, { hint: err.hint, transient: false }) };
+        if (isFailureCode(err.code)) return { route, kind: 'error', failure: failure(err.code, err.message, { hint: err.hint, transient: false }) };
         this.opts.logger.error('unexpected error code while sending', { deliveryId: c.id, code: err.code });
-        return { kind: 'error', failure: failure('INTERNAL', `${err.code}: ${err.message}`, { hint: err.hint, transient: false }) };
+        return { route, kind: 'error', failure: failure('INTERNAL', `${err.code}: ${err.message}`, { hint: err.hint, transient: false }) };
       }
       this.opts.logger.error('unexpected delivery error', { deliveryId: c.id, err });
-      return { kind: 'error', failure: failure('INTERNAL', 'Envoi hit an unexpected error while sending') };
+      return { route, kind: 'error', failure: failure('INTERNAL', 'Envoi hit an unexpected error while sending') };
     }
+  }
+
+  /**
+   * The delivery's chain: its connection, then each fallback in turn (at most MAX_CHAIN, and
+   * never one twice, whatever concurrent edits left behind). A test mail (one attempt) tests its
+   * own connection alone.
+   */
+  private async chain(c: Claimed): Promise<ResolvedConnection[]> {
+    const out: ResolvedConnection[] = [];
+    for (let id: string | undefined = c.connectionId; id && out.length < (c.maxAttempts > 1 ? MAX_CHAIN : 1) && !out.some((x) => x.id === id); ) {
+      const conn = await this.connection(c.connectionScope, id);
+      if (!conn) break;
+      out.push(conn);
+      id = conn.fallback?.id;
+    }
+    return out;
   }
 
   /**
@@ -108,8 +144,8 @@ export class SendAttempts {
     this.cache.delete(connectionId);
   }
 
-  private async defer(c: Claimed, dueAt: number, reason: DeliveryError): Promise<void> {
+  private async defer(c: Claimed, dueAt: number, reason: DeliveryError, routeIndex?: number): Promise<void> {
     this.opts.onDeferred();
-    await this.opts.store.defer(c.id, this.opts.worker, dueAt, reason);
+    await this.opts.store.defer(c.id, this.opts.worker, dueAt, reason, routeIndex);
   }
 }

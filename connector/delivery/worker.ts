@@ -11,9 +11,9 @@ import type { Claimed, DeliveryStore } from '../store/deliveries.js';
 import type { ResolvedConnection } from '../connections.js';
 import type { RateLimitStore } from '../store/rate-limits.js';
 import type { Outbox } from './outbox.js';
-import { decide, type Outcome } from './decide.js';
+import { decide } from './decide.js';
 import { OutcomeWriter } from './outcome-writer.js';
-import { SendAttempts } from './send-attempt.js';
+import { SendAttempts, type Routed } from './send-attempt.js';
 
 export interface WorkerOptions {
   store: DeliveryStore;
@@ -241,12 +241,14 @@ export class Worker {
   }
 
   /** Decides where the delivery goes after `outcome` and writes it; false when the lease was lost. */
-  private async record(c: Claimed, outcome: Outcome, started: number): Promise<boolean> {
+  private async record(c: Claimed, outcome: Exclude<Routed, { kind: 'deferred' }>, started: number): Promise<boolean> {
     const giveUp = this.writeGiveUp.signal;
     const unknownAttempts = outcome.kind === 'error' && outcome.failure.outcomeUnknown ? await this.writer.persist('read the unknown outcomes', c.id, () => this.opts.store.unknownAttempts(c.id), giveUp) : 0;
-    const d = decide(outcome, { ...c, unknownAttempts }, this.opts.config);
+    const d = decide(outcome, { ...c, unknownAttempts, route: outcome.route }, this.opts.config);
     this.counts[d.tally]++;
-    if (d.unhealthy) await this.markUnhealthy(c.connectionId, d.unhealthy);
+    if (d.unhealthy) await this.markUnhealthy(outcome.route?.connection.id ?? c.connectionId, d.unhealthy);
+    // The record the events work publishes as `connection.failover` (design.md "Events"); a log line for now.
+    if (d.failover) this.opts.logger.warn('connection failover', { deliveryId: c.id, ...d.failover, reason: d.attempt.code });
     if (d.tally === 'unknown') this.opts.logger.warn('outcome of an attempt unknown', { deliveryId: c.id, code: d.attempt.code, next: d.next.status });
     const attempt = { ...d.attempt, number: c.attempts, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started };
     return this.writer.write({ id: c.id, attempt, next: d.next }, giveUp);

@@ -76,7 +76,7 @@ export async function claimDue(knex: Knex, isPg: boolean, r: ClaimRequest): Prom
       UPDATE deliveries
          SET status = 'sending', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, updated_at = ?
        WHERE id IN (SELECT id FROM picked WHERE before_bytes < ?)
-      RETURNING id, scope, connection_id, connection_scope, envelope, raw, size, attempts, max_attempts, accepted, rejected`,
+      RETURNING id, scope, connection_id, connection_scope, envelope, raw, size, attempts, max_attempts, accepted, rejected, route_index`,
     [
       r.now, ...skipConn.bindings, ...skipScope.bindings, windowFor(r.limit),
       ...connRoom.bindings, ...scopeRoom.bindings, r.limit,

@@ -1,45 +1,10 @@
 import type { Knex } from 'knex';
-import type { EmailConnection } from '../../schemas/types.js';
 import { EnvoiError } from '../errors.js';
+import type { ConnectionHealth, ConnectionRef, ConnectionSettings, SealedSecret, SecretField, StoredConnection } from './connection-types.js';
 import { isUniqueViolation } from './database.js';
 
-/** The non-secret settings of a connection, as stored in its `settings` column. */
-export type ConnectionSettings = Omit<
-  EmailConnection,
-  'id' | 'scope' | 'name' | 'provider' | 'password' | 'clientSecret' | 'isDefault' | 'hasSecret' | 'version' | 'createdAt' | 'updatedAt' | 'warnings'
->;
-
-export type SecretField = 'password' | 'clientSecret';
-
-/** A connection row as the rest of the connector sees it. */
-export interface StoredConnection {
-  id: string;
-  scope: string;
-  name: string;
-  provider: 'smtp' | 'microsoft365';
-  settings: ConnectionSettings;
-  isDefault: boolean;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  /** Which secret fields are stored (never their values). */
-  secretFields: SecretField[];
-  /** Unhealthy after an auth or TLS failure in delivery, until a passing test or an edit. */
-  health: ConnectionHealth;
-}
-
-export interface ConnectionHealth {
-  status: 'ok' | 'unhealthy';
-  lastError?: { code: string; message: string; hint?: string };
-  since?: string;
-}
-
-/** A sealed secret as stored. */
-export interface SealedSecret {
-  field: SecretField;
-  keyId: string;
-  sealed: string;
-}
+// The connection types live beside the store; callers import them from here.
+export type { ConnectionHealth, ConnectionRef, ConnectionSettings, SealedSecret, SecretField, StoredConnection } from './connection-types.js';
 
 interface Row {
   id: string;
@@ -55,6 +20,7 @@ interface Row {
   health_status?: string;
   health_error?: string | null;
   health_since?: string | null;
+  fallback_id?: string | null;
 }
 
 const nameKey = (name: string) => name.trim().toLocaleLowerCase('en-US');
@@ -94,7 +60,21 @@ export class ConnectionStore {
     return map;
   }
 
-  private toConnection(row: Row, secretFields: SecretField[]): StoredConnection {
+  /** Rows as connections: their secret fields and the names of their fallbacks read alongside. */
+  private async hydrate(rows: Row[], trx: Knex = this.knex): Promise<StoredConnection[]> {
+    const secrets = await this.secretFieldsOf(rows.map((r) => r.id), trx);
+    const fallbackIds = [...new Set(rows.flatMap((r) => (r.fallback_id ? [r.fallback_id] : [])))];
+    const names = new Map<string, string>();
+    if (fallbackIds.length) {
+      for (const f of (await trx('connections').select('id', 'name').whereIn('id', fallbackIds)) as Array<{ id: string; name: string }>) names.set(f.id, f.name);
+    }
+    return rows.map((r) => {
+      const name = r.fallback_id ? names.get(r.fallback_id) : undefined;
+      return this.toConnection(r, secrets.get(r.id) ?? [], r.fallback_id && name !== undefined ? { id: r.fallback_id, name } : null);
+    });
+  }
+
+  private toConnection(row: Row, secretFields: SecretField[], fallback: ConnectionRef | null): StoredConnection {
     return {
       id: row.id,
       scope: row.scope,
@@ -110,28 +90,26 @@ export class ConnectionStore {
         row.health_status === 'unhealthy'
           ? { status: 'unhealthy', ...(row.health_error ? { lastError: JSON.parse(row.health_error) } : {}), ...(row.health_since ? { since: row.health_since } : {}) }
           : { status: 'ok' },
+      fallback,
     };
   }
 
   /** The connections of a scope, by name. */
   async list(scope: string): Promise<StoredConnection[]> {
     const rows = (await this.knex<Row>('connections').where({ scope }).orderBy('name_key')) as Row[];
-    const secrets = await this.secretFieldsOf(rows.map((r) => r.id));
-    return rows.map((r) => this.toConnection(r, secrets.get(r.id) ?? []));
+    return this.hydrate(rows);
   }
 
   /** One connection of a scope by id, or undefined (a connection of another scope is not found). */
   async get(scope: string, id: string, trx: Knex = this.knex): Promise<StoredConnection | undefined> {
     const row = (await trx<Row>('connections').where({ scope, id }).first()) as Row | undefined;
     if (!row) return undefined;
-    const secrets = await this.secretFieldsOf([row.id], trx);
-    return this.toConnection(row, secrets.get(row.id) ?? []);
+    return (await this.hydrate([row], trx))[0];
   }
 
   private async one(row: Row | undefined): Promise<StoredConnection | undefined> {
     if (!row) return undefined;
-    const secrets = await this.secretFieldsOf([row.id]);
-    return this.toConnection(row, secrets.get(row.id) ?? []);
+    return (await this.hydrate([row]))[0];
   }
 
   /** A connection of a scope by id or by exact name. */
@@ -150,7 +128,7 @@ export class ConnectionStore {
   }
 
   /** Inserts a connection and its secrets in one transaction; makes it default when asked. */
-  async insert(conn: Omit<StoredConnection, 'secretFields' | 'isDefault' | 'version' | 'health'>, secrets: SealedSecret[], makeDefault: boolean): Promise<StoredConnection> {
+  async insert(conn: Omit<StoredConnection, 'secretFields' | 'isDefault' | 'version' | 'health' | 'fallback'> & { fallbackId: string | null }, secrets: SealedSecret[], makeDefault: boolean): Promise<StoredConnection> {
     try {
       await this.knex.transaction(async (trx) => {
         if (makeDefault) {
@@ -164,6 +142,7 @@ export class ConnectionStore {
           name_key: nameKey(conn.name),
           provider: conn.provider,
           settings: JSON.stringify(conn.settings),
+          fallback_id: conn.fallbackId,
           is_default: makeDefault,
           version: 1,
           created_at: conn.createdAt,
@@ -188,7 +167,7 @@ export class ConnectionStore {
     scope: string,
     id: string,
     expectedVersion: number,
-    change: { name: string; provider: StoredConnection['provider']; settings: ConnectionSettings; updatedAt: string },
+    change: { name: string; provider: StoredConnection['provider']; settings: ConnectionSettings; fallbackId: string | null; updatedAt: string },
     setSecrets: SealedSecret[],
     deleteSecrets: SecretField[],
   ): Promise<StoredConnection> {
@@ -201,6 +180,7 @@ export class ConnectionStore {
             name_key: nameKey(change.name),
             provider: change.provider,
             settings: JSON.stringify(change.settings),
+            fallback_id: change.fallbackId,
             version: expectedVersion + 1,
             updated_at: change.updatedAt,
             // An edit is a fresh start: the next send finds out whether it works.
@@ -226,12 +206,16 @@ export class ConnectionStore {
     return (await this.get(scope, id))!;
   }
 
-  /** Deletes a connection; its secrets go with it (ON DELETE CASCADE, and explicitly). */
+  /**
+   * Deletes a connection; its secrets go with it (ON DELETE CASCADE, and explicitly), and a
+   * connection that named it as its fallback no longer does.
+   */
   async delete(scope: string, id: string): Promise<boolean> {
     return this.knex.transaction(async (trx) => {
       const exists = await trx('connections').where({ scope, id }).first('id');
       if (!exists) return false;
       await trx('connection_secrets').where({ connection_id: id }).delete();
+      await trx('connections').where({ scope, fallback_id: id }).update({ fallback_id: null });
       await trx('connections').where({ scope, id }).delete();
       return true;
     });
@@ -269,6 +253,12 @@ export class ConnectionStore {
       await this.knex('connections').where({ id }).update({ health_error: health.lastError ? JSON.stringify(health.lastError) : null });
     }
     return n > 0;
+  }
+
+  /** Each connection of a scope with the id of its fallback (to check a new link for cycles and length). */
+  async fallbackLinks(scope: string): Promise<Map<string, string | null>> {
+    const rows = (await this.knex('connections').select('id', 'fallback_id').where({ scope })) as Array<{ id: string; fallback_id: string | null }>;
+    return new Map(rows.map((r) => [r.id, r.fallback_id ?? null]));
   }
 
   /** The sealed secrets of a connection. */

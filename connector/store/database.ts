@@ -10,6 +10,7 @@ import * as m20261123_05 from '../migrations/20261123_05_due_index.js';
 import * as m20261130_01 from '../migrations/20261130_01_outcome_unknown.js';
 import * as m20261130_02 from '../migrations/20261130_02_fair_claim_index.js';
 import * as m20261130_03 from '../migrations/20261130_03_attempt_stage.js';
+import * as m20261130_04 from '../migrations/20261130_04_failover.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -30,6 +31,7 @@ const MIGRATIONS: Array<[string, Knex.Migration]> = [
   ['20261130_01_outcome_unknown', m20261130_01],
   ['20261130_02_fair_claim_index', m20261130_02],
   ['20261130_03_attempt_stage', m20261130_03],
+  ['20261130_04_failover', m20261130_04],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -81,7 +81,7 @@ export class DeliveryStore {
         // What was written is known: no need to read it back.
         const { raw: _raw, ...rest } = d;
         out.push({
-          delivery: { ...rest, status: 'queued', attempts: 0, unknownAttempts: 0, accepted: null, rejected: null, lastError: null, response: null, createdAt: now, updatedAt: now, sentAt: null, purgedAt: null, waitReason: null },
+          delivery: { ...rest, status: 'queued', attempts: 0, unknownAttempts: 0, accepted: null, rejected: null, lastError: null, response: null, createdAt: now, updatedAt: now, sentAt: null, purgedAt: null, waitReason: null, routeIndex: 0 },
           created: true,
         });
         continue;
@@ -196,17 +196,26 @@ export class DeliveryStore {
    * Gives a claimed delivery back without trying it (the attempt is not counted), to wait until
    * `dueAt` for the reason given. Only while `worker` still holds it.
    */
-  async defer(id: string, worker: string, dueAt: number, reason: DeliveryError): Promise<boolean> {
+  async defer(id: string, worker: string, dueAt: number, reason: DeliveryError, routeIndex?: number): Promise<boolean> {
     const n = await this.knex('deliveries')
       .where({ id, lease_owner: worker, status: 'sending' })
-      .update({ status: 'queued', lease_owner: null, lease_expires_at: null, due_at: dueAt, attempts: this.knex.raw('attempts - 1'), wait_reason: JSON.stringify(reason), updated_at: new Date().toISOString() });
+      .update({
+        status: 'queued', lease_owner: null, lease_expires_at: null, due_at: dueAt, attempts: this.knex.raw('attempts - 1'), wait_reason: JSON.stringify(reason), updated_at: new Date().toISOString(),
+        ...(routeIndex === undefined ? {} : { route_index: routeIndex }),
+      });
     return n === 1;
   }
 
-  /** Makes mail waiting on a connection for `code` due now (its connection became healthy). */
+  /**
+   * Makes mail waiting on a connection for `code` due now (its connection became healthy): the
+   * mail of that connection, and of the connections it is a fallback of (one or two links away).
+   */
   async wakeWaiting(connectionId: string, code: string): Promise<number> {
+    const linked = this.knex('connections').select('id').where({ id: connectionId }).orWhere({ fallback_id: connectionId })
+      .orWhereIn('fallback_id', this.knex('connections').select('id').where({ fallback_id: connectionId }));
     return this.knex('deliveries')
-      .where({ connection_id: connectionId, status: 'queued' })
+      .whereIn('connection_id', linked)
+      .andWhere({ status: 'queued' })
       .andWhere('wait_reason', 'like', `%"code":"${code}"%`)
       .update({ due_at: Date.now(), wait_reason: null });
   }
@@ -217,7 +226,7 @@ export class DeliveryStore {
       .where({ scope, id })
       .whereIn('status', ['failed', 'unknown'])
       .whereNotNull('raw')
-      .update({ status: 'queued', due_at: Date.now(), max_attempts: this.knex.raw('attempts + ?', [extraAttempts]), updated_at: new Date().toISOString() });
+      .update({ status: 'queued', due_at: Date.now(), route_index: 0, max_attempts: this.knex.raw('attempts + ?', [extraAttempts]), updated_at: new Date().toISOString() });
     return n === 1 ? this.get(scope, id) : undefined;
   }
 

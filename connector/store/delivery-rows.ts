@@ -1,5 +1,6 @@
 /** The outbox's types, and how its rows map to them (shared by the store and the statements it delegates to). */
 import type { Stage } from '../failures.js';
+import type { ConnectionRef } from './connection-types.js';
 
 /** `unknown`: the last attempt's outcome is unknown (see decide.ts) and no retry is left for it. */
 export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'retrying' | 'failed' | 'unknown';
@@ -47,6 +48,8 @@ export interface Delivery {
   purgedAt: string | null;
   /** Why a queued delivery waits (rate limit, unhealthy connection), or null. */
   waitReason: DeliveryError | null;
+  /** Which connection of its chain the next attempt goes through (0: its own; see Claimed). */
+  routeIndex: number;
 }
 
 export interface Attempt {
@@ -62,16 +65,18 @@ export interface Attempt {
   reply: string | null;
   message: string | null;
   hint: string | null;
+  /** The connection the attempt went through (null when it reached none: lost, or recorded before failover). */
+  connection: ConnectionRef | null;
 }
 
 /** Where a finished attempt leaves its delivery. */
 export type NextState =
   | { status: 'sent'; accepted: string[]; rejected: string[]; response: string }
-  | { status: 'retrying'; dueAt: number; error: DeliveryError; partial?: { envelope: { from: string; to: string[] }; accepted: string[]; rejected: string[] } }
+  | { status: 'retrying'; dueAt: number; error: DeliveryError; partial?: { envelope: { from: string; to: string[] }; accepted: string[]; rejected: string[] }; routeIndex?: number }
   | { status: 'failed'; error: DeliveryError }
   | { status: 'unknown'; error: DeliveryError }
   | { status: 'queued'; dueAt: number }
-  | { status: 'waiting'; dueAt: number; reason: DeliveryError };
+  | { status: 'waiting'; dueAt: number; reason: DeliveryError; routeIndex?: number };
 
 /** A finished attempt to record, and where it leaves its delivery. */
 export interface FinishItem {
@@ -96,6 +101,8 @@ export interface Claimed {
   rejected: string[];
   attempts: number;
   maxAttempts: number;
+  /** Which connection of its chain (0: the primary, then its fallbacks) the next attempt goes through. */
+  routeIndex: number;
 }
 
 /** What enqueueing stores: the delivery's identity and message; status and timing start fresh. */
@@ -140,13 +147,14 @@ export function toDelivery(r: Row): Delivery {
     sentAt: r.sent_at ?? null,
     purgedAt: r.purged_at ?? null,
     waitReason: json(r.wait_reason),
+    routeIndex: num(r.route_index ?? 0),
   };
 }
 
 /** Every column but the message itself (`raw`), which only a claim reads. */
 export const LIST_COLUMNS = [
   'id', 'scope', 'connection_id', 'connection_scope', 'connection_name', 'action', 'status', 'subject', 'recipients', 'envelope', 'size', 'message_id',
-  'idempotency_key', 'attempts', 'max_attempts', 'unknown_attempts', 'due_at', 'accepted', 'rejected', 'last_error', 'response', 'created_at', 'updated_at', 'sent_at', 'purged_at', 'wait_reason',
+  'idempotency_key', 'attempts', 'max_attempts', 'unknown_attempts', 'due_at', 'accepted', 'rejected', 'last_error', 'response', 'created_at', 'updated_at', 'sent_at', 'purged_at', 'wait_reason', 'route_index',
 ];
 
 /** An attempt as stored in delivery_attempts. */
@@ -163,6 +171,7 @@ export function toAttempt(r: Row): Attempt {
     reply: r.reply ?? null,
     message: r.message ?? null,
     hint: r.hint ?? null,
+    connection: r.connection_id ? { id: r.connection_id, name: r.connection_name ?? '' } : null,
   };
 }
 
@@ -180,6 +189,7 @@ export function toClaimed(r: Row): Claimed {
     rejected: json<string[]>(r.rejected) ?? [],
     attempts: num(r.attempts),
     maxAttempts: num(r.max_attempts),
+    routeIndex: num(r.route_index ?? 0),
   };
 }
 

@@ -42,6 +42,8 @@ export async function finishAttempts(knex: Knex, isPg: boolean, worker: string, 
       if (next.status === 'waiting') Object.assign(patch, { due_at: next.dueAt, wait_reason: JSON.stringify(next.reason), last_error: JSON.stringify(next.reason) });
       if (next.status === 'retrying') Object.assign(patch, { due_at: next.dueAt, last_error: JSON.stringify(next.error) });
       // Some recipients have it, others were deferred: the next attempt goes to the deferred alone.
+      // A failover, or the chain starting again from the primary (design.md "Failover").
+      if ((next.status === 'retrying' || next.status === 'waiting') && next.routeIndex !== undefined) patch.route_index = next.routeIndex;
       if (next.status === 'retrying' && next.partial) {
         Object.assign(patch, { envelope: JSON.stringify(next.partial.envelope), accepted: JSON.stringify(next.partial.accepted), rejected: JSON.stringify(next.partial.rejected) });
       }
@@ -66,6 +68,8 @@ export async function finishAttempts(knex: Knex, isPg: boolean, worker: string, 
         reply: attempt.reply,
         message: attempt.message,
         hint: attempt.hint,
+        connection_id: attempt.connection?.id ?? null,
+        connection_name: attempt.connection?.name ?? null,
       }));
     if (rows.length) await trx('delivery_attempts').insert(rows);
     return done;

@@ -144,7 +144,8 @@ export async function openConnectionForm(scope: string, existing: Connection | u
   }
 
   // The saved values by field name, as the schema form reads and writes them.
-  const saved = existing as Record<string, unknown> | undefined;
+  // The fallback shows as {id, name}; the form edits it by name (the API takes an id or a name).
+  const saved: Record<string, unknown> | undefined = existing ? { ...existing, fallback: existing.fallback?.name } : undefined;
   if (existing) {
     form.write(saved!);
     for (const n of SECRETS) {
@@ -154,7 +155,7 @@ export async function openConnectionForm(scope: string, existing: Connection | u
         f.setNote(`Leave empty to keep the stored ${n === 'password' ? 'password' : 'client secret'}.`);
       }
     }
-    if (advanced && ['caCertificate', 'allowInvalidCertificates', 'requireTLS', 'rateLimit', 'pool'].some((k) => saved![k] !== undefined && saved![k] !== false)) advanced.open = true;
+    if (advanced && ['caCertificate', 'allowInvalidCertificates', 'requireTLS', 'rateLimit', 'pool', 'fallback'].some((k) => saved![k] !== undefined && saved![k] !== false)) advanced.open = true;
   }
   body.addEventListener('input', update);
   body.addEventListener('change', update);

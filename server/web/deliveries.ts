@@ -155,7 +155,7 @@ export function deliveriesTab(): Tab {
           ? h(
               'table',
               { class: 'data compact' },
-              h('thead', {}, h('tr', {}, ...['#', 'Started', 'Duration', 'Outcome', 'Server reply'].map((t) => h('th', { scope: 'col' }, t)))),
+              h('thead', {}, h('tr', {}, ...['#', 'Started', 'Duration', 'Connection', 'Outcome', 'Server reply'].map((t) => h('th', { scope: 'col' }, t)))),
               h(
                 'tbody',
                 {},
@@ -166,6 +166,7 @@ export function deliveriesTab(): Tab {
                     h('td', {}, String(a.number)),
                     h('td', { class: 'small' }, time(a.startedAt)),
                     h('td', {}, a.durationMs === null ? '—' : `${a.durationMs} ms`),
+                    h('td', {}, a.connection?.name ?? '—'),
                     h('td', {}, statusBadge(a.outcome), a.code ? h('code', { class: 'small block' }, a.code) : null),
                     h('td', {}, a.reply ? h('code', { class: 'reply' }, a.reply) : null, a.message && !(a.reply && a.message.includes(a.reply)) ? h('span', { class: 'small block' }, a.message) : null, a.hint ? h('span', { class: 'small block' }, a.hint) : null),
                   ),

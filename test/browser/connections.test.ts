@@ -241,6 +241,31 @@ describe('admin page: connections (browser)', function () {
     });
   });
 
+  it('edits a connection with a fallback: the form shows the fallback by name, keeps it on save, and clears it when emptied', async () => {
+    const backup = await envoi.api('POST', '/api/v1/scopes/platform/connections', { name: 'Backup relay', senderEmail: 'u@gmail.test', host: 'localhost', port: sink.port, authMethod: 'NONE' });
+    const main = await envoi.api('POST', '/api/v1/scopes/platform/connections', { name: 'Main relay', senderEmail: 'u@gmail.test', host: 'localhost', port: sink.port, authMethod: 'NONE', fallback: 'Backup relay' });
+    expect(main.status, main.text).to.equal(201);
+    const fallbackOf = async () => (await envoi.api('GET', `/api/v1/scopes/platform/connections/${main.body.id}`)).body.fallback;
+    await withSignedInPage(browser, envoi.url, envoi.adminKey, async ({ page }) => {
+      const row = page.getByRole('row', { name: /Main relay/ });
+      const edit = async (change: (dialog: ReturnType<typeof page.getByRole>) => Promise<void>) => {
+        await row.getByRole('button', { name: 'Edit' }).click();
+        const dialog = page.getByRole('dialog', { name: 'Edit connection “Main relay”' });
+        await dialog.waitFor();
+        await change(dialog);
+        await dialog.getByRole('button', { name: 'Save changes' }).click();
+        await dialog.waitFor({ state: 'detached' });
+      };
+      await edit(async (dialog) => {
+        expect(await dialog.getByLabel('Fallback connection').inputValue()).to.equal('Backup relay');
+        await dialog.getByLabel('Sender display name').fill('Main desk');
+      });
+      expect(await fallbackOf()).to.deep.equal({ id: backup.body.id, name: 'Backup relay' });
+      await edit((dialog) => dialog.getByLabel('Fallback connection').fill(''));
+      expect(await fallbackOf()).to.equal(null);
+    });
+  });
+
   it('shows an unhealthy connection with its last error, and its waiting mail in the delivery log', async () => {
     const created = await envoi.api('POST', '/api/v1/scopes/platform/connections', {
       name: 'Expired login', senderEmail: 'u@gmail.test', host: 'localhost', port: sink.port, authMethod: 'PLAIN', userSameAsSender: true, password: 'revoked-app-password', caCertificate: testPki().caCert,

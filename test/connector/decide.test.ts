@@ -121,8 +121,83 @@ const TABLE: Row[] = [
   },
 ];
 
+const A = { id: 'conn-a', name: 'Primary' };
+const B = { id: 'conn-b', name: 'Fallback' };
+/** The attempt went through the primary (index 0) of a chain whose next healthy connection is B, or through the last one. */
+const viaPrimary = { route: { index: 0, connection: A, next: { index: 1, connection: B } } };
+const viaLast = { route: { index: 1, connection: B } };
+
+const FAILOVER: Row[] = [
+  ...(['CONNECTION_REFUSED', 'CONNECTION_TIMEOUT', 'DNS_LOOKUP_FAILED', 'TLS_FAILED', 'STARTTLS_UNAVAILABLE', 'AUTH_FAILED', 'OAUTH_FAILED', 'PERMISSION_MISSING'] as const).map((code): Row => ({
+    name: `${code} with a fallback: the next attempt goes at once through it`,
+    outcome: made(code), claimed: viaPrimary, attempt: 'retry', next: 'retrying', tally: 'retried', unhealthy: !failure(code, '').transient,
+    check: (d) => {
+      expect(d.next).to.include({ dueAt: NOW, routeIndex: 1 });
+      expect(d.failover).to.deep.equal({ from: A, to: B });
+      expect(d.attempt.connection).to.deep.equal(A);
+    },
+  })),
+  {
+    name: 'an API\'s 5xx (SERVER_ERROR, the connection\'s fault) with a fallback: fails over at once',
+    outcome: made('SERVER_ERROR', { connectionFault: true, responseCode: 503 }), claimed: viaPrimary, attempt: 'retry', next: 'retrying', tally: 'retried',
+    check: (d) => expect(d.failover).to.deep.equal({ from: A, to: B }),
+  },
+  ...(['RECIPIENT_REJECTED', 'MESSAGE_REJECTED', 'MESSAGE_TOO_LARGE', 'SENDER_REJECTED'] as const).map((code): Row => ({
+    name: `${code} with a fallback: never fails over, failed at once`,
+    outcome: made(code, { responseCode: 550 }), claimed: viaPrimary, attempt: 'failed', next: 'failed', tally: 'failed',
+    check: (d) => expect(d.failover).to.equal(undefined),
+  })),
+  {
+    name: 'THROTTLED with a fallback: waits as asked, never spills over',
+    outcome: made('THROTTLED', { responseCode: 421, retryAfterMs: 30_000 }), claimed: viaPrimary, attempt: 'retry', next: 'retrying', tally: 'retried',
+    check: (d) => {
+      expect(d.failover).to.equal(undefined);
+      expect(d.next).to.include({ dueAt: NOW + 31_500 });
+      expect(d.next).to.not.have.property('routeIndex');
+    },
+  },
+  {
+    name: 'an unknown outcome with a fallback: never fails over (the server may have the mail)',
+    outcome: error('OUTCOME_UNKNOWN', true, { unknown: true }), claimed: viaPrimary, attempt: 'unknown', next: 'retrying', tally: 'unknown',
+    check: (d) => expect(d.failover).to.equal(undefined),
+  },
+  {
+    name: 'a transient fault on the last connection of the chain: the schedule goes on from the primary',
+    outcome: made('CONNECTION_REFUSED'), claimed: viaLast, attempt: 'retry', next: 'retrying', tally: 'retried',
+    check: (d) => {
+      expect(d.failover).to.equal(undefined);
+      expect(d.next).to.include({ dueAt: NOW + 1000, routeIndex: 0 });
+      expect(d.attempt.connection).to.deep.equal(B);
+    },
+  },
+  {
+    name: 'a permanent fault on the last connection: marked unhealthy, the mail waits and starts again from the primary',
+    outcome: made('AUTH_FAILED', { responseCode: 535 }), claimed: viaLast, attempt: 'retry', next: 'waiting', tally: 'deferred', unhealthy: true,
+    check: (d) => expect(d.next).to.include({ routeIndex: 0 }),
+  },
+  {
+    name: 'a connection fault on the last attempt allowed: no failover, the usual end',
+    outcome: made('CONNECTION_REFUSED'), claimed: { ...viaPrimary, attempts: 5 }, attempt: 'failed', next: 'failed', tally: 'failed',
+    check: (d) => expect(d.failover).to.equal(undefined),
+  },
+  {
+    name: 'sent through the fallback: the attempt names it',
+    outcome: sent(), claimed: viaLast, attempt: 'sent', next: 'sent', tally: 'sent',
+    check: (d) => expect(d.attempt.connection).to.deep.equal(B),
+  },
+  {
+    name: 'no fallback (no route given): today\'s behaviour, the connection is not named',
+    outcome: made('CONNECTION_REFUSED'), attempt: 'retry', next: 'retrying', tally: 'retried',
+    check: (d) => {
+      expect(d.failover).to.equal(undefined);
+      expect(d.next).to.not.have.property('routeIndex');
+      expect(d.attempt.connection).to.equal(null);
+    },
+  },
+];
+
 describe('decide: the worker\'s decision after an attempt', () => {
-  for (const row of TABLE) {
+  for (const row of [...TABLE, ...FAILOVER]) {
     it(row.name, () => {
       const d = decide(row.outcome, claimed(row.claimed), { ...config, unknownRetries: row.unknownRetries ?? config.unknownRetries }, NOW, () => 0.5);
       expect(d.attempt.outcome, 'attempt outcome').to.equal(row.attempt);

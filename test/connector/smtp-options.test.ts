@@ -5,7 +5,7 @@ import { smtpTransportOptions } from '../../connector/providers/smtp-options.js'
 
 const timeouts = { smtpTimeouts: { connection: 1000, greeting: 1000, socket: 1000, dns: 1000 } };
 const conn = (settings: Record<string, unknown>, password?: string): ResolvedConnection => ({
-  id: 'c1', scope: 'platform', name: 'c', provider: 'smtp', isDefault: false, version: 1, createdAt: '', updatedAt: '', secretFields: [], health: { status: 'ok' },
+  id: 'c1', scope: 'platform', name: 'c', provider: 'smtp', isDefault: false, version: 1, createdAt: '', updatedAt: '', secretFields: [], health: { status: 'ok' }, fallback: null,
   settings: { senderEmail: 's@envoi.test', host: 'smtp.example.com', port: 587, secure: false, authMethod: 'NONE', ...settings } as ResolvedConnection['settings'],
   secrets: password ? { password } : {},
 });
