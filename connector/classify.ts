@@ -200,4 +200,4 @@ function timeout(e: SmtpLikeError, ctx: FailureContext, where: string, base: { r
 }
 
 // Microsoft's readers live beside these; callers find every reader here.
-export { classifyFetchError, classifyGraphResponse, classifyTokenResponse } from './classify-microsoft.js';
+export { classifyFetchError, classifyGraphResponse, classifyTokenResponse } from './providers/microsoft365/classify-microsoft.js';

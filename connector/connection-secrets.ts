@@ -1,47 +1,19 @@
-import crypto from 'node:crypto';
 import { EnvoiError } from './errors.js';
+import { caFingerprint } from './providers/smtp/ca-fingerprint.js';
+import { effectiveUser } from './providers/smtp/user.js';
 import type { Keyring, SecretContext } from './secrets.js';
 import type { ConnectionSettings, SealedSecret, SecretField, StoredConnection } from './store/connections.js';
 
 type Provider = StoredConnection['provider'];
 
+export { caFingerprint, effectiveUser };
+
 /** The one secret field of each provider. */
 export const SECRET_OF = { smtp: 'password', microsoft365: 'clientSecret' } as const satisfies Record<Provider, SecretField>;
-
-/** The user name a connection authenticates as, or undefined for no authentication. */
-export function effectiveUser(c: Pick<ConnectionSettings, 'authMethod' | 'user' | 'userSameAsSender' | 'senderEmail'>): string | undefined {
-  if (c.authMethod === 'NONE') return undefined;
-  return c.userSameAsSender ? c.senderEmail : c.user;
-}
 
 /** Whether this configuration needs a secret at all. */
 export function needsSecret(provider: Provider, s: ConnectionSettings): boolean {
   return provider === 'microsoft365' || effectiveUser(s) !== undefined;
-}
-
-/**
- * A sha256 of a CA certificate's normalized PEM: each BEGIN/END block with its base64 joined
- * (line breaks, CRLF and indentation do not count), text outside the blocks ignored, as OpenSSL
- * ignores it. So re-pasting the same certificate keeps the stored password, and any other
- * certificate needs it again. A line scan, not a regex over the whole text.
- */
-export function caFingerprint(pem: string | undefined): string {
-  if (!pem) return '';
-  const blocks: string[] = [];
-  let open: { label: string; body: string[] } | undefined;
-  for (const raw of pem.split(/\r\n|\r|\n/)) {
-    const line = raw.trim();
-    if (!open) {
-      if (line.startsWith('-----BEGIN ') && line.endsWith('-----')) open = { label: line.slice(11, -5), body: [] };
-    } else if (line === `-----END ${open.label}-----`) {
-      blocks.push(`${open.label}\n${open.body.join('')}`);
-      open = undefined;
-    } else {
-      open.body.push(line.replace(/\s/g, ''));
-    }
-  }
-  const normalized = blocks.length ? blocks.join('\n') : pem.replace(/\s/g, '');
-  return crypto.createHash('sha256').update(normalized, 'utf8').digest('hex');
 }
 
 /** The names a person sees for the bound settings, in the order they are listed. */

@@ -4,8 +4,8 @@ import type { ResolvedConnection } from './connections.js';
 import type { StoredConnection } from './store/connections.js';
 import type { Logger } from './log.js';
 import type { LookupAll, NetworkPolicy } from './network-policy.js';
-import { Microsoft365Provider } from './providers/microsoft365.js';
-import { SmtpProvider, type RawMessage, type SendInfo, type TestResult } from './providers/smtp.js';
+import { Microsoft365Provider } from './providers/microsoft365/microsoft365.js';
+import { SmtpProvider, type RawMessage, type SendInfo, type TestResult } from './providers/smtp/smtp.js';
 
 /**
  * The single path every mail takes to a provider. It fills the sender from the connection

@@ -4,7 +4,7 @@ import { failure, isFailureCode } from '../failures.js';
 import type { Logger } from '../log.js';
 import type { Mailer } from '../mailer.js';
 import { SendReleased, type SendControl } from '../providers/send-control.js';
-import { SendFailure } from '../providers/smtp.js';
+import { SendFailure } from '../providers/smtp/smtp.js';
 import type { Claimed, DeliveryError, DeliveryStore } from '../store/deliveries.js';
 import type { RateLimitStore } from '../store/rate-limits.js';
 import { TtlCache } from '../ttl-cache.js';

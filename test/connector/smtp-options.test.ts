@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { classifySmtpError } from '../../connector/classify.js';
 import type { ResolvedConnection } from '../../connector/connections.js';
-import { smtpTransportOptions } from '../../connector/providers/smtp-options.js';
+import { smtpTransportOptions } from '../../connector/providers/smtp/smtp-options.js';
 
 const timeouts = { smtpTimeouts: { connection: 1000, greeting: 1000, socket: 1000, dns: 1000 } };
 const conn = (settings: Record<string, unknown>, password?: string): ResolvedConnection => ({

@@ -1,7 +1,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { ResolvedConnection } from '../connections.js';
-import { SendFailure } from './results.js';
-import { HandOverGate } from './send-control.js';
+import type { ResolvedConnection } from '../../connections.js';
+import { SendFailure } from '../results.js';
+import { HandOverGate } from '../send-control.js';
 import { vettedAddresses, type SmtpReach } from './smtp-host.js';
 import { smtpTransportOptions } from './smtp-options.js';
 

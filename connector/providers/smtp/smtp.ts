@@ -1,24 +1,18 @@
 import { Readable } from 'node:stream';
 import type Mail from 'nodemailer/lib/mailer';
-import { classifySmtpError, smtpReplyCode } from '../classify.js';
-import type { ResolvedConnection } from '../connections.js';
-import type { Logger } from '../log.js';
-import { resolveAndVet } from '../network-policy.js';
-import { SendFailure, type SendInfo, type TestResult } from './results.js';
-import { HandOverGate, SendReleased, type SendControl } from './send-control.js';
+import { classifySmtpError, smtpReplyCode } from '../../classify.js';
+import type { ResolvedConnection } from '../../connections.js';
+import type { Logger } from '../../log.js';
+import { resolveAndVet } from '../../network-policy.js';
+import { SendFailure, type SendInfo, type TestResult } from '../results.js';
+import type { RawMessage } from '../provider.js';
+import { HandOverGate, SendReleased } from '../send-control.js';
 import type { SmtpReach } from './smtp-host.js';
 import { testSmtpConnection } from './smtp-test.js';
 import { GATE, SmtpTransports } from './smtp-transports.js';
 
 // Callers (the mailer, the delivery worker) import what a send and a test report from here.
-export { SendFailure, type SendInfo, type TestResult };
-
-/** The message an SMTP send takes: the outbox's MIME text and its envelope. */
-export interface RawMessage {
-  envelope: { from: string; to: string[] };
-  raw: string;
-  control?: SendControl | undefined;
-}
+export { SendFailure, type RawMessage, type SendInfo, type TestResult };
 
 /** Bytes per chunk of a message handed to nodemailer. */
 const CHUNK_BYTES = 64 * 1024;

@@ -3,8 +3,8 @@
  * Graph's sendMail answers, and fetch failures on the way to either. Every failure is made by
  * the catalogue's factory (./failures.ts); this file only picks the code.
  */
-import { retryAfterHeaderMs } from './delivery/retry.js';
-import { failure, scrub, type Failure } from './failures.js';
+import { retryAfterHeaderMs } from '../../delivery/retry.js';
+import { failure, scrub, type Failure } from '../../failures.js';
 
 const AADSTS_HINTS: Record<string, string> = {
   '7000215': 'The client secret is wrong: paste the secret\'s Value (not its Secret ID) from Certificates & secrets, or create a new one.',

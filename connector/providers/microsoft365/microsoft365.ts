@@ -1,11 +1,11 @@
 import crypto from 'node:crypto';
-import type { Config } from '../config.js';
-import { classifyFetchError, classifyGraphResponse, classifyTokenResponse } from '../classify.js';
-import { failure, type Failure } from '../failures.js';
-import type { ResolvedConnection } from '../connections.js';
-import type { Logger } from '../log.js';
-import { SendFailure, type SendInfo, type TestResult } from './results.js';
-import { SendReleased, type SendControl } from './send-control.js';
+import type { Config } from '../../config.js';
+import { classifyFetchError, classifyGraphResponse, classifyTokenResponse } from './classify-microsoft.js';
+import { failure, type Failure } from '../../failures.js';
+import type { ResolvedConnection } from '../../connections.js';
+import type { Logger } from '../../log.js';
+import { SendFailure, type SendInfo, type TestResult } from '../results.js';
+import { SendReleased, type SendControl } from '../send-control.js';
 
 /**
  * Microsoft 365 through Microsoft Graph with the OAuth2 client-credentials grant. A small client

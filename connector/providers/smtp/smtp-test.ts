@@ -1,8 +1,9 @@
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
-import { classifySmtpError, type Failure, type Stage } from '../classify.js';
-import { failure } from '../failures.js';
-import { effectiveUser, type ResolvedConnection } from '../connections.js';
-import type { TestResult } from './results.js';
+import { classifySmtpError, type Failure, type Stage } from '../../classify.js';
+import { failure } from '../../failures.js';
+import type { ResolvedConnection } from '../../connections.js';
+import { effectiveUser } from './user.js';
+import type { TestResult } from '../results.js';
 import { vettedAddresses, type SmtpReach } from './smtp-host.js';
 import { smtpTransportOptions } from './smtp-options.js';
 

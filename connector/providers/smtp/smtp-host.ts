@@ -1,7 +1,7 @@
-import type { Config } from '../config.js';
-import { classifySmtpError, type Failure } from '../classify.js';
-import type { ResolvedConnection } from '../connections.js';
-import { resolveAndVet, type LookupAll, type NetworkPolicy } from '../network-policy.js';
+import type { Config } from '../../config.js';
+import { classifySmtpError, type Failure } from '../../classify.js';
+import type { ResolvedConnection } from '../../connections.js';
+import { resolveAndVet, type LookupAll, type NetworkPolicy } from '../../network-policy.js';
 
 /** What reaching an SMTP host needs: its timeouts and the network policy its addresses must pass. */
 export interface SmtpReach {

@@ -1,7 +1,8 @@
 import net from 'node:net';
 import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
-import type { Config } from '../config.js';
-import { effectiveUser, type ResolvedConnection } from '../connections.js';
+import type { Config } from '../../config.js';
+import type { ResolvedConnection } from '../../connections.js';
+import { effectiveUser } from './user.js';
 
 /** Defaults every SMTP connection starts from; one frozen object, overridden per connection. */
 export const SMTP_DEFAULTS = Object.freeze({

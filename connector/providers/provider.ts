@@ -1,0 +1,83 @@
+/**
+ * What a provider is (design.md "Providers"): one object per folder under connector/providers/,
+ * listed in ./registry.ts. The connection rules, the secret sealing and the mailer ask it for
+ * everything that differs between providers; none of them compares provider names.
+ */
+import type { Config } from '../config.js';
+import type { Warning } from '../connection-warnings.js';
+import type { ResolvedConnection } from '../connections.js';
+import type { Logger } from '../log.js';
+import type { LookupAll, NetworkPolicy } from '../network-policy.js';
+import type { Preset } from '../presets.js';
+import type { ConnectionSettings, SecretField, StoredConnection } from '../store/connections.js';
+import type { SendInfo, TestResult } from './results.js';
+import type { SendControl } from './send-control.js';
+
+export type ProviderKey = StoredConnection['provider'];
+
+/** The message a send takes: the outbox's MIME text and its envelope. */
+export interface RawMessage {
+  envelope: { from: string; to: string[] };
+  raw: string;
+  control?: SendControl | undefined;
+}
+
+/** What a provider's sending side may use: the operator's settings, the network policy, a logger. */
+export interface ProviderRuntime {
+  config: Pick<Config, 'smtpTimeouts' | 'msAuthorityUrl' | 'msGraphUrl'>;
+  policy: NetworkPolicy;
+  lookup?: LookupAll | undefined;
+  logger: Logger;
+}
+
+/** A provider's sending side, made once per process (it may hold pools and token caches). */
+export interface ProviderDriver {
+  /** Refuses, before a message is queued, what would refuse it for certain at send time. */
+  preflight(conn: StoredConnection): Promise<void>;
+  test(conn: ResolvedConnection): Promise<TestResult>;
+  /** Sends the outbox's MIME with its envelope; throws SendFailure or SendReleased. */
+  send(conn: ResolvedConnection, message: RawMessage): Promise<SendInfo>;
+  /** Forgets what is cached for a connection that changed or was deleted. */
+  evict(connectionId: string): void;
+  close(): void;
+}
+
+/** What normalizing a provider's settings needs: the network policy and who asks. */
+export interface NormalizeContext {
+  policy: NetworkPolicy;
+  lookup?: LookupAll | undefined;
+  dnsTimeoutMs?: number | undefined;
+  /** The connection being saved or tested (scope and id), for the policy's exceptions. */
+  owner: { scope: string; id: string };
+}
+
+export interface Provider {
+  readonly key: ProviderKey;
+  /** The provider's own settings (besides sender, reply-to, rate limit and pool). */
+  readonly fields: readonly string[];
+  /** Its one write-only secret, how a person calls it, and the rule for reusing a stored one. */
+  readonly secret: { field: SecretField; name: string; reuseRule: string; whyRequired: string };
+  /** Labels of the bound settings, as SECRET_REQUIRED names them. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Settings a new connection starts with when the input leaves them out (editable later). */
+  readonly createDefaults?: Readonly<Partial<ConnectionSettings>>;
+  /** Whether Bcc recipients stay in the MIME headers (an API that reads recipients from them). */
+  readonly keepsBcc: boolean;
+  /** Whether a DKIM signature made by Envoi applies (not when the provider signs itself). */
+  readonly signsWithEnvoiDkim: boolean;
+  readonly presets: readonly Preset[];
+  /** Applies defaults to the provider's picked settings and checks them (and the network policy). */
+  normalize(picked: Partial<ConnectionSettings>, ctx: NormalizeContext): Promise<{ settings: Partial<ConnectionSettings>; warnings: Warning[] }>;
+  /** Whether this configuration needs the secret at all. */
+  needsSecret(s: ConnectionSettings): boolean;
+  /** The settings a stored secret is bound to (design.md "Safety rules"), in a fixed order. */
+  binding(s: ConnectionSettings): Array<[string, string]>;
+  /** The binding of secrets sealed by older versions (after `key|`). */
+  legacyBinding(s: ConnectionSettings): string;
+  /** Static warnings: the configuration saves, but probably does not do what the admin wants. */
+  warnings(s: ConnectionSettings): Warning[];
+  /** Vets a stored connection again before its secrets are opened (a row saved under looser rules). */
+  vetStored?(c: StoredConnection, policy: NetworkPolicy): void;
+  /** Makes the sending side. */
+  connect(runtime: ProviderRuntime): ProviderDriver;
+}
