@@ -1,35 +1,19 @@
 import { EnvoiError } from './errors.js';
-import { caFingerprint } from './providers/smtp/ca-fingerprint.js';
-import { effectiveUser } from './providers/smtp/user.js';
+import { providerOf } from './providers/registry.js';
 import type { Keyring, SecretContext } from './secrets.js';
 import type { ConnectionSettings, SealedSecret, SecretField, StoredConnection } from './store/connections.js';
 
 type Provider = StoredConnection['provider'];
 
-export { caFingerprint, effectiveUser };
-
-/** The one secret field of each provider. */
-export const SECRET_OF = { smtp: 'password', microsoft365: 'clientSecret' } as const satisfies Record<Provider, SecretField>;
+/** The one secret field of a provider. */
+export function secretFieldOf(provider: Provider): SecretField {
+  return providerOf(provider).secret.field;
+}
 
 /** Whether this configuration needs a secret at all. */
 export function needsSecret(provider: Provider, s: ConnectionSettings): boolean {
-  return provider === 'microsoft365' || effectiveUser(s) !== undefined;
+  return providerOf(provider).needsSecret(s);
 }
-
-/** The names a person sees for the bound settings, in the order they are listed. */
-const LABEL: Record<string, string> = {
-  provider: 'provider',
-  host: 'host',
-  port: 'port',
-  user: 'user',
-  authMethod: 'authentication method',
-  secure: 'Secure',
-  requireTLS: 'Require TLS',
-  allowInvalidCertificates: 'Allow invalid certificates',
-  caCertificate: 'CA certificate',
-  tenantId: 'tenant id',
-  clientId: 'client id',
-};
 
 /**
  * What a stored secret was entered for (design.md "Safety rules"): where it is sent and how
@@ -38,22 +22,7 @@ const LABEL: Record<string, string> = {
  * required) can receive it without the admin typing it again.
  */
 export function bindingOf(provider: Provider, s: ConnectionSettings): Array<[string, string]> {
-  if (provider === 'microsoft365') {
-    return [
-      ['tenantId', (s.tenantId ?? '').toLowerCase()],
-      ['clientId', (s.clientId ?? '').toLowerCase()],
-    ];
-  }
-  return [
-    ['host', (s.host ?? '').toLowerCase()],
-    ['port', String(s.port)],
-    ['user', effectiveUser(s) ?? ''],
-    ['authMethod', String(s.authMethod)],
-    ['secure', String(!!s.secure)],
-    ['requireTLS', String(!!s.requireTLS)],
-    ['allowInvalidCertificates', String(!!s.allowInvalidCertificates)],
-    ['caCertificate', caFingerprint(s.caCertificate)],
-  ];
+  return providerOf(provider).binding(s);
 }
 
 /** The bound settings that differ between two configurations (`provider` when that changed). */
@@ -70,9 +39,7 @@ const bindingText = (provider: Provider, s: ConnectionSettings) => `${provider}|
 
 /** The binding of secrets sealed before TLS trust was bound: host, port, user and method only. */
 export function legacyBindingText(provider: Provider, s: ConnectionSettings): string {
-  return provider === 'smtp'
-    ? `smtp|${(s.host ?? '').toLowerCase()}|${s.port}|${effectiveUser(s) ?? ''}|${s.authMethod}`
-    : `microsoft365|${(s.tenantId ?? '').toLowerCase()}|${(s.clientId ?? '').toLowerCase()}`;
+  return `${provider}|${providerOf(provider).legacyBinding(s)}`;
 }
 
 interface Owner {
@@ -89,7 +56,7 @@ export function secretContext(o: Owner, field: SecretField, legacy = false): Sec
 
 /** Seals the provider's secret for this connection and configuration. */
 export function sealSecret(keyring: Keyring, o: Owner, plaintext: string): SealedSecret {
-  const field = SECRET_OF[o.provider];
+  const field = secretFieldOf(o.provider);
   const sealed = keyring.seal(plaintext, secretContext(o, field));
   return { field, keyId: sealed.keyId, sealed: sealed.value };
 }
@@ -114,15 +81,12 @@ export function openSecret(keyring: Keyring, o: Owner, s: SealedSecret): { value
 
 /** SECRET_REQUIRED, naming what changed when a stored secret may not be reused. */
 export function missingSecret(provider: Provider, reason: string, changed: string[] = []): EnvoiError {
-  const field = SECRET_OF[provider];
-  const names = changed.map((c) => LABEL[c] ?? c).join(', ');
+  const { secret, labels } = providerOf(provider);
+  const names = changed.map((c) => (c === 'provider' ? 'provider' : labels[c] ?? c)).join(', ');
   const what = changed.length ? ` (changed: ${names})` : '';
-  return new EnvoiError('SECRET_REQUIRED', `The ${field === 'password' ? 'password' : 'client secret'} is required: ${reason}${what}`, {
-    hint:
-      field === 'password'
-        ? `Enter the password again${what}. A stored password is only reused while host, port, user, authentication method, Secure, Require TLS, Allow invalid certificates and the CA certificate stay the same, so it is never sent to a server, or over a connection, it was not entered for.`
-        : `Enter the client secret again${what}. A stored client secret is only reused while the tenant and client ids stay the same.`,
-    details: [{ path: `/${field}`, message: changed.length ? `is required because ${names} changed` : 'is required' }],
+  return new EnvoiError('SECRET_REQUIRED', `The ${secret.name} is required: ${reason}${what}`, {
+    hint: `Enter the ${secret.name} again${what}. ${secret.reuseRule}`,
+    details: [{ path: `/${secret.field}`, message: changed.length ? `is required because ${names} changed` : 'is required' }],
   });
 }
 
@@ -132,7 +96,7 @@ export function missingSecret(provider: Provider, reason: string, changed: strin
  * is bound to is unchanged.
  */
 export function assertReusable(stored: Pick<StoredConnection, 'provider' | 'settings' | 'secretFields'>, next: { provider: Provider; settings: ConnectionSettings }): void {
-  if (!stored.secretFields.includes(SECRET_OF[next.provider]) || stored.provider !== next.provider) {
+  if (!stored.secretFields.includes(secretFieldOf(next.provider)) || stored.provider !== next.provider) {
     throw missingSecret(next.provider, 'none is stored for this configuration');
   }
   const changed = changedBinding(stored, next);

@@ -1,17 +1,17 @@
 import crypto from 'node:crypto';
 import type { EmailConnection } from '../schemas/types.js';
-import { assertScope, M365_FIELDS, normalizeConnection, PLATFORM_SCOPE, SMTP_FIELDS, type NormalizedConnection } from './connection-rules.js';
+import { assertScope, normalizeConnection, PLATFORM_SCOPE, type NormalizedConnection } from './connection-rules.js';
 import { fallbackFor } from './connection-fallback.js';
-import { assertReusable, missingSecret, needsSecret, openSecret, sealSecret, SECRET_OF } from './connection-secrets.js';
+import { assertReusable, missingSecret, needsSecret, openSecret, sealSecret, secretFieldOf } from './connection-secrets.js';
 import { mergeWarnings, type Warning } from './connection-warnings.js';
 import { EnvoiError } from './errors.js';
-import { assertLiteralHostAllowed, type LookupAll, type NetworkPolicy } from './network-policy.js';
+import type { LookupAll, NetworkPolicy } from './network-policy.js';
+import { providerOf } from './providers/registry.js';
 import type { Keyring } from './secrets.js';
 import { ConnectionStore, type ConnectionSettings, type SealedSecret, type SecretField, type StoredConnection } from './store/connections.js';
 import { TtlCache } from './ttl-cache.js';
 
 export { assertScope, PLATFORM_SCOPE } from './connection-rules.js';
-export { effectiveUser } from './connection-secrets.js';
 export { warningsFor, type Warning } from './connection-warnings.js';
 
 /** A connection as the API shows it: no secret, `hasSecret` instead, plus warnings. */
@@ -25,9 +25,6 @@ export type ConnectionView = Omit<EmailConnection, 'fallback'> & {
 export interface ResolvedConnection extends StoredConnection {
   secrets: Partial<Record<SecretField, string>>;
 }
-
-/** The default rate limit of a Microsoft 365 connection: Exchange Online's per-mailbox limit. */
-export const MICROSOFT365_RATE_LIMIT = Object.freeze({ messages: 30, perSeconds: 60 });
 
 /** How long resolveForSend reuses what it found (see ConnectionService.resolved). */
 const RESOLVE_CACHE_MS = 1000;
@@ -72,7 +69,7 @@ export class ConnectionService {
       provider: c.provider,
       ...c.settings,
       fallback: c.fallback,
-      hasSecret: c.secretFields.includes(SECRET_OF[c.provider]),
+      hasSecret: c.secretFields.includes(secretFieldOf(c.provider)),
       isDefault: c.isDefault,
       health: c.health,
       version: c.version,
@@ -139,13 +136,14 @@ export class ConnectionService {
     const id = options.id ?? crypto.randomUUID();
     const n = await this.normalize(input, { scope, id });
     const fallbackId = await fallbackFor(this.store, { scope, id, name: n.name }, n.fallback);
-    if (n.provider === 'microsoft365' && input.rateLimit === undefined) {
-      // Exchange Online accepts 30 messages a minute per mailbox; start there (editable).
-      n.settings.rateLimit = { ...MICROSOFT365_RATE_LIMIT };
+    const provider = providerOf(n.provider);
+    // The provider's starting values (Microsoft 365: Exchange Online's rate limit), where the input has none.
+    for (const [k, v] of Object.entries(provider.createDefaults ?? {})) {
+      if (input[k] === undefined) (n.settings as Record<string, unknown>)[k] = structuredClone(v);
     }
     const secrets: SealedSecret[] = [];
     if (needsSecret(n.provider, n.settings)) {
-      if (!n.secret) throw missingSecret(n.provider, n.provider === 'smtp' ? 'this connection logs in with a user name' : 'Microsoft 365 connections authenticate with it');
+      if (!n.secret) throw missingSecret(n.provider, provider.secret.whyRequired);
       secrets.push(sealSecret(this.opts.keyring, { scope, id, provider: n.provider, settings: n.settings }, n.secret));
     }
     const now = new Date().toISOString();
@@ -167,11 +165,11 @@ export class ConnectionService {
     const merged: Record<string, unknown> = { name: current.name, provider: current.provider, ...current.settings, fallback: current.fallback?.id, ...patch };
     if (merged.provider !== current.provider) {
       // Switching provider forgets the other provider's fields and, below, its secret.
-      for (const k of current.provider === 'smtp' ? SMTP_FIELDS : M365_FIELDS) if (!(k in patch)) delete merged[k];
+      for (const k of providerOf(current.provider).fields) if (!(k in patch)) delete merged[k];
     }
     const n = await this.normalize(merged, { scope, id });
     const fallbackId = await fallbackFor(this.store, { scope, id, name: n.name }, n.fallback);
-    const field = SECRET_OF[n.provider];
+    const field = secretFieldOf(n.provider);
     const setSecrets: SealedSecret[] = [];
     const deleteSecrets = new Set<SecretField>(current.secretFields.filter((f) => f !== field));
     if (!needsSecret(n.provider, n.settings)) {
@@ -238,7 +236,7 @@ export class ConnectionService {
    * sealed again with the full binding of the settings being saved; undefined when nothing to do.
    */
   private async rebind(current: StoredConnection, settings: ConnectionSettings): Promise<SealedSecret | undefined> {
-    const stored = (await this.store.sealedSecrets(current.id)).find((x) => x.field === SECRET_OF[current.provider]);
+    const stored = (await this.store.sealedSecrets(current.id)).find((x) => x.field === secretFieldOf(current.provider));
     if (!stored) return undefined;
     let opened: { value: string; legacy: boolean };
     try {
@@ -256,10 +254,10 @@ export class ConnectionService {
    * reach loopback through the demo exception.
    */
   async withSecrets(c: StoredConnection): Promise<ResolvedConnection> {
-    if (c.provider === 'smtp' && c.settings.host) assertLiteralHostAllowed(c.settings.host, this.opts.policy, { scope: c.scope, id: c.id, port: c.settings.port ?? 0 });
+    providerOf(c.provider).vetStored?.(c, this.opts.policy);
     const secrets: ResolvedConnection['secrets'] = {};
     for (const s of await this.store.sealedSecrets(c.id)) {
-      if (s.field !== SECRET_OF[c.provider]) continue;
+      if (s.field !== secretFieldOf(c.provider)) continue;
       secrets[s.field] = openSecret(this.opts.keyring, c, s).value;
     }
     return { ...c, secrets };
@@ -276,7 +274,7 @@ export class ConnectionService {
     const n = await this.normalize(base ? { name: base.name, provider: base.provider, ...base.settings, ...input } : input, { scope, id });
     const now = new Date().toISOString();
     const conn: StoredConnection = { id, scope, name: n.name, provider: n.provider, settings: n.settings, isDefault: false, version: 0, createdAt: now, updatedAt: now, secretFields: [], health: { status: 'ok' }, fallback: null };
-    const field = SECRET_OF[n.provider];
+    const field = secretFieldOf(n.provider);
     if (!needsSecret(n.provider, n.settings)) return { ...conn, secrets: {} };
     if (n.secret) return { ...conn, secrets: { [field]: n.secret } };
     if (!base) throw missingSecret(n.provider, 'the configuration logs in with a user name');

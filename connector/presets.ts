@@ -1,3 +1,4 @@
+import type { ProviderKey } from './providers/provider.js';
 import { PROVIDER_LIST } from './providers/registry.js';
 import type { ConnectionSettings } from './store/connections.js';
 
@@ -5,7 +6,7 @@ import type { ConnectionSettings } from './store/connections.js';
 export interface Preset {
   id: string;
   label: string;
-  provider: 'smtp' | 'microsoft365';
+  provider: ProviderKey;
   settings: Partial<ConnectionSettings>;
   /** What the admin must know to make it work (app passwords, API keys as passwords, quotas). */
   note: string;

@@ -8,6 +8,9 @@ export const PROVIDERS: Readonly<Record<ProviderKey, Provider>> = Object.freeze(
   microsoft365,
 });
 
+/** The provider of a connection that names none. */
+export const DEFAULT_PROVIDER: ProviderKey = 'smtp';
+
 export const PROVIDER_LIST: readonly Provider[] = Object.freeze(Object.values(PROVIDERS));
 
 /** The provider of a connection (the schema allows only registered keys). */

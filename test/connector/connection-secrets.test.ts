@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { caFingerprint, changedBinding } from '../../connector/connection-secrets.js';
+import { changedBinding } from '../../connector/connection-secrets.js';
+import { caFingerprint } from '../../connector/providers/smtp/ca-fingerprint.js';
 import type { ConnectionSettings } from '../../connector/store/connections.js';
 import { testPki } from '../support/certs.js';
 
