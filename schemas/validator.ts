@@ -65,10 +65,33 @@ function compile(file: string): ValidateFunction {
   return fn;
 }
 
+/**
+ * The errors of a root `oneOf` whose alternatives are told apart by a `const` (the connection's
+ * `provider`): only those of the alternative the value chose count. An alternative whose `const`
+ * failed, or whose `const` property is missing while required, was not chosen; reporting its
+ * errors ("host is required" for a Microsoft 365 connection) would only mislead.
+ */
+function chosenAlternative(list: ErrorObject[], schema: Record<string, unknown> | undefined): ErrorObject[] {
+  const alternatives = (schema?.oneOf ?? []) as Array<{ properties?: Record<string, { const?: unknown }> }>;
+  const discriminators = alternatives.map((a) => Object.entries(a.properties ?? {}).filter(([, v]) => v.const !== undefined).map(([k]) => k));
+  if (!discriminators.some((d) => d.length)) return list;
+  const branch = (e: ErrorObject) => /^#\/oneOf\/(\d+)\//.exec(e.schemaPath)?.[1];
+  const rejected = new Set(
+    list
+      .filter((e) => {
+        const props = discriminators[Number(branch(e))] ?? [];
+        if (e.keyword === 'const') return props.some((p) => e.instancePath === `/${p}`);
+        return e.keyword === 'required' && props.includes((e.params as { missingProperty: string }).missingProperty);
+      })
+      .map(branch),
+  );
+  return list.filter((e) => branch(e) === undefined || !rejected.has(branch(e)));
+}
+
 /** Turns ajv errors into `details` entries a person can read, one per field path. */
-export function toDetails(errors: ErrorObject[] | null | undefined): ErrorDetail[] {
+export function toDetails(errors: ErrorObject[] | null | undefined, schema?: Record<string, unknown>): ErrorDetail[] {
   const out: ErrorDetail[] = [];
-  const list = errors ?? [];
+  const list = chosenAlternative(errors ?? [], schema);
   // With oneOf/anyOf alternatives (a string or a list), ajv reports every branch; a "must be
   // array" beside a specific complaint about the string only confuses, so drop bare type
   // mismatches where the same field has another error.
@@ -112,7 +135,7 @@ export function validate<N extends SchemaName>(name: N, value: unknown, what: st
 export function validateOrThrow(file: string, data: unknown, what: string): unknown {
   const fn = compile(file);
   if (!fn(data)) {
-    const details = toDetails(fn.errors);
+    const details = toDetails(fn.errors, DOCS.get(file));
     const first = details[0];
     throw new EnvoiError('VALIDATION_FAILED', `The ${what} is not valid${first ? `: ${first.path.replace(/^\//, '') || 'body'} ${first.message}` : ''}`, {
       details,
@@ -125,5 +148,5 @@ export function validateOrThrow(file: string, data: unknown, what: string): unkn
 export function check(file: string, data: unknown): { valid: boolean; errors: ErrorDetail[] } {
   const fn = compile(file);
   const valid = fn(data) as boolean;
-  return { valid, errors: valid ? [] : toDetails(fn.errors) };
+  return { valid, errors: valid ? [] : toDetails(fn.errors, DOCS.get(file)) };
 }
