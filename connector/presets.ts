@@ -14,5 +14,10 @@ export interface Preset {
   suggestedRateLimit?: { messages: number; perSeconds: number; reason: string };
 }
 
-/** Every provider's presets, in registry order (each provider keeps its own in its folder). */
-export const PRESETS: readonly Preset[] = Object.freeze(PROVIDER_LIST.flatMap((p) => p.presets));
+/** The catch-all preset, listed last whatever the registry order (admins look for their service first). */
+const CATCH_ALL = 'custom-smtp';
+
+/** Every provider's presets, in registry order (each provider keeps its own in its folder), the catch-all last. */
+export const PRESETS: readonly Preset[] = Object.freeze(
+  PROVIDER_LIST.flatMap((p) => p.presets).sort((a, b) => Number(a.id === CATCH_ALL) - Number(b.id === CATCH_ALL)),
+);
