@@ -1,5 +1,5 @@
 /** The outbox's types, and how its rows map to them (shared by the store and the statements it delegates to). */
-import type { Stage } from '../failures.js';
+import type { Stage, StoredFailure } from '../failures.js';
 import type { ConnectionRef } from './connection-types.js';
 
 /** `unknown`: the last attempt's outcome is unknown (see decide.ts) and no retry is left for it. */
@@ -7,17 +7,10 @@ export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'retrying' | 'faile
 export const STATUSES: readonly DeliveryStatus[] = ['queued', 'sending', 'sent', 'retrying', 'failed', 'unknown'];
 
 /**
- * The reason a delivery failed (last) or waits: a failure of the catalogue (connector/failures.ts)
- * as it was made, with its stage, or a wait reason (RATE_LIMITED, CONNECTION_UNHEALTHY).
+ * The reason a delivery failed (last) or waits: a failure of the catalogue as it was stored, with
+ * its stage, or a wait reason (RATE_LIMITED, CONNECTION_UNHEALTHY) in the same shape.
  */
-export interface DeliveryError {
-  code: string;
-  stage?: Stage;
-  message: string;
-  hint?: string;
-  responseCode?: number;
-  reply?: string;
-}
+export type DeliveryError = StoredFailure;
 
 export interface Delivery {
   id: string;

@@ -7,23 +7,8 @@ import { openDatabase } from '../../connector/store/database.js';
 import { skipUnlessCI } from '../support/env.js';
 import { BACKENDS } from '../support/harness.js';
 import { EnvoiProcess } from '../support/process.js';
-import { SmtpSink } from '../support/smtp-sink.js';
+import { slowSink, SmtpSink } from '../support/smtp-sink.js';
 import { sleep, waitUntil } from '../support/wait.js';
-
-/** A sink that takes `delayMs` to accept each message, like a slow relay. */
-function slowSink(delayMs: number): SmtpSink {
-  const sink: SmtpSink = new SmtpSink({
-    tls: 'none',
-    server: {
-      onData(stream, session, cb) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => setTimeout(() => void sink.record(Buffer.concat(chunks), session).then(() => cb(), cb), delayMs));
-      },
-    },
-  });
-  return sink;
-}
 
 for (const backend of BACKENDS) {
   describe(`durability: real processes killed and stopped (${backend.name})`, function () {
@@ -86,7 +71,7 @@ for (const backend of BACKENDS) {
 
     it('SIGKILL with 150 mails queued to a slow server: after a restart all arrive, duplicates within what was in flight', async () => {
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'envoi-kill-'));
-      const sink = await slowSink(25).start();
+      const sink = await slowSink(25, { recordAfterDelay: true }).start();
       sinks.push(sink);
       const concurrency = 8;
       const extra = { ENVOI_LEASE_MS: '1500', ENVOI_WORKER_CONCURRENCY: String(concurrency) };
@@ -117,7 +102,7 @@ for (const backend of BACKENDS) {
 
     it('SIGTERM with mail in flight: in-flight sends finish, nothing is left sending, the rest goes after a restart', async () => {
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'envoi-term-'));
-      const sink = await slowSink(150).start();
+      const sink = await slowSink(150, { recordAfterDelay: true }).start();
       sinks.push(sink);
       const extra = { ENVOI_WORKER_CONCURRENCY: '4', ENVOI_SHUTDOWN_GRACE_MS: '8000' };
       const first = await start(dataDir, extra);

@@ -7,26 +7,13 @@ import pg from 'pg';
 import { skipUnlessCI } from '../support/env.js';
 import { BACKENDS, smtpConnection, TestEnvoi } from '../support/harness.js';
 import { EnvoiProcess } from '../support/process.js';
-import { SmtpSink } from '../support/smtp-sink.js';
+import { slowSink, SmtpSink } from '../support/smtp-sink.js';
 import { sleep, waitUntil } from '../support/wait.js';
 
 /** A sink that records when each mail arrived and takes `delayMs` to accept it. */
 function timedSink(delayMs: number): SmtpSink & { arrivals: number[] } {
   const arrivals: number[] = [];
-  const sink = new SmtpSink({
-    tls: 'none',
-    server: {
-      onData(stream, session, cb) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          arrivals.push(Date.now());
-          setTimeout(() => void sink.record(Buffer.concat(chunks), session).then(() => cb(), cb), delayMs);
-        });
-      },
-    },
-  });
-  return Object.assign(sink, { arrivals });
+  return Object.assign(slowSink(delayMs, { recordAfterDelay: true, onArrival: () => arrivals.push(Date.now()) }), { arrivals });
 }
 
 /** The most mails that arrived within any window of `ms` milliseconds. */

@@ -8,26 +8,8 @@ import { expect } from 'chai';
 import { skipUnlessCI } from '../support/env.js';
 import { BACKENDS, smtpConnection, TestEnvoi } from '../support/harness.js';
 import { EnvoiProcess } from '../support/process.js';
-import { SmtpSink } from '../support/smtp-sink.js';
+import { slowSink, SmtpSink } from '../support/smtp-sink.js';
 import { pollFor, sleep, waitUntil } from '../support/wait.js';
-
-/**
- * A relay that has each message as soon as its final dot arrives (it counts as received then)
- * but takes `delayMs` to say 250: a SIGTERM lands while many sends wait for that reply.
- */
-function slowToAnswer(delayMs: number): SmtpSink {
-  const sink: SmtpSink = new SmtpSink({
-    tls: 'none',
-    server: {
-      onData(stream, session, cb) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => void sink.record(Buffer.concat(chunks), session).then(() => setTimeout(() => cb(), delayMs), cb));
-      },
-    },
-  });
-  return sink;
-}
 
 for (const backend of BACKENDS) {
   describe(`clean SIGTERM with a slow server: nothing goes out after it was released (${backend.name})`, function () {
@@ -52,7 +34,7 @@ for (const backend of BACKENDS) {
 
     it('60 mails, SIGTERM mid-flight, restart: each arrives once, or twice only with an unknown outcome on record; none released that the server has', async () => {
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'envoi-sigterm-'));
-      sink = await slowToAnswer(250).start();
+      sink = await slowSink(250).start();
       const env = {
         ENVOI_DATA_DIR: dataDir,
         ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { IN_CI, skipUnlessCI } from '../support/env.js';
 import { BACKENDS, smtpConnection, TestEnvoi, type ApiResponse } from '../support/harness.js';
-import { SmtpSink } from '../support/smtp-sink.js';
+import { slowSink, SmtpSink } from '../support/smtp-sink.js';
 import { sleep, waitUntil } from '../support/wait.js';
 
 /** Writes to `file` until the file system has no byte left (ENOSPC). */
@@ -25,21 +25,6 @@ function fill(file: string): void {
   } finally {
     fs.closeSync(fd);
   }
-}
-
-/** A relay that takes `delayMs` to answer each message, so mail is in flight when storage fails. */
-function slowSink(delayMs: number): SmtpSink {
-  const s: SmtpSink = new SmtpSink({
-    tls: 'none',
-    server: {
-      onData(stream, session, cb) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => void s.record(Buffer.concat(chunks), session).then(() => setTimeout(() => cb(), delayMs), cb));
-      },
-    },
-  });
-  return s;
 }
 
 /** Executes mail and sorts the answers: 202 accepted, 503 STORAGE_UNAVAILABLE refused, anything else fails. */

@@ -142,6 +142,30 @@ export class SmtpSink {
 }
 
 /**
+ * A plain sink that takes `delayMs` to say 250 to each message, like a slow relay. By default the
+ * message counts as received when its final dot arrives (the relay has it, the reply is what is
+ * slow); with `recordAfterDelay` only once the 250 is about to be sent.
+ */
+export function slowSink(delayMs: number, opts: { recordAfterDelay?: boolean; onArrival?: () => void } = {}): SmtpSink {
+  const sink: SmtpSink = new SmtpSink({
+    tls: 'none',
+    server: {
+      onData(stream, session, cb) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          opts.onArrival?.();
+          const record = () => sink.record(Buffer.concat(chunks), session);
+          if (opts.recordAfterDelay) setTimeout(() => void record().then(() => cb(), cb), delayMs);
+          else void record().then(() => setTimeout(() => cb(), delayMs), cb);
+        });
+      },
+    },
+  });
+  return sink;
+}
+
+/**
  * A raw TCP listener on 127.0.0.1: by default it accepts connections and never says a word
  * (greeting timeouts); `talk` scripts what it says instead (a broken server).
  */
