@@ -22,12 +22,12 @@ export interface Manifest<S = `schemas/${SchemaFile}`> {
   description: string;
   version: string;
   hostApi: string;
-  connector: { key: string; title: string; settingsSchema: S; supportsDefault: boolean; supportsTest: boolean; providers: string[] };
+  connector: { key: string; title: string; settingsSchema: S; supportsDefault: boolean; supportsTest: boolean; providers?: string[] };
   actions: Array<ManifestAction<S>>;
 }
 
 /** manifest.json as GET /manifest serves it: every schema path replaced by the (bundled) schema. */
-export type ServedManifest = Manifest<Record<string, unknown>>;
+export type ServedManifest = Manifest<Record<string, unknown>> & { connector: { providers: string[] } };
 
 /** The manifest's action list as the registry defines it; manifest.json must equal it (a test checks). */
 export function manifestActions(): ManifestAction[] {

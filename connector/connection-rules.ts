@@ -47,11 +47,11 @@ export async function normalizeConnection(input: Record<string, unknown>, ctx: R
   const c = validate('connection', body);
   const provider = c.provider ?? DEFAULT_PROVIDER;
   const p = providerOf(provider);
-  const secret = c[p.secret.field];
   const common = pick(c, ['senderEmail', 'senderName', 'replyTo', 'rateLimit', 'pool']) as ConnectionSettings;
   // Only the provider's own fields are kept: those of another provider are dropped.
   const own = await p.normalize(pick(c, p.fields) as Partial<ConnectionSettings>, ctx);
   const settings = { ...common, ...own.settings } as ConnectionSettings;
+  const secret = c[p.secret(settings).field];
   const warnings = own.warnings;
   return { name: c.name.trim(), provider, settings, secret, isDefault: c.isDefault, fallback: c.fallback, warnings: [...warnings, ...warningsFor(provider, settings)] };
 }

@@ -5,9 +5,9 @@ import type { ConnectionSettings, SealedSecret, SecretField, StoredConnection } 
 
 type Provider = StoredConnection['provider'];
 
-/** The one secret field of a provider. */
-export function secretFieldOf(provider: Provider): SecretField {
-  return providerOf(provider).secret.field;
+/** The one secret field these settings use. */
+export function secretFieldOf(provider: Provider, s: ConnectionSettings): SecretField {
+  return providerOf(provider).secret(s).field;
 }
 
 /** Whether this configuration needs a secret at all. */
@@ -56,7 +56,7 @@ export function secretContext(o: Owner, field: SecretField, legacy = false): Sec
 
 /** Seals the provider's secret for this connection and configuration. */
 export function sealSecret(keyring: Keyring, o: Owner, plaintext: string): SealedSecret {
-  const field = secretFieldOf(o.provider);
+  const field = secretFieldOf(o.provider, o.settings);
   const sealed = keyring.seal(plaintext, secretContext(o, field));
   return { field, keyId: sealed.keyId, sealed: sealed.value };
 }
@@ -80,8 +80,9 @@ export function openSecret(keyring: Keyring, o: Owner, s: SealedSecret): { value
 }
 
 /** SECRET_REQUIRED, naming what changed when a stored secret may not be reused. */
-export function missingSecret(provider: Provider, reason: string, changed: string[] = []): EnvoiError {
-  const { secret, labels } = providerOf(provider);
+export function missingSecret(provider: Provider, s: ConnectionSettings, reason: string, changed: string[] = []): EnvoiError {
+  const { labels } = providerOf(provider);
+  const secret = providerOf(provider).secret(s);
   const names = changed.map((c) => (c === 'provider' ? 'provider' : labels[c] ?? c)).join(', ');
   const what = changed.length ? ` (changed: ${names})` : '';
   return new EnvoiError('SECRET_REQUIRED', `The ${secret.name} is required: ${reason}${what}`, {
@@ -96,9 +97,9 @@ export function missingSecret(provider: Provider, reason: string, changed: strin
  * is bound to is unchanged.
  */
 export function assertReusable(stored: Pick<StoredConnection, 'provider' | 'settings' | 'secretFields'>, next: { provider: Provider; settings: ConnectionSettings }): void {
-  if (!stored.secretFields.includes(secretFieldOf(next.provider)) || stored.provider !== next.provider) {
-    throw missingSecret(next.provider, 'none is stored for this configuration');
+  if (!stored.secretFields.includes(secretFieldOf(next.provider, next.settings)) || stored.provider !== next.provider) {
+    throw missingSecret(next.provider, next.settings, 'none is stored for this configuration');
   }
   const changed = changedBinding(stored, next);
-  if (changed.length) throw missingSecret(next.provider, 'the settings it was entered for changed', changed);
+  if (changed.length) throw missingSecret(next.provider, next.settings, 'the settings it was entered for changed', changed);
 }

@@ -69,7 +69,7 @@ export class ConnectionService {
       provider: c.provider,
       ...c.settings,
       fallback: c.fallback,
-      hasSecret: c.secretFields.includes(secretFieldOf(c.provider)),
+      hasSecret: c.secretFields.includes(secretFieldOf(c.provider, c.settings)),
       isDefault: c.isDefault,
       health: c.health,
       version: c.version,
@@ -143,7 +143,7 @@ export class ConnectionService {
     }
     const secrets: SealedSecret[] = [];
     if (needsSecret(n.provider, n.settings)) {
-      if (!n.secret) throw missingSecret(n.provider, provider.secret.whyRequired);
+      if (!n.secret) throw missingSecret(n.provider, n.settings, provider.secret(n.settings).whyRequired);
       secrets.push(sealSecret(this.opts.keyring, { scope, id, provider: n.provider, settings: n.settings }, n.secret));
     }
     const now = new Date().toISOString();
@@ -169,7 +169,7 @@ export class ConnectionService {
     }
     const n = await this.normalize(merged, { scope, id });
     const fallbackId = await fallbackFor(this.store, { scope, id, name: n.name }, n.fallback);
-    const field = secretFieldOf(n.provider);
+    const field = secretFieldOf(n.provider, n.settings);
     const setSecrets: SealedSecret[] = [];
     const deleteSecrets = new Set<SecretField>(current.secretFields.filter((f) => f !== field));
     if (!needsSecret(n.provider, n.settings)) {
@@ -236,7 +236,7 @@ export class ConnectionService {
    * sealed again with the full binding of the settings being saved; undefined when nothing to do.
    */
   private async rebind(current: StoredConnection, settings: ConnectionSettings): Promise<SealedSecret | undefined> {
-    const stored = (await this.store.sealedSecrets(current.id)).find((x) => x.field === secretFieldOf(current.provider));
+    const stored = (await this.store.sealedSecrets(current.id)).find((x) => x.field === secretFieldOf(current.provider, current.settings));
     if (!stored) return undefined;
     let opened: { value: string; legacy: boolean };
     try {
@@ -257,7 +257,7 @@ export class ConnectionService {
     providerOf(c.provider).vetStored?.(c, this.opts.policy);
     const secrets: ResolvedConnection['secrets'] = {};
     for (const s of await this.store.sealedSecrets(c.id)) {
-      if (s.field !== secretFieldOf(c.provider)) continue;
+      if (s.field !== secretFieldOf(c.provider, c.settings)) continue;
       secrets[s.field] = openSecret(this.opts.keyring, c, s).value;
     }
     return { ...c, secrets };
@@ -274,10 +274,10 @@ export class ConnectionService {
     const n = await this.normalize(base ? { name: base.name, provider: base.provider, ...base.settings, ...input } : input, { scope, id });
     const now = new Date().toISOString();
     const conn: StoredConnection = { id, scope, name: n.name, provider: n.provider, settings: n.settings, isDefault: false, version: 0, createdAt: now, updatedAt: now, secretFields: [], health: { status: 'ok' }, fallback: null };
-    const field = secretFieldOf(n.provider);
+    const field = secretFieldOf(n.provider, n.settings);
     if (!needsSecret(n.provider, n.settings)) return { ...conn, secrets: {} };
     if (n.secret) return { ...conn, secrets: { [field]: n.secret } };
-    if (!base) throw missingSecret(n.provider, 'the configuration logs in with a user name');
+    if (!base) throw missingSecret(n.provider, n.settings, providerOf(n.provider).secret(n.settings).whyRequired);
     // The same rule as saving: a test must not send the stored secret anywhere a save could not.
     assertReusable(base, n);
     return { ...conn, secrets: (await this.withSecrets(base)).secrets };

@@ -69,7 +69,12 @@ function inlinedManifest(): ServedManifest {
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, inline(x)]));
     return v;
   };
-  return inline(JSON.parse(fs.readFileSync(path.join(ROOT, 'manifest.json'), 'utf8'))) as ServedManifest;
+  const served = inline(JSON.parse(fs.readFileSync(path.join(ROOT, 'manifest.json'), 'utf8'))) as ServedManifest;
+  // The providers are the connection schema's, composed from connector/providers/ (a test keeps
+  // the registry equal to them), so adding one touches its folder and the registry line only.
+  const schema = served.connector.settingsSchema as { properties: { provider: { enum: string[] } } };
+  served.connector.providers = schema.properties.provider.enum;
+  return served;
 }
 
 /** The express app of design.md's HTTP API, plus the admin page. */

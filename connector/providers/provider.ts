@@ -51,12 +51,23 @@ export interface NormalizeContext {
   owner: { scope: string; id: string };
 }
 
+/** A provider's write-only secret, as SECRET_REQUIRED and the admin page name it. */
+export interface SecretSpec {
+  field: SecretField;
+  name: string;
+  reuseRule: string;
+  whyRequired: string;
+}
+
 export interface Provider {
   readonly key: ProviderKey;
   /** The provider's own settings (besides sender, reply-to, rate limit and pool). */
   readonly fields: readonly string[];
-  /** Its one write-only secret, how a person calls it, and the rule for reusing a stored one. */
-  readonly secret: { field: SecretField; name: string; reuseRule: string; whyRequired: string };
+  /**
+   * The write-only secret these settings use (one at a time: SMTP takes a password, or a client
+   * secret with XOAUTH2), how a person calls it, and the rule for reusing a stored one.
+   */
+  secret(s: ConnectionSettings): SecretSpec;
   /** Labels of the bound settings, as SECRET_REQUIRED names them. */
   readonly labels: Readonly<Record<string, string>>;
   /** Settings a new connection starts with when the input leaves them out (editable later). */

@@ -1,5 +1,5 @@
 /** What a provider's connection test and send report (shared by SMTP and Microsoft 365). */
-import type { Failure, Stage } from '../classify.js';
+import type { Failure, Stage } from '../failures.js';
 
 /** The result of a connection test (design.md: 200 `{ok, stage, code?, message, hint?, durationMs}`). */
 export interface TestResult {

@@ -1,20 +1,20 @@
 /** What the connection store hands out: a connection row (never its secrets' values) and its parts. */
-import type { EmailConnection } from '../../schemas/types.js';
+import type { EmailConnection, ProviderKey, SecretField } from '../../schemas/types.js';
+
+export type { ProviderKey, SecretField };
 
 /** The non-secret settings of a connection, as stored in its `settings` column. */
 export type ConnectionSettings = Omit<
   EmailConnection,
-  'id' | 'scope' | 'name' | 'provider' | 'fallback' | 'password' | 'clientSecret' | 'isDefault' | 'hasSecret' | 'version' | 'createdAt' | 'updatedAt' | 'warnings'
+  'id' | 'scope' | 'name' | 'provider' | 'fallback' | SecretField | 'isDefault' | 'hasSecret' | 'version' | 'createdAt' | 'updatedAt' | 'warnings'
 >;
-
-export type SecretField = 'password' | 'clientSecret';
 
 /** A connection row as the rest of the connector sees it. */
 export interface StoredConnection {
   id: string;
   scope: string;
   name: string;
-  provider: 'smtp' | 'microsoft365';
+  provider: ProviderKey;
   settings: ConnectionSettings;
   isDefault: boolean;
   version: number;

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { classifyFetchError, classifyGraphResponse, classifySmtpError, classifyTokenResponse, type FailureContext } from '../../connector/classify.js';
+import { classifyFetchError, classifyGraphResponse, classifyTokenResponse } from '../../connector/providers/microsoft365/classify-microsoft.js';
+import { classifySmtpError, type FailureContext } from '../../connector/providers/smtp/classify-smtp.js';
 import { retryAfterHeaderMs } from '../../connector/delivery/retry.js';
 import { failure, FAILURES, type Failure, type FailureCode, type Stage } from '../../connector/failures.js';
 

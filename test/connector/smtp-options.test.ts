@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { classifySmtpError } from '../../connector/classify.js';
+import { classifySmtpError } from '../../connector/providers/smtp/classify-smtp.js';
 import type { ResolvedConnection } from '../../connector/connections.js';
 import { smtpTransportOptions } from '../../connector/providers/smtp/smtp-options.js';
 

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { PROVIDERS } from '../../connector/providers/registry.js';
 import { smtpConnection, TestEnvoi } from '../support/harness.js';
 import { SmtpSink } from '../support/smtp-sink.js';
 
@@ -88,6 +89,10 @@ describe('HTTP API: errors a person can act on, health, presets, manifest', () =
     expect(r.body.connector.settingsSchema.$schema).to.equal('https://json-schema.org/draft/2020-12/schema');
     expect(r.body.connector.settingsSchema.properties.password.writeOnly).to.equal(true);
     expect(r.body.connector.settingsSchema.properties.clientSecret.writeOnly).to.equal(true);
+    // The provider list and the schema's alternatives come from connector/providers/, default first.
+    expect(r.body.connector.providers).to.deep.equal(Object.keys(PROVIDERS).sort((a, b) => Number(b === 'smtp') - Number(a === 'smtp') || a.localeCompare(b)));
+    expect(r.body.connector.settingsSchema.oneOf.map((a: { properties: { provider: { const: string } } }) => a.properties.provider.const)).to.deep.equal(r.body.connector.providers);
+    expect(r.body.connector.settingsSchema.oneOf[0].title).to.equal('SMTP server');
   });
 });
 

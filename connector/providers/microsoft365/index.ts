@@ -12,12 +12,12 @@ export const MICROSOFT365_RATE_LIMIT = Object.freeze({ messages: 30, perSeconds:
 export const microsoft365: Provider = {
   key: 'microsoft365',
   fields: MICROSOFT365_FIELDS,
-  secret: {
+  secret: () => ({
     field: 'clientSecret',
     name: 'client secret',
     reuseRule: 'A stored client secret is only reused while the tenant and client ids stay the same.',
     whyRequired: 'Microsoft 365 connections authenticate with it',
-  },
+  }),
   labels: { tenantId: 'tenant id', clientId: 'client id' },
   // Exchange Online accepts 30 messages a minute per mailbox; start there (editable).
   createDefaults: { rateLimit: MICROSOFT365_RATE_LIMIT } as Partial<ConnectionSettings>,

@@ -10,13 +10,13 @@ import { smtpWarnings } from './warnings.js';
 export const smtp: Provider = {
   key: 'smtp',
   fields: SMTP_FIELDS,
-  secret: {
+  secret: () => ({
     field: 'password',
     name: 'password',
     reuseRule:
       'A stored password is only reused while host, port, user, authentication method, Secure, Require TLS, Allow invalid certificates and the CA certificate stay the same, so it is never sent to a server, or over a connection, it was not entered for.',
     whyRequired: 'this connection logs in with a user name',
-  },
+  }),
   labels: {
     host: 'host',
     port: 'port',

@@ -1,5 +1,5 @@
 import type { Config } from '../../config.js';
-import { classifySmtpError, type Failure } from '../../classify.js';
+import { classifySmtpError, type Failure } from './classify-smtp.js';
 import type { ResolvedConnection } from '../../connections.js';
 import { resolveAndVet, type LookupAll, type NetworkPolicy } from '../../network-policy.js';
 

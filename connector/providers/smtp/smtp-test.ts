@@ -1,5 +1,5 @@
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
-import { classifySmtpError, type Failure, type Stage } from '../../classify.js';
+import { classifySmtpError, type Failure, type Stage } from './classify-smtp.js';
 import { failure } from '../../failures.js';
 import type { ResolvedConnection } from '../../connections.js';
 import { effectiveUser } from './user.js';

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type Mail from 'nodemailer/lib/mailer';
-import { classifySmtpError, smtpReplyCode } from '../../classify.js';
+import { classifySmtpError, smtpReplyCode } from './classify-smtp.js';
 import type { ResolvedConnection } from '../../connections.js';
 import type { Logger } from '../../log.js';
 import { resolveAndVet } from '../../network-policy.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { classifySmtpError } from '../../connector/classify.js';
-import { isStorageFailure, storageUnavailable } from '../../connector/store/storage-errors.js';
+import { classifySmtpError } from '../../../../connector/providers/smtp/classify-smtp.js';
+import { isStorageFailure, storageUnavailable } from '../../../../connector/store/storage-errors.js';
 
 const ctx = { host: 'smtp.example.test', port: 587, secure: false, reached: 'send' as const };
 const err = (message: string, fields: Record<string, unknown>) => Object.assign(new Error(message), fields);

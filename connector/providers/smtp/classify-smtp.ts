@@ -1,11 +1,11 @@
 /**
- * The one place where SMTP failures are read. nodemailer reports them with `code` (ECONNECTION,
+ * The one place where SMTP failures are read (the SMTP provider's error mapping onto the catalogue). nodemailer reports them with `code` (ECONNECTION,
  * ETIMEDOUT, ETLS, EAUTH, EENVELOPE, …), `originalCode` (the system error behind it, such as
  * ECONNREFUSED), `timeoutType`, `command` (what was in flight) and `responseCode` (the SMTP
  * reply). Matching on `command` instead of `code` is a classic mistake: `command` holds CONN.
  * Every failure is made by the catalogue's factory (./failures.ts); this file only picks the code.
  */
-import { failure, scrub, type Failure, type FailureCode, type Stage } from './failures.js';
+import { failure, scrub, type Failure, type FailureCode, type Stage } from '../../failures.js';
 
 // Callers import the failure types from here, beside the readers that make them.
 export type { Failure, FailureCode, Stage };
@@ -65,7 +65,6 @@ const LINK_FAILURES = new Set(['ECONNECTION', 'ESOCKET', 'ETIMEDOUT']);
 function reply(e: SmtpLikeError, secrets?: string[]): string | undefined {
   return e.response ? scrub(String(e.response).trim(), secrets) : undefined;
 }
-
 
 /**
  * The reply code of an SMTP reply line: its first three digits (RFC 5321 §4.2). Read once, where
@@ -198,6 +197,3 @@ function timeout(e: SmtpLikeError, ctx: FailureContext, where: string, base: { r
   const stage: Stage = e.timeoutType === 'SOCKET_TIMEOUT' ? ctx.reached ?? 'send' : 'connect';
   return failure('CONNECTION_TIMEOUT', `${where} did not answer in time`, { stage, ...base });
 }
-
-// Microsoft's readers live beside these; callers find every reader here.
-export { classifyFetchError, classifyGraphResponse, classifyTokenResponse } from './providers/microsoft365/classify-microsoft.js';

@@ -1,0 +1,81 @@
+// Composes schemas/connection.schema.json from schemas/connection-common.json and each provider
+// folder's settings.schema.json (design.md "Providers"), so adding a provider is its folder and its
+// registry line: the connection schema, its provider enum, the generated types and the admin form
+// follow. Run by scripts/schema-types.mjs before the types are generated.
+//
+// The result keeps every field a top-level property (design.md "A connection") and adds one oneOf
+// alternative per provider, told apart by a `provider` const, holding that provider's own
+// definitions (labels, help, sections) and its required fields.
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const providersDir = path.join(root, 'connector', 'providers');
+
+/** Keys that only annotate (labels, help, form layout): ignored when two providers share a field. */
+const ANNOTATION = /^(title|description|examples|default|\$comment|x-envoi)$/;
+const bare = (def) => JSON.stringify(Object.fromEntries(Object.entries(def).filter(([k]) => !ANNOTATION.test(k))));
+
+/** The provider folders that hold a settings schema, the default provider first, then by key. */
+export function providerFragments() {
+  const list = fs
+    .readdirSync(providersDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && fs.existsSync(path.join(providersDir, d.name, 'settings.schema.json')))
+    .map((d) => ({ key: d.name, schema: JSON.parse(fs.readFileSync(path.join(providersDir, d.name, 'settings.schema.json'), 'utf8')) }));
+  const defaults = list.filter((p) => p.schema['x-envoi']?.default === true);
+  if (defaults.length !== 1) throw new Error(`Exactly one provider's settings.schema.json must say "x-envoi": {"default": true} (found ${defaults.length})`);
+  return list.sort((a, b) => (b.schema['x-envoi']?.default === true) - (a.schema['x-envoi']?.default === true) || a.key.localeCompare(b.key));
+}
+
+/** The composed connection schema. */
+export function composeConnectionSchema() {
+  const common = JSON.parse(fs.readFileSync(path.join(root, 'schemas', 'connection-common.json'), 'utf8'));
+  const fragments = providerFragments();
+  const defaultKey = fragments[0].key;
+
+  // Provider fields, in folder order; a field two providers share (an API key, a region) is
+  // checked at the top level by either definition and, in the provider's alternative, by its own.
+  const shared = new Map();
+  for (const { key, schema } of fragments) {
+    for (const [name, def] of Object.entries(schema.properties ?? {})) {
+      if (name in common.properties) throw new Error(`${key}: "${name}" is a common connection field`);
+      const seen = shared.get(name) ?? [];
+      if (!seen.some((d) => bare(d) === bare(def))) seen.push(def);
+      shared.set(name, seen);
+    }
+  }
+  const topLevel = (defs) => {
+    const strip = (d) => Object.fromEntries(Object.entries(d).filter(([k]) => k !== 'x-envoi'));
+    if (defs.length === 1) return strip(defs[0]);
+    // A secret stays write-only whichever provider's definition matched.
+    const writeOnly = defs.every((d) => d.writeOnly === true) ? { writeOnly: true } : {};
+    return { ...writeOnly, anyOf: defs.map((d) => Object.fromEntries(Object.entries(strip(d)).filter(([k]) => !ANNOTATION.test(k)))) };
+  };
+
+  const properties = {};
+  for (const [name, def] of Object.entries(common.properties)) {
+    properties[name] = name === 'provider' ? { ...def, enum: fragments.map((f) => f.key), default: defaultKey } : def;
+    if (name === 'fallback') for (const [field, defs] of shared) properties[field] = topLevel(defs);
+  }
+  const oneOf = fragments.map(({ key, schema }) => ({
+    title: schema.title,
+    ...(schema.description ? { description: schema.description } : {}),
+    ...(schema['x-envoi'] ? { 'x-envoi': schema['x-envoi'] } : {}),
+    properties: { provider: { const: key }, ...schema.properties },
+    required: [...(key === defaultKey ? [] : ['provider']), ...(schema.required ?? [])],
+  }));
+  const { $comment: _, ...head } = common;
+  return { ...head, properties, oneOf };
+}
+
+/** The write-only fields of every provider: the secrets a connection may store. */
+export function secretFields(schema) {
+  return Object.entries(schema.properties).filter(([, d]) => d.writeOnly === true).map(([name]) => name);
+}
+
+/** Writes schemas/connection.schema.json; returns the schema. */
+export function writeConnectionSchema() {
+  const schema = composeConnectionSchema();
+  fs.writeFileSync(path.join(root, 'schemas', 'connection.schema.json'), JSON.stringify(schema, null, 2) + '\n');
+  return schema;
+}
