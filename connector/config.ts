@@ -47,9 +47,22 @@ export interface Config {
   readonly healthLogMs: number;
   readonly msAuthorityUrl: string;
   readonly msGraphUrl: string;
+  /** Google's service-account token endpoint and the Gmail API (design.md "Environment"). */
+  readonly googleTokenUrl: string;
+  readonly gmailApiUrl: string;
+  /** Amazon SES v2; unset: `https://email.<region>.amazonaws.com` by the connection's region. */
+  readonly sesUrl: string | undefined;
+  readonly sendgridUrl: string;
+  /** Mailgun; unset: by the connection's region (`api.mailgun.net`, `api.eu.mailgun.net`). */
+  readonly mailgunUrl: string | undefined;
+  readonly postmarkUrl: string;
+  readonly resendUrl: string;
   /** SMTP timeouts in ms; short enough that a connection test answers while a person waits. */
   readonly smtpTimeouts: Readonly<{ connection: number; greeting: number; socket: number; dns: number }>;
 }
+
+/** An endpoint base URL from the environment, without a trailing slash; undefined when unset. */
+const url = (v: string | undefined): string | undefined => (v ? v.replace(/\/+$/, '') : undefined);
 
 /** A set of allowed TCP ports, written as `25,465,587,2525` or with ranges `1024-65535`. */
 export interface PortList {
@@ -136,6 +149,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     healthLogMs: int(env, 'ENVOI_HEALTH_LOG_MS', 60_000, 100),
     msAuthorityUrl: (env.ENVOI_MS_AUTHORITY_URL || 'https://login.microsoftonline.com').replace(/\/+$/, ''),
     msGraphUrl: (env.ENVOI_MS_GRAPH_URL || 'https://graph.microsoft.com').replace(/\/+$/, ''),
+    googleTokenUrl: env.ENVOI_GOOGLE_TOKEN_URL || 'https://oauth2.googleapis.com/token',
+    gmailApiUrl: url(env.ENVOI_GMAIL_API_URL) ?? 'https://gmail.googleapis.com',
+    sesUrl: url(env.ENVOI_SES_URL),
+    sendgridUrl: url(env.ENVOI_SENDGRID_URL) ?? 'https://api.sendgrid.com',
+    mailgunUrl: url(env.ENVOI_MAILGUN_URL),
+    postmarkUrl: url(env.ENVOI_POSTMARK_URL) ?? 'https://api.postmarkapp.com',
+    resendUrl: url(env.ENVOI_RESEND_URL) ?? 'https://api.resend.com',
     smtpTimeouts: Object.freeze({
       connection: int(env, 'ENVOI_SMTP_CONNECT_TIMEOUT_MS', 10_000, 100),
       greeting: int(env, 'ENVOI_SMTP_GREETING_TIMEOUT_MS', 10_000, 100),

@@ -10,6 +10,7 @@ export type Outcome =
       /** The server's reply (and its code) to the first deferred recipient. */
       deferredReply?: string | undefined; deferredResponseCode?: number | undefined;
       response: string; responseCode?: number | undefined;
+      providerMessageId?: string | undefined;
     }
   /** The failure as its reader made it (connector/failures.ts): transient, the connection's fault, outcome unknown. */
   | { kind: 'error'; failure: Failure }
@@ -117,7 +118,7 @@ function decideSent(outcome: Extract<Outcome, { kind: 'sent' }>, c: DecideClaime
     });
     const error: DeliveryError = storedFailure(f);
     return {
-      attempt: { outcome: 'retry', code: f.code, stage: f.stage, responseCode: f.responseCode ?? null, reply: f.reply ?? null, message: counts, hint: f.hint, connection: c.route?.connection ?? null },
+      attempt: { outcome: 'retry', code: f.code, stage: f.stage, responseCode: f.responseCode ?? null, reply: f.reply ?? null, message: counts, hint: f.hint, connection: c.route?.connection ?? null, providerMessageId: outcome.providerMessageId ?? null },
       next: { status: 'retrying', dueAt: now + retryDelayMs(c.attempts, config.retryBaseMs, f.retryAfterMs, random), error, partial: { envelope: { from: c.envelope.from, to: deferred }, accepted, rejected } },
       tally: 'retried',
     };
@@ -125,7 +126,7 @@ function decideSent(outcome: Extract<Outcome, { kind: 'sent' }>, c: DecideClaime
   // Out of attempts, recipients still deferred did not get it: they are listed as rejected.
   const message = deferred.length ? `${counts}; gave up on the deferred after ${c.attempts} attempts` : outcome.rejected.length ? counts : null;
   return {
-    attempt: { outcome: 'sent', code: null, stage: 'done', responseCode: outcome.responseCode ?? null, reply: outcome.response, message, hint: null, connection: c.route?.connection ?? null },
+    attempt: { outcome: 'sent', code: null, stage: 'done', responseCode: outcome.responseCode ?? null, reply: outcome.response, message, hint: null, connection: c.route?.connection ?? null, providerMessageId: outcome.providerMessageId ?? null },
     next: { status: 'sent', accepted, rejected: union(rejected, deferred), response: outcome.response },
     tally: 'sent',
   };

@@ -91,7 +91,7 @@ export class SendAttempts {
         const info = await this.opts.mailer.sendRaw(stored, { envelope: c.envelope, raw: c.raw, control });
         return {
           route, kind: 'sent', accepted: info.accepted, rejected: info.rejected, deferred: info.deferred,
-          deferredReply: info.deferredReply, deferredResponseCode: info.deferredResponseCode, response: info.response, responseCode: info.responseCode,
+          deferredReply: info.deferredReply, deferredResponseCode: info.deferredResponseCode, response: info.response, responseCode: info.responseCode, providerMessageId: info.providerMessageId,
         };
       } finally {
         if (slot !== undefined) await this.opts.rateLimits.complete(slot).catch((err) => this.opts.logger.warn('could not record a rate-limit slot', { err }));

@@ -24,7 +24,7 @@ export interface RawMessage {
 
 /** What a provider's sending side may use: the operator's settings, the network policy, a logger. */
 export interface ProviderRuntime {
-  config: Pick<Config, 'smtpTimeouts' | 'msAuthorityUrl' | 'msGraphUrl'>;
+  config: Pick<Config, 'smtpTimeouts' | 'msAuthorityUrl' | 'msGraphUrl' | 'googleTokenUrl' | 'gmailApiUrl' | 'sesUrl' | 'sendgridUrl' | 'mailgunUrl' | 'postmarkUrl' | 'resendUrl'>;
   policy: NetworkPolicy;
   lookup?: LookupAll | undefined;
   logger: Logger;

@@ -29,6 +29,8 @@ export interface SendInfo {
   /** The server's reply to the message (SMTP: to the final dot), and its code (SMTP reply code or HTTP status). */
   response: string;
   responseCode?: number;
+  /** The id the provider gave the mail (design.md "Providers": SES MessageId, SendGrid X-Message-Id, …). */
+  providerMessageId?: string;
 }
 
 export class SendFailure extends Error {

@@ -60,6 +60,8 @@ export interface Attempt {
   hint: string | null;
   /** The connection the attempt went through (null when it reached none: lost, or recorded before failover). */
   connection: ConnectionRef | null;
+  /** The id the provider gave the mail (an email API's message id), when it gave one. */
+  providerMessageId?: string | null;
 }
 
 /** Where a finished attempt leaves its delivery. */
@@ -165,6 +167,7 @@ export function toAttempt(r: Row): Attempt {
     message: r.message ?? null,
     hint: r.hint ?? null,
     connection: r.connection_id ? { id: r.connection_id, name: r.connection_name ?? '' } : null,
+    providerMessageId: r.provider_message_id ?? null,
   };
 }
 

@@ -70,6 +70,7 @@ export async function finishAttempts(knex: Knex, isPg: boolean, worker: string, 
         hint: attempt.hint,
         connection_id: attempt.connection?.id ?? null,
         connection_name: attempt.connection?.name ?? null,
+        provider_message_id: attempt.providerMessageId ?? null,
       }));
     if (rows.length) await trx('delivery_attempts').insert(rows);
     return done;

@@ -5,6 +5,7 @@
  */
 import { retryAfterHeaderMs } from '../../delivery/retry.js';
 import { failure, scrub, type Failure } from '../../failures.js';
+import { classifyFetchError as classifyHttpFetchError } from '../http/classify-http.js';
 
 const AADSTS_HINTS: Record<string, string> = {
   '7000215': 'The client secret is wrong: paste the secret\'s Value (not its Secret ID) from Certificates & secrets, or create a new one.',
@@ -79,25 +80,7 @@ export function classifyGraphResponse(status: number, body: string, retryAfter: 
   });
 }
 
-/**
- * Failures of fetch that happen before a request is sent: no connection, no name, no TLS. Any
- * other failure of a send (a timeout, a reset, a closed socket) may come after Graph took the
- * request, so its outcome is unknown.
- */
-const BEFORE_REQUEST = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_TLS_CERT_ALTNAME_INVALID', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'CERT_HAS_EXPIRED', 'ERR_INVALID_URL']);
-
 /** Reads a fetch that failed on its way to `what` (the sign-in service at `auth`, Graph at `send`). */
 export function classifyFetchError(stage: 'auth' | 'send', what: string, err: unknown): Failure {
-  const e = err as Error & { cause?: { code?: string } };
-  const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
-  const code = e.cause?.code;
-  if (stage === 'send' && (timedOut || !code || !BEFORE_REQUEST.has(code))) {
-    return failure('OUTCOME_UNKNOWN', `${what} took the request but ${timedOut ? 'did not answer in time' : `the connection broke before its answer (${code ?? e.message})`}; it may have accepted the mail`, {
-      outcomeUnknown: true,
-      hint: 'Microsoft may have accepted the mail. If it is sent again, a copy carries the same Message-ID, so it is recognisable as a duplicate.',
-    });
-  }
-  return failure(timedOut ? 'CONNECTION_TIMEOUT' : 'CONNECTION_REFUSED', `${what} could not be reached (${timedOut ? 'timed out' : code ?? e.message})`, {
-    stage, hint: 'Check that this server can reach Microsoft 365 (firewall, proxy); the mail is retried.',
-  });
+  return classifyHttpFetchError(stage, what, err, { service: 'Microsoft 365', owner: 'Microsoft' });
 }
