@@ -13,6 +13,10 @@ export interface TestResult {
   server?: { address: string; tls: boolean; authMethods: string[] };
   responseCode?: number;
   reply?: string;
+  /** What saves and works but deserves a look (a pending domain, an account still in a sandbox). */
+  warnings?: Array<{ code: string; message: string; hint?: string }>;
+  /** What the provider said about the account (e.g. SES `{sandbox, quota}`), shown as is. */
+  details?: Record<string, unknown>;
 }
 
 /** What a successful send reports. */
