@@ -1,0 +1,90 @@
+import os from 'node:os';
+import path from 'node:path';
+import { EnvoiError } from './errors.js';
+export const DEFAULT_PORTS = '25,465,587,2525';
+/** Parses ENVOI_ALLOWED_PORTS; throws a CONFIG_INVALID error naming the bad entry. */
+export function parsePortList(text) {
+    const ranges = [];
+    for (const raw of text.split(',')) {
+        const part = raw.trim();
+        if (!part)
+            continue;
+        const m = /^(\d{1,5})(?:\s*-\s*(\d{1,5}))?$/.exec(part);
+        const lo = m ? Number(m[1]) : NaN;
+        const hi = m ? Number(m[2] ?? m[1]) : NaN;
+        if (!m || lo < 1 || hi > 65535 || lo > hi) {
+            throw new EnvoiError('CONFIG_INVALID', `ENVOI_ALLOWED_PORTS has an entry "${part}" that is not a port or a range`, {
+                hint: 'Write ports and ranges separated by commas, e.g. "25,465,587,2525" or "587,1024-65535".',
+            });
+        }
+        ranges.push([lo, hi]);
+    }
+    return Object.freeze({
+        text: ranges.map(([lo, hi]) => (lo === hi ? String(lo) : `${lo}-${hi}`)).join(','),
+        has: (port) => ranges.some(([lo, hi]) => port >= lo && port <= hi),
+    });
+}
+function int(env, name, fallback, min = 0) {
+    const raw = env[name];
+    if (raw === undefined || raw === '')
+        return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min) {
+        throw new EnvoiError('CONFIG_INVALID', `${name} must be a whole number of at least ${min}, not "${raw}"`, {
+            hint: `Unset ${name} to use the default (${fallback}) or give a whole number.`,
+        });
+    }
+    return n;
+}
+/** 0 keeps jobs on the event loop; any other count is raised to 2, the fewest that can be shared. */
+const composeThreads = (n) => (n === 0 ? 0 : Math.max(2, n));
+function bool(env, name) {
+    return /^(1|true|yes|on)$/i.test(env[name] ?? '');
+}
+/** Reads the environment of design.md ("Environment") into a frozen Config. */
+export function loadConfig(env = process.env, overrides = {}) {
+    const config = {
+        port: int(env, 'PORT', 3000),
+        dataDir: path.resolve(env.ENVOI_DATA_DIR || './data'),
+        databaseUrl: env.DATABASE_URL || undefined,
+        secretKey: env.ENVOI_SECRET_KEY || undefined,
+        adminKey: env.ENVOI_ADMIN_KEY || undefined,
+        allowedPorts: parsePortList(env.ENVOI_ALLOWED_PORTS || DEFAULT_PORTS),
+        allowPrivateHosts: bool(env, 'ENVOI_ALLOW_PRIVATE_HOSTS'),
+        retryBaseMs: int(env, 'ENVOI_RETRY_BASE_MS', 5000, 1),
+        maxAttempts: int(env, 'ENVOI_MAX_ATTEMPTS', 8, 1),
+        maxMessageBytes: int(env, 'ENVOI_MAX_MESSAGE_BYTES', 25 * 1024 * 1024, 1024),
+        maxPreviewBytes: int(env, 'ENVOI_MAX_PREVIEW_BYTES', 5 * 1024 * 1024, 1024),
+        retentionDays: int(env, 'ENVOI_RETENTION_DAYS', 30, 0),
+        leaseMs: int(env, 'ENVOI_LEASE_MS', 60_000, 200),
+        pollMs: int(env, 'ENVOI_POLL_MS', 500, 10),
+        // Sends wait on the network, not the CPU: many in flight keep every pooled SMTP connection
+        // busy and let one slow relay not hold up the others' mail. Memory is bounded by bytes below.
+        workerConcurrency: int(env, 'ENVOI_WORKER_CONCURRENCY', 64, 1),
+        // At least 2: one thread cannot be shared, a scope holds at most threads − 1 of them.
+        composeThreads: composeThreads(int(env, 'ENVOI_COMPOSE_THREADS', Math.min(4, Math.max(2, os.availableParallelism() - 1)), 0)),
+        composeTimeoutMs: int(env, 'ENVOI_COMPOSE_TIMEOUT_MS', 5000, 50),
+        composeMemoryMb: int(env, 'ENVOI_COMPOSE_MEMORY_MB', 256, 32),
+        workerMaxBytes: int(env, 'ENVOI_WORKER_MAX_BYTES', 64 * 1024 * 1024, 1024),
+        // A pool keeps 5 SMTP connections by default; 16 sends keep them busy with room to spare, and
+        // a tenant's dead relay then holds a quarter of a worker's 64 slots, not all of them.
+        connectionMaxInFlight: int(env, 'ENVOI_CONNECTION_MAX_IN_FLIGHT', 16, 1),
+        scopeMaxInFlight: int(env, 'ENVOI_SCOPE_MAX_IN_FLIGHT', 32, 1),
+        serveWorker: !/^(0|false|no|off)$/i.test(env.ENVOI_SERVE_WORKER ?? ''),
+        shutdownGraceMs: int(env, 'ENVOI_SHUTDOWN_GRACE_MS', 10_000, 0),
+        unknownRetries: int(env, 'ENVOI_UNKNOWN_RETRIES', 1, 0),
+        dbDownExitMs: int(env, 'ENVOI_DB_DOWN_EXIT_MS', 60_000, 100),
+        healthLogMs: int(env, 'ENVOI_HEALTH_LOG_MS', 60_000, 100),
+        msAuthorityUrl: (env.ENVOI_MS_AUTHORITY_URL || 'https://login.microsoftonline.com').replace(/\/+$/, ''),
+        msGraphUrl: (env.ENVOI_MS_GRAPH_URL || 'https://graph.microsoft.com').replace(/\/+$/, ''),
+        smtpTimeouts: Object.freeze({
+            connection: int(env, 'ENVOI_SMTP_CONNECT_TIMEOUT_MS', 10_000, 100),
+            greeting: int(env, 'ENVOI_SMTP_GREETING_TIMEOUT_MS', 10_000, 100),
+            socket: int(env, 'ENVOI_SMTP_SOCKET_TIMEOUT_MS', 60_000, 100),
+            dns: int(env, 'ENVOI_DNS_TIMEOUT_MS', 10_000, 100),
+        }),
+        ...overrides,
+    };
+    return Object.freeze(config);
+}
+//# sourceMappingURL=config.js.map

@@ -1,0 +1,256 @@
+import crypto from 'node:crypto';
+import { assertScope, normalizeConnection, PLATFORM_SCOPE } from './connection-rules.js';
+import { fallbackFor } from './connection-fallback.js';
+import { assertReusable, missingSecret, needsSecret, openSecret, sealSecret, secretFieldOf } from './connection-secrets.js';
+import { mergeWarnings } from './connection-warnings.js';
+import { EnvoiError } from './errors.js';
+import { providerOf } from './providers/registry.js';
+import { TtlCache } from './ttl-cache.js';
+export { assertScope, PLATFORM_SCOPE } from './connection-rules.js';
+export { warningsFor } from './connection-warnings.js';
+/** How long resolveForSend reuses what it found (see ConnectionService.resolved). */
+const RESOLVE_CACHE_MS = 1000;
+const RESOLVE_CACHE_MAX = 10_000;
+/** The rules of connections (design.md "A connection" and "Safety rules") over the store. */
+export class ConnectionService {
+    opts;
+    store;
+    /**
+     * What resolveForSend found, for RESOLVE_CACHE_MS: every execute resolves its connection, and
+     * reading it each time costs an execute two database round trips. Any change made through this
+     * service clears it at once; a change made by another process shows within the TTL.
+     */
+    resolved = new TtlCache({ ttlMs: RESOLVE_CACHE_MS, max: RESOLVE_CACHE_MAX });
+    constructor(opts) {
+        this.opts = opts;
+        this.store = opts.store;
+    }
+    /** Validates a full connection object for the connection `owner` (see connection-rules.ts). */
+    normalize(input, owner) {
+        return normalizeConnection(input, { policy: this.opts.policy, lookup: this.opts.lookup, dnsTimeoutMs: this.opts.dnsTimeoutMs, owner });
+    }
+    /** Shows a stored connection the way the API may: masked, with warnings. */
+    view(c, extraWarnings = []) {
+        return {
+            id: c.id,
+            scope: c.scope,
+            name: c.name,
+            provider: c.provider,
+            ...c.settings,
+            fallback: c.fallback,
+            hasSecret: c.secretFields.includes(secretFieldOf(c.provider, c.settings)),
+            isDefault: c.isDefault,
+            health: c.health,
+            version: c.version,
+            createdAt: c.createdAt,
+            updatedAt: c.updatedAt,
+            warnings: mergeWarnings(c.provider, c.settings, extraWarnings),
+        };
+    }
+    async list(scope) {
+        assertScope(scope);
+        return this.store.list(scope);
+    }
+    /** A connection of the scope, or CONNECTION_NOT_FOUND (also for another scope's id). */
+    async get(scope, id) {
+        assertScope(scope);
+        const c = await this.store.get(scope, id);
+        if (!c)
+            throw notFound(id);
+        return c;
+    }
+    /** A connection by id in its scope, or undefined. */
+    async getById(scope, id) {
+        return this.store.get(scope, id);
+    }
+    /**
+     * The connection an action in `scope` sends through (design.md "Scopes"): the one named (id or
+     * exact name) in the scope, else the scope's default, else the platform default.
+     */
+    async resolveForSend(scope, ref) {
+        assertScope(scope);
+        // Errors (no default, unknown name) are answered fresh each time; a change clears it all.
+        return this.resolved.get(`${scope}\n${ref ?? ''}`, () => this.lookupForSend(scope, ref));
+    }
+    /** Forgets what resolveForSend found: a connection was created, edited, deleted or made default. */
+    changed() {
+        this.resolved.clear();
+    }
+    async lookupForSend(scope, ref) {
+        if (ref) {
+            const named = await this.store.findByRef(scope, ref);
+            if (!named) {
+                throw new EnvoiError('CONNECTION_NOT_FOUND', `No connection "${ref}" in scope ${scope}`, {
+                    hint: 'Use the id or the exact name of a connection of this scope, or leave the connection empty to use the default.',
+                    details: [{ path: '/connection', message: 'is not a connection of this scope' }],
+                });
+            }
+            return named;
+        }
+        const own = await this.store.getDefault(scope);
+        if (own)
+            return own;
+        const platform = scope === PLATFORM_SCOPE ? undefined : await this.store.getDefault(PLATFORM_SCOPE);
+        if (platform)
+            return platform;
+        throw new EnvoiError('NO_DEFAULT_CONNECTION', `Scope ${scope} has no default connection${scope === PLATFORM_SCOPE ? '' : ', and neither has the platform'}`);
+    }
+    /** Creates a connection; `options.id` lets demo mode name its own connection beforehand. */
+    async create(scope, input, options = {}) {
+        assertScope(scope);
+        const id = options.id ?? crypto.randomUUID();
+        const n = await this.normalize(input, { scope, id });
+        const fallbackId = await fallbackFor(this.store, { scope, id, name: n.name }, n.fallback);
+        const provider = providerOf(n.provider);
+        // The provider's starting values (Microsoft 365: Exchange Online's rate limit), where the input has none.
+        for (const [k, v] of Object.entries(provider.createDefaults ?? {})) {
+            if (input[k] === undefined)
+                n.settings[k] = structuredClone(v);
+        }
+        const secrets = [];
+        if (needsSecret(n.provider, n.settings)) {
+            if (!n.secret)
+                throw missingSecret(n.provider, n.settings, provider.secret(n.settings).whyRequired);
+            secrets.push(sealSecret(this.opts.keyring, { scope, id, provider: n.provider, settings: n.settings }, n.secret));
+        }
+        const now = new Date().toISOString();
+        const connection = await this.store.insert({ id, scope, name: n.name, provider: n.provider, settings: n.settings, fallbackId, createdAt: now, updatedAt: now }, secrets, n.isDefault === true);
+        this.changed();
+        return { connection, warnings: n.warnings };
+    }
+    /**
+     * Applies a partial change. Fields left out keep their stored value, `null` clears an optional
+     * one. The stored secret is kept only while what it was entered for is unchanged.
+     */
+    async update(scope, id, patch) {
+        const current = await this.get(scope, id);
+        const merged = { name: current.name, provider: current.provider, ...current.settings, fallback: current.fallback?.id, ...patch };
+        if (merged.provider !== current.provider) {
+            // Switching provider forgets the other provider's fields and, below, its secret.
+            for (const k of providerOf(current.provider).fields)
+                if (!(k in patch))
+                    delete merged[k];
+        }
+        const n = await this.normalize(merged, { scope, id });
+        const fallbackId = await fallbackFor(this.store, { scope, id, name: n.name }, n.fallback);
+        const field = secretFieldOf(n.provider, n.settings);
+        const setSecrets = [];
+        const deleteSecrets = new Set(current.secretFields.filter((f) => f !== field));
+        if (!needsSecret(n.provider, n.settings)) {
+            if (current.secretFields.includes(field))
+                deleteSecrets.add(field);
+        }
+        else if (n.secret) {
+            setSecrets.push(sealSecret(this.opts.keyring, { scope, id, provider: n.provider, settings: n.settings }, n.secret));
+        }
+        else {
+            assertReusable(current, n);
+            const rebound = await this.rebind(current, n.settings);
+            if (rebound)
+                setSecrets.push(rebound);
+        }
+        const connection = await this.store.update(scope, id, current.version, { name: n.name, provider: n.provider, settings: n.settings, fallbackId, updatedAt: new Date().toISOString() }, setSecrets, [...deleteSecrets]);
+        if (n.isDefault === true && !connection.isDefault)
+            await this.store.setDefault(scope, id);
+        this.changed();
+        this.opts.onChange?.(id);
+        return { connection: n.isDefault === true ? (await this.store.get(scope, id)) : connection, warnings: n.warnings };
+    }
+    /** Marks a connection unhealthy (delivery hit an auth or TLS failure) or healthy again. */
+    async setHealth(id, health) {
+        const changed = await this.store.setHealth(id, health);
+        if (changed)
+            this.opts.onHealthChange?.(id, health);
+        return changed;
+    }
+    /**
+     * A passing test of a connection as it is stored (the saved one, or the edit form unchanged)
+     * clears its unhealthy mark. A test of a changed configuration says nothing about the stored one.
+     */
+    async passedTest(tested, stored) {
+        const saved = stored ?? (await this.getById(tested.scope, tested.id));
+        if (!saved || saved.health.status !== 'unhealthy')
+            return;
+        if (saved.provider !== tested.provider || JSON.stringify(saved.settings) !== JSON.stringify(tested.settings))
+            return;
+        const secrets = 'secrets' in saved ? saved.secrets : (await this.withSecrets(saved)).secrets;
+        if (JSON.stringify(secrets) !== JSON.stringify(tested.secrets))
+            return;
+        await this.setHealth(saved.id, { status: 'ok' });
+    }
+    async delete(scope, id) {
+        assertScope(scope);
+        const deleted = await this.store.delete(scope, id);
+        this.changed();
+        if (!deleted)
+            throw notFound(id);
+        this.opts.onChange?.(id);
+    }
+    async makeDefault(scope, id) {
+        assertScope(scope);
+        const c = await this.store.setDefault(scope, id);
+        this.changed();
+        if (!c)
+            throw notFound(id);
+        return c;
+    }
+    /**
+     * A kept secret sealed by an older version (without the trust settings in its binding) is
+     * sealed again with the full binding of the settings being saved; undefined when nothing to do.
+     */
+    async rebind(current, settings) {
+        const stored = (await this.store.sealedSecrets(current.id)).find((x) => x.field === secretFieldOf(current.provider, current.settings));
+        if (!stored)
+            return undefined;
+        let opened;
+        try {
+            opened = openSecret(this.opts.keyring, current, stored);
+        }
+        catch {
+            return undefined; // Unreadable (a lost key): left as it is, a send reports SECRET_UNREADABLE.
+        }
+        return opened.legacy ? sealSecret(this.opts.keyring, { ...current, settings }, opened.value) : undefined;
+    }
+    /**
+     * Opens the secrets of a stored connection for sending or testing. A literal private host is
+     * vetted again with the connection's identity: the provider's own re-check cannot tell which
+     * connection asks, and a row saved under looser rules (an older version's demo mode) must not
+     * reach loopback through the demo exception.
+     */
+    async withSecrets(c) {
+        providerOf(c.provider).vetStored?.(c, this.opts.policy);
+        const secrets = {};
+        for (const s of await this.store.sealedSecrets(c.id)) {
+            if (s.field !== secretFieldOf(c.provider, c.settings))
+                continue;
+            secrets[s.field] = openSecret(this.opts.keyring, c, s).value;
+        }
+        return { ...c, secrets };
+    }
+    /**
+     * An unsaved configuration ready to test. With `basedOn`, the stored secret of that connection
+     * is used when none is given and it was entered for the same host, port, user and method.
+     */
+    async draft(scope, input, basedOn) {
+        assertScope(scope);
+        const base = basedOn ? await this.get(scope, basedOn) : undefined;
+        const id = base?.id ?? `draft-${crypto.randomUUID()}`;
+        const n = await this.normalize(base ? { name: base.name, provider: base.provider, ...base.settings, ...input } : input, { scope, id });
+        const now = new Date().toISOString();
+        const conn = { id, scope, name: n.name, provider: n.provider, settings: n.settings, isDefault: false, version: 0, createdAt: now, updatedAt: now, secretFields: [], health: { status: 'ok' }, fallback: null };
+        const field = secretFieldOf(n.provider, n.settings);
+        if (!needsSecret(n.provider, n.settings))
+            return { ...conn, secrets: {} };
+        if (n.secret)
+            return { ...conn, secrets: { [field]: n.secret } };
+        if (!base)
+            throw missingSecret(n.provider, n.settings, providerOf(n.provider).secret(n.settings).whyRequired);
+        // The same rule as saving: a test must not send the stored secret anywhere a save could not.
+        assertReusable(base, n);
+        return { ...conn, secrets: (await this.withSecrets(base)).secrets };
+    }
+}
+function notFound(id) {
+    return new EnvoiError('CONNECTION_NOT_FOUND', `No connection ${id} in this scope`);
+}
+//# sourceMappingURL=connections.js.map

@@ -1,0 +1,117 @@
+import crypto from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { Mailer } from '../mailer.js';
+/**
+ * Whether a delivery's first attempt has ended, in any way: sent, failed, to be retried, unknown,
+ * or waiting because it found its connection broken (then no attempt was counted).
+ */
+export const firstAttemptEnded = (d) => ((d.attempts > 0 && d.status !== 'sending') || (d.status === 'queued' && d.waitReason?.code === 'CONNECTION_UNHEALTHY')) && !failingOver(d);
+/**
+ * The attempt failed over: the next connection of the chain takes the mail at once (design.md
+ * "Failover"), so `?wait` waits for that attempt instead of answering the primary's failure.
+ */
+const failingOver = (d) => d.status === 'retrying' && d.routeIndex > 0 && d.dueAt <= Date.parse(d.updatedAt);
+/**
+ * The write side of delivery: `enqueue` builds the MIME message, checks the limits and stores it
+ * in one insert, then tells in-process workers there is work. Nothing is sent here.
+ */
+export class Outbox {
+    opts;
+    /** 'queued' when a delivery was stored; 'attempt' (id) when a worker finished an attempt. */
+    events = new EventEmitter();
+    constructor(opts) {
+        this.opts = opts;
+        this.events.setMaxListeners(0);
+    }
+    /** Builds MIME messages (also for previews, which measure what would be queued). */
+    get composer() {
+        return this.opts.composer;
+    }
+    /** Queues a message durably; with a known idempotency key, returns the first delivery instead. */
+    async enqueue(req) {
+        const id = crypto.randomUUID();
+        const sendAt = req.sendAt && req.sendAt.getTime() > Date.now() ? req.sendAt : undefined;
+        const composed = await this.opts.composer.compose(req.scope, id, { ...req.mail, date: sendAt ?? new Date() }, this.opts.maxMessageBytes, { keepBcc: Mailer.keepsBcc(req.connection) });
+        const result = await this.opts.store.insert({
+            id,
+            scope: req.scope,
+            connectionId: req.connection.id,
+            connectionScope: req.connection.scope,
+            connectionName: req.connection.name,
+            action: req.action,
+            subject: typeof req.mail.subject === 'string' ? req.mail.subject : null,
+            recipients: composed.envelope.to,
+            envelope: composed.envelope,
+            raw: composed.raw,
+            size: composed.size,
+            messageId: composed.messageId,
+            idempotencyKey: req.idempotencyKey ?? null,
+            maxAttempts: req.maxAttempts,
+            dueAt: (sendAt ?? new Date()).getTime(),
+        });
+        // With its connection and scope, so a worker that holds their share already need not look.
+        if (result.created)
+            this.events.emit('queued', result.delivery.id, { connectionId: req.connection.id, scope: req.scope });
+        return result;
+    }
+    /**
+     * Waits up to `ms` for a delivery's first attempt to end (see firstAttemptEnded) and returns
+     * its state; returns the current state when time runs out. In-process workers announce each
+     * attempt; a worker in another process is seen by polling.
+     */
+    async waitForAttempt(id, ms, pollMs = 250) {
+        const deadline = Date.now() + ms;
+        let current = await this.opts.store.peek(id);
+        while (current && !firstAttemptEnded(current) && Date.now() < deadline) {
+            await new Promise((resolve) => {
+                const onAttempt = (done) => {
+                    if (done === id)
+                        finish();
+                };
+                const timer = setTimeout(() => finish(), Math.min(pollMs, Math.max(0, deadline - Date.now())));
+                const finish = () => {
+                    clearTimeout(timer);
+                    this.events.off('attempt', onAttempt);
+                    resolve();
+                };
+                this.events.on('attempt', onAttempt);
+            });
+            current = await this.opts.store.peek(id);
+        }
+        return current;
+    }
+    /**
+     * `?wait`: waits up to `ms` for the first attempt; once it ended in any way, the delivery and
+     * (unless it was sent) that attempt's error, at once. `ended: false` when time ran out.
+     */
+    async waitForFirstAttempt(id, ms) {
+        const d = await this.waitForAttempt(id, ms);
+        if (!d)
+            return undefined;
+        if (!firstAttemptEnded(d))
+            return { delivery: d, ended: false };
+        const error = await this.attemptError(d);
+        return { delivery: d, ended: true, ...(error ? { error } : {}) };
+    }
+    /**
+     * The failure of a delivery whose first attempt ended without sending: the last attempt's code,
+     * message and hint (a connection that broke says why, not only that mail waits for it).
+     */
+    async attemptError(d) {
+        if (d.status === 'sent')
+            return undefined;
+        const last = (await this.opts.store.attempts(d.id)).filter((a) => a.outcome !== 'released' && a.code).at(-1);
+        if (last) {
+            return {
+                code: last.code,
+                message: last.message ?? last.code,
+                ...(last.hint ? { hint: last.hint } : {}),
+                ...(last.responseCode ? { responseCode: last.responseCode } : {}),
+                ...(last.reply ? { reply: last.reply } : {}),
+            };
+        }
+        const e = d.lastError ?? d.waitReason;
+        return e ? { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}), ...(e.responseCode ? { responseCode: e.responseCode } : {}), ...(e.reply ? { reply: e.reply } : {}) } : undefined;
+    }
+}
+//# sourceMappingURL=outbox.js.map

@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ConnectionService } from './connections.js';
+import { createLogger } from './log.js';
+import { Mailer } from './mailer.js';
+import { loadKeyring } from './secrets.js';
+import { ConnectionStore } from './store/connections.js';
+import { migrate, openDatabase } from './store/database.js';
+import { KeyStore } from './store/keys.js';
+import { DeliveryStore } from './store/deliveries.js';
+import { TemplateStore } from './store/templates.js';
+import { RateLimitStore } from './store/rate-limits.js';
+import { Composer } from './delivery/composer.js';
+import { ThreadPool } from './threads/pool.js';
+import { Outbox } from './delivery/outbox.js';
+import { Worker } from './delivery/worker.js';
+/** The package version, read once from package.json. */
+export const VERSION = (() => {
+    for (const rel of ['../package.json', '../../package.json']) {
+        const file = fileURLToPath(new URL(rel, import.meta.url));
+        if (fs.existsSync(file))
+            return JSON.parse(fs.readFileSync(file, 'utf8')).version;
+    }
+    return '0.0.0';
+})();
+/** Opens the database, runs migrations, loads the keyring and wires the services. */
+export async function createEnvoi(config, options = {}) {
+    const logger = options.logger ?? createLogger();
+    const db = openDatabase(config);
+    try {
+        const applied = await migrate(db);
+        if (applied.length)
+            logger.info('database migrated', { dialect: db.dialect, applied });
+    }
+    catch (err) {
+        await db.close();
+        throw err;
+    }
+    const keyring = loadKeyring({ secretKey: config.secretKey, dataDir: config.dataDir });
+    const policy = { allowPrivateHosts: config.allowPrivateHosts, allowedPorts: config.allowedPorts, allowedEndpoints: options.allowedEndpoints ?? [] };
+    const mailer = new Mailer({ config, policy, lookup: options.lookup, logger });
+    const connections = new ConnectionService({
+        store: new ConnectionStore(db.knex),
+        keyring,
+        policy,
+        lookup: options.lookup,
+        dnsTimeoutMs: config.smtpTimeouts.dns,
+        onChange: (id) => {
+            mailer.evict(id);
+            wakeWaiting(id);
+        },
+        // Marked unhealthy by a worker, which forgets it itself; healthy again: its mail goes now.
+        onHealthChange: (id, health) => health.status === 'ok' && wakeWaiting(id),
+    });
+    const deliveries = new DeliveryStore(db.knex);
+    /** A connection was edited or is healthy again: mail that waited for it goes now. */
+    const wakeWaiting = (id) => {
+        worker?.forget(id);
+        deliveries
+            .wakeWaiting(id, 'CONNECTION_UNHEALTHY')
+            .then((n) => n && outbox.events.emit('queued', id))
+            .catch((err) => logger.error('could not wake the mail waiting for a connection', { connectionId: id, err }));
+    };
+    const rateLimits = new RateLimitStore(db.knex, { leaseMs: config.leaseMs });
+    const pool = new ThreadPool({ threads: config.composeThreads, timeoutMs: config.composeTimeoutMs, memoryMb: config.composeMemoryMb, label: 'Building the message' });
+    const composer = new Composer(pool);
+    const outbox = new Outbox({ store: deliveries, composer, maxMessageBytes: config.maxMessageBytes });
+    const worker = options.worker
+        ? new Worker({ store: deliveries, outbox, connections, mailer, rateLimits, logger, config, onDatabaseLost: options.onDatabaseLost })
+        : undefined;
+    worker?.start();
+    let closing;
+    return {
+        config,
+        db,
+        keyring,
+        logger,
+        policy,
+        connections,
+        keys: new KeyStore(db.knex),
+        mailer,
+        deliveries,
+        templates: new TemplateStore(db.knex),
+        rateLimits,
+        outbox,
+        pool,
+        worker,
+        close() {
+            // Order matters: stop claiming and finish (or release) sends, then close pools, then the database.
+            closing ??= (async () => {
+                await worker?.stop(config.shutdownGraceMs);
+                mailer.close();
+                await pool.close();
+                await db.close();
+            })();
+            return closing;
+        },
+    };
+}
+//# sourceMappingURL=envoi.js.map

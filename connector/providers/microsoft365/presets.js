@@ -1,0 +1,12 @@
+/** The Graph connection and what its app registration needs. */
+export const MICROSOFT365_PRESETS = Object.freeze([
+    {
+        id: 'microsoft365',
+        label: 'Microsoft 365 (Graph, OAuth2)',
+        provider: 'microsoft365',
+        settings: {},
+        note: 'Register an app in Microsoft Entra ID, add the Microsoft Graph application permission Mail.Send, grant admin consent, and create a client secret. The sender must be the mailbox\'s user principal name; restrict the app to that mailbox with an application access policy.',
+        suggestedRateLimit: { messages: 30, perSeconds: 60, reason: 'Exchange Online accepts 30 messages per minute per mailbox.' },
+    },
+]);
+//# sourceMappingURL=presets.js.map

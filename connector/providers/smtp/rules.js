@@ -1,0 +1,64 @@
+import { EnvoiError } from '../../errors.js';
+import { assertLiteralHostAllowed, assertPortAllowed, resolveAndVet } from '../../network-policy.js';
+import { caFingerprint } from './ca-fingerprint.js';
+import { effectiveUser } from './user.js';
+export const SMTP_FIELDS = ['host', 'port', 'secure', 'requireTLS', 'authMethod', 'user', 'userSameAsSender', 'caCertificate', 'allowInvalidCertificates'];
+/** Defaults (port from Secure and back, authentication from the user), then the network policy. */
+export async function normalizeSmtp(picked, ctx) {
+    const s = { ...picked };
+    const warnings = [];
+    s.secure = s.secure ?? s.port === 465;
+    s.port = s.port ?? (s.secure ? 465 : 587);
+    s.requireTLS = s.requireTLS ?? false;
+    s.allowInvalidCertificates = s.allowInvalidCertificates ?? false;
+    s.userSameAsSender = s.userSameAsSender ?? false;
+    s.authMethod = s.authMethod ?? (s.user || s.userSameAsSender ? 'PLAIN' : 'NONE');
+    if (s.authMethod === 'NONE') {
+        delete s.user;
+        s.userSameAsSender = false;
+    }
+    else if (s.userSameAsSender) {
+        delete s.user;
+    }
+    else if (!s.user) {
+        throw new EnvoiError('VALIDATION_FAILED', `Authentication ${s.authMethod} needs a user name`, {
+            hint: 'Enter the user name, tick "same as sender email", or choose authentication NONE for a relay without login.',
+            details: [{ path: '/user', message: `is required when authMethod is ${s.authMethod}` }],
+        });
+    }
+    const target = { ...ctx.owner, port: s.port };
+    // The host first: a loopback or private host is refused as such, on any port.
+    assertLiteralHostAllowed(s.host, ctx.policy, target);
+    const resolved = await resolveAndVet(s.host, ctx.policy, { lookup: ctx.lookup, timeoutMs: ctx.dnsTimeoutMs, target });
+    assertPortAllowed(s.port, ctx.policy, s.host, ctx.owner);
+    if (!resolved.ok) {
+        warnings.push({
+            code: 'DNS_LOOKUP_FAILED',
+            message: `${s.host} could not be resolved right now (${resolved.error.code ?? resolved.error.message})`,
+            hint: 'Check the host name for typos; the connection is saved and will be checked again when it is tested or used.',
+        });
+    }
+    return { settings: s, warnings };
+}
+/**
+ * Where the password is sent and how that server is trusted: reused only while all of these stay
+ * the same, so neither a new host nor relaxed TLS (certificate checks off, another CA, STARTTLS no
+ * longer required) can receive it without the admin typing it again.
+ */
+export function smtpBinding(s) {
+    return [
+        ['host', (s.host ?? '').toLowerCase()],
+        ['port', String(s.port)],
+        ['user', effectiveUser(s) ?? ''],
+        ['authMethod', String(s.authMethod)],
+        ['secure', String(!!s.secure)],
+        ['requireTLS', String(!!s.requireTLS)],
+        ['allowInvalidCertificates', String(!!s.allowInvalidCertificates)],
+        ['caCertificate', caFingerprint(s.caCertificate)],
+    ];
+}
+/** The binding of passwords sealed before TLS trust was bound: host, port, user and method only. */
+export function smtpLegacyBinding(s) {
+    return `${(s.host ?? '').toLowerCase()}|${s.port}|${effectiveUser(s) ?? ''}|${s.authMethod}`;
+}
+//# sourceMappingURL=rules.js.map

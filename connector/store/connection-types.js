@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=connection-types.js.map

@@ -1,0 +1,234 @@
+import { EnvoiError } from '../errors.js';
+import { isUniqueViolation } from './database.js';
+const nameKey = (name) => name.trim().toLocaleLowerCase('en-US');
+function duplicateName(name) {
+    return new EnvoiError('CONFLICT', `A connection named "${name}" already exists in this scope`, {
+        hint: 'Choose another name; names are unique per scope, ignoring case.',
+        details: [{ path: '/name', message: 'is already used by another connection of this scope' }],
+    });
+}
+/** Table access for connections and their sealed secrets. Knows nothing of HTTP or policy. */
+export class ConnectionStore {
+    knex;
+    isPg;
+    constructor(knex) {
+        this.knex = knex;
+        this.isPg = knex.client.config.client === 'pg';
+    }
+    /**
+     * Locks a scope's rows for a default switch. On PostgreSQL the rows are locked in a fixed
+     * order, so concurrent switches queue up instead of deadlocking or tripping the partial
+     * unique index; SQLite serializes write transactions already.
+     */
+    async lockScope(trx, scope) {
+        const q = trx('connections').where({ scope }).orderBy('id').select('id');
+        const rows = (await (this.isPg ? q.forUpdate() : q));
+        return rows.map((r) => r.id);
+    }
+    async secretFieldsOf(ids, trx = this.knex) {
+        const map = new Map();
+        if (ids.length === 0)
+            return map;
+        const rows = await trx('connection_secrets').select('connection_id', 'field').whereIn('connection_id', ids);
+        for (const r of rows) {
+            map.set(r.connection_id, [...(map.get(r.connection_id) ?? []), r.field]);
+        }
+        return map;
+    }
+    /** Rows as connections: their secret fields and the names of their fallbacks read alongside. */
+    async hydrate(rows, trx = this.knex) {
+        const secrets = await this.secretFieldsOf(rows.map((r) => r.id), trx);
+        const fallbackIds = [...new Set(rows.flatMap((r) => (r.fallback_id ? [r.fallback_id] : [])))];
+        const names = new Map();
+        if (fallbackIds.length) {
+            for (const f of (await trx('connections').select('id', 'name').whereIn('id', fallbackIds)))
+                names.set(f.id, f.name);
+        }
+        return rows.map((r) => {
+            const name = r.fallback_id ? names.get(r.fallback_id) : undefined;
+            return this.toConnection(r, secrets.get(r.id) ?? [], r.fallback_id && name !== undefined ? { id: r.fallback_id, name } : null);
+        });
+    }
+    toConnection(row, secretFields, fallback) {
+        return {
+            id: row.id,
+            scope: row.scope,
+            name: row.name,
+            provider: row.provider,
+            settings: JSON.parse(row.settings),
+            isDefault: Boolean(row.is_default),
+            version: Number(row.version),
+            createdAt: row.created_at,
+            updatedAt: row.updated_at,
+            secretFields: secretFields.sort(),
+            health: row.health_status === 'unhealthy'
+                ? { status: 'unhealthy', ...(row.health_error ? { lastError: JSON.parse(row.health_error) } : {}), ...(row.health_since ? { since: row.health_since } : {}) }
+                : { status: 'ok' },
+            fallback,
+        };
+    }
+    /** The connections of a scope, by name. */
+    async list(scope) {
+        const rows = (await this.knex('connections').where({ scope }).orderBy('name_key'));
+        return this.hydrate(rows);
+    }
+    /** One connection of a scope by id, or undefined (a connection of another scope is not found). */
+    async get(scope, id, trx = this.knex) {
+        const row = (await trx('connections').where({ scope, id }).first());
+        if (!row)
+            return undefined;
+        return (await this.hydrate([row], trx))[0];
+    }
+    async one(row) {
+        if (!row)
+            return undefined;
+        return (await this.hydrate([row]))[0];
+    }
+    /** A connection of a scope by id or by exact name. */
+    async findByRef(scope, ref) {
+        return this.one((await this.knex('connections')
+            .where({ scope })
+            .andWhere((q) => q.where({ id: ref }).orWhere({ name: ref }))
+            .first()));
+    }
+    /** The default connection of a scope, if it has one. */
+    async getDefault(scope) {
+        return this.one((await this.knex('connections').where({ scope, is_default: true }).first()));
+    }
+    /** Inserts a connection and its secrets in one transaction; makes it default when asked. */
+    async insert(conn, secrets, makeDefault) {
+        try {
+            await this.knex.transaction(async (trx) => {
+                if (makeDefault) {
+                    await this.lockScope(trx, conn.scope);
+                    await trx('connections').where({ scope: conn.scope, is_default: true }).update({ is_default: false });
+                }
+                await trx('connections').insert({
+                    id: conn.id,
+                    scope: conn.scope,
+                    name: conn.name,
+                    name_key: nameKey(conn.name),
+                    provider: conn.provider,
+                    settings: JSON.stringify(conn.settings),
+                    fallback_id: conn.fallbackId,
+                    is_default: makeDefault,
+                    version: 1,
+                    created_at: conn.createdAt,
+                    updated_at: conn.updatedAt,
+                });
+                if (secrets.length) {
+                    await trx('connection_secrets').insert(secrets.map((s) => ({ connection_id: conn.id, field: s.field, key_id: s.keyId, sealed: s.sealed })));
+                }
+            });
+        }
+        catch (err) {
+            if (isUniqueViolation(err))
+                throw duplicateName(conn.name);
+            throw err;
+        }
+        return (await this.get(conn.scope, conn.id));
+    }
+    /**
+     * Replaces a connection's name, provider and settings, sets or deletes secrets, and bumps its
+     * version, in one transaction. `expectedVersion` guards against a concurrent edit.
+     */
+    async update(scope, id, expectedVersion, change, setSecrets, deleteSecrets) {
+        try {
+            await this.knex.transaction(async (trx) => {
+                const n = await trx('connections')
+                    .where({ scope, id, version: expectedVersion })
+                    .update({
+                    name: change.name,
+                    name_key: nameKey(change.name),
+                    provider: change.provider,
+                    settings: JSON.stringify(change.settings),
+                    fallback_id: change.fallbackId,
+                    version: expectedVersion + 1,
+                    updated_at: change.updatedAt,
+                    // An edit is a fresh start: the next send finds out whether it works.
+                    health_status: 'ok',
+                    health_error: null,
+                    health_since: null,
+                });
+                if (n !== 1) {
+                    throw new EnvoiError('CONFLICT', 'The connection was changed by someone else while you edited it', {
+                        hint: 'Load the connection again and re-apply your change.',
+                    });
+                }
+                const fields = [...deleteSecrets, ...setSecrets.map((s) => s.field)];
+                if (fields.length)
+                    await trx('connection_secrets').where({ connection_id: id }).whereIn('field', fields).delete();
+                if (setSecrets.length) {
+                    await trx('connection_secrets').insert(setSecrets.map((s) => ({ connection_id: id, field: s.field, key_id: s.keyId, sealed: s.sealed })));
+                }
+            });
+        }
+        catch (err) {
+            if (isUniqueViolation(err))
+                throw duplicateName(change.name);
+            throw err;
+        }
+        return (await this.get(scope, id));
+    }
+    /**
+     * Deletes a connection; its secrets go with it (ON DELETE CASCADE, and explicitly), and a
+     * connection that named it as its fallback no longer does.
+     */
+    async delete(scope, id) {
+        return this.knex.transaction(async (trx) => {
+            const exists = await trx('connections').where({ scope, id }).first('id');
+            if (!exists)
+                return false;
+            await trx('connection_secrets').where({ connection_id: id }).delete();
+            await trx('connections').where({ scope, fallback_id: id }).update({ fallback_id: null });
+            await trx('connections').where({ scope, id }).delete();
+            return true;
+        });
+    }
+    /**
+     * Makes a connection its scope's default in one transaction. The partial unique index means
+     * two concurrent switches cannot both win; the loser retries against the new state.
+     */
+    async setDefault(scope, id) {
+        for (let attempt = 0;; attempt++) {
+            try {
+                const found = await this.knex.transaction(async (trx) => {
+                    const ids = await this.lockScope(trx, scope);
+                    if (!ids.includes(id))
+                        return false;
+                    await trx('connections').where({ scope, is_default: true }).whereNot({ id }).update({ is_default: false });
+                    await trx('connections').where({ scope, id }).update({ is_default: true });
+                    return true;
+                });
+                return found ? this.get(scope, id) : undefined;
+            }
+            catch (err) {
+                if (!isUniqueViolation(err) || attempt >= 5)
+                    throw err;
+            }
+        }
+    }
+    /** Records a connection's health; returns true when it changed. */
+    async setHealth(id, health) {
+        const n = await this.knex('connections')
+            .where({ id })
+            .whereNot({ health_status: health.status })
+            .update({ health_status: health.status, health_error: health.lastError ? JSON.stringify(health.lastError) : null, health_since: health.status === 'ok' ? null : new Date().toISOString() });
+        if (n === 0 && health.status === 'unhealthy') {
+            // Already unhealthy: keep the newest error.
+            await this.knex('connections').where({ id }).update({ health_error: health.lastError ? JSON.stringify(health.lastError) : null });
+        }
+        return n > 0;
+    }
+    /** Each connection of a scope with the id of its fallback (to check a new link for cycles and length). */
+    async fallbackLinks(scope) {
+        const rows = (await this.knex('connections').select('id', 'fallback_id').where({ scope }));
+        return new Map(rows.map((r) => [r.id, r.fallback_id ?? null]));
+    }
+    /** The sealed secrets of a connection. */
+    async sealedSecrets(id) {
+        const rows = (await this.knex('connection_secrets').where({ connection_id: id }));
+        return rows.map((r) => ({ field: r.field, keyId: r.key_id, sealed: r.sealed }));
+    }
+}
+//# sourceMappingURL=connections.js.map

@@ -1,0 +1,229 @@
+import { EnvoiError } from '../errors.js';
+import { failure, storedFailure } from '../failures.js';
+import { GroupCommit } from '../group-commit.js';
+import { claimDue } from './claim.js';
+import { LIST_COLUMNS, STATUSES, num, rawRows, toAttempt, toClaimed, toDelivery, } from './delivery-rows.js';
+import { finishAttempts } from './finish.js';
+import { rethrowStorage } from './storage-errors.js';
+// Callers import the outbox's types from here, beside the store they use.
+export { STATUSES };
+/**
+ * The outbox table. Claims are one atomic statement: `UPDATE … WHERE id IN (SELECT … LIMIT n)
+ * RETURNING`, with `FOR UPDATE SKIP LOCKED` on PostgreSQL so concurrent workers never block on,
+ * or take, each other's rows; SQLite serializes writers, so the same statement is atomic there.
+ */
+export class DeliveryStore {
+    knex;
+    isPg;
+    constructor(knex) {
+        this.knex = knex;
+        this.isPg = knex.client.config.client === 'pg';
+    }
+    /**
+     * Inserts a delivery. With an idempotency key seen before in the scope, returns the first
+     * delivery instead (the unique index decides between concurrent requests).
+     *
+     * Inserts are group-committed: the first goes out at once, and the ones that arrive while it is
+     * being written go together in the next statement. Under load that turns one database round
+     * trip per request into one per batch; alone, a request waits for nothing.
+     */
+    insert(d) {
+        // A full disk or a lost database: the caller answers 503 STORAGE_UNAVAILABLE, never a 500.
+        return this.inserts.add(d).catch((err) => rethrowStorage(err, 'nothing was queued'));
+    }
+    // One bad row must not fail its neighbours: a failed group is written again row by row.
+    inserts = new GroupCommit((ds) => this.insertMany(ds), { max: INSERT_BATCH, oneByOne: true });
+    /**
+     * One multi-row insert. A row whose idempotency key exists in its scope (or earlier in the same
+     * statement) is skipped by `ON CONFLICT DO NOTHING` and answered with the delivery that holds it.
+     */
+    async insertMany(ds) {
+        const now = new Date().toISOString();
+        const inserted = await this.knex('deliveries')
+            .insert(ds.map((d) => ({
+            id: d.id,
+            scope: d.scope,
+            connection_id: d.connectionId,
+            connection_scope: d.connectionScope,
+            connection_name: d.connectionName,
+            action: d.action,
+            status: 'queued',
+            subject: d.subject,
+            recipients: JSON.stringify(d.recipients),
+            envelope: JSON.stringify(d.envelope),
+            raw: d.raw,
+            size: d.size,
+            message_id: d.messageId,
+            idempotency_key: d.idempotencyKey,
+            attempts: 0,
+            max_attempts: d.maxAttempts,
+            due_at: d.dueAt,
+            created_at: now,
+            updated_at: now,
+        })))
+            .onConflict()
+            .ignore()
+            .returning('id');
+        const created = new Set(inserted.map((r) => r.id));
+        const out = [];
+        for (const d of ds) {
+            if (created.has(d.id)) {
+                // What was written is known: no need to read it back.
+                const { raw: _raw, ...rest } = d;
+                out.push({
+                    delivery: { ...rest, status: 'queued', attempts: 0, unknownAttempts: 0, accepted: null, rejected: null, lastError: null, response: null, createdAt: now, updatedAt: now, sentAt: null, purgedAt: null, waitReason: null, routeIndex: 0 },
+                    created: true,
+                });
+                continue;
+            }
+            const existing = d.idempotencyKey ? await this.byIdempotencyKey(d.scope, d.idempotencyKey) : undefined;
+            if (!existing)
+                throw new Error(`delivery ${d.id} was neither inserted nor found by its idempotency key`);
+            out.push({ delivery: existing, created: false });
+        }
+        return out;
+    }
+    async byIdempotencyKey(scope, key) {
+        const r = await this.knex('deliveries').select(LIST_COLUMNS).where({ scope, idempotency_key: key }).first();
+        return r ? toDelivery(r) : undefined;
+    }
+    async get(scope, id) {
+        const r = await this.knex('deliveries').select(LIST_COLUMNS).where({ scope, id }).first();
+        return r ? toDelivery(r) : undefined;
+    }
+    /** Status of a delivery by id alone (workers and waiters; no scope check). */
+    async peek(id) {
+        const r = await this.knex('deliveries').select(LIST_COLUMNS).where({ id }).first();
+        return r ? toDelivery(r) : undefined;
+    }
+    async attempts(id) {
+        const rows = await this.knex('delivery_attempts').where({ delivery_id: id }).orderBy('id');
+        return rows.map(toAttempt);
+    }
+    /** How many attempts of a delivery had an unknown outcome (read only when another one does). */
+    async unknownAttempts(id) {
+        const r = await this.knex('deliveries').select('unknown_attempts').where({ id }).first();
+        return r ? num(r.unknown_attempts) : 0;
+    }
+    /** Newest first; the cursor is the last item's (created_at, id). */
+    async list(scope, opts) {
+        const q = this.knex('deliveries').select(LIST_COLUMNS).where({ scope });
+        if (opts.status)
+            q.andWhere({ status: opts.status });
+        if (opts.cursor) {
+            let createdAt, id;
+            try {
+                [createdAt, id] = JSON.parse(Buffer.from(opts.cursor, 'base64url').toString('utf8'));
+                if (typeof createdAt !== 'string' || typeof id !== 'string')
+                    throw new Error('bad cursor');
+            }
+            catch {
+                throw new EnvoiError('VALIDATION_FAILED', 'The cursor is not one this API gave out', {
+                    hint: 'Pass the nextCursor value of the previous page unchanged, or leave cursor out to start from the newest.',
+                    details: [{ path: '/cursor', message: 'is not a valid cursor' }],
+                });
+            }
+            q.andWhere((w) => w.where('created_at', '<', createdAt).orWhere((w2) => w2.where('created_at', '=', createdAt).andWhere('id', '<', id)));
+        }
+        const rows = await q.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(opts.limit + 1);
+        const items = rows.slice(0, opts.limit).map(toDelivery);
+        const last = items.at(-1);
+        const nextCursor = rows.length > opts.limit && last ? Buffer.from(JSON.stringify([last.createdAt, last.id])).toString('base64url') : null;
+        return { items, nextCursor };
+    }
+    /**
+     * Takes deliveries whose lease expired (their worker died) back into the queue, recording the
+     * lost attempt. Returns how many were recovered.
+     */
+    async recoverExpired(now, worker) {
+        const lock = this.isPg ? 'FOR UPDATE SKIP LOCKED' : '';
+        const res = await this.knex.raw(`UPDATE deliveries
+          SET status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'retrying' END,
+              lease_owner = NULL, lease_expires_at = NULL, due_at = ?, updated_at = ?,
+              last_error = ?
+        WHERE id IN (SELECT id FROM deliveries WHERE status = 'sending' AND lease_expires_at < ? ORDER BY lease_expires_at LIMIT 100 ${lock})
+        RETURNING id, attempts`, [now, new Date(now).toISOString(), JSON.stringify(LOST), now]);
+        const rows = rawRows(this.isPg, res);
+        if (rows.length) {
+            await this.knex('delivery_attempts').insert(rows.map((r) => ({ delivery_id: r.id, number: num(r.attempts), worker, started_at: new Date(now).toISOString(), duration_ms: 0, outcome: 'lost', code: LOST.code, stage: LOST.stage, message: LOST.message, hint: LOST.hint })));
+        }
+        return rows.length;
+    }
+    /**
+     * Claims up to `limit` due deliveries for `worker` until `leaseUntil`, counting the attempt,
+     * sharing them out between scopes and connections (see claimDue), and no more than `maxBytes`
+     * of messages (the first always goes, however large).
+     */
+    async claim(req) {
+        const rows = await claimDue(this.knex, this.isPg, req);
+        return rows.map(toClaimed);
+    }
+    /** Extends the leases a worker holds (while its sends run). */
+    async renewLeases(worker, ids, leaseUntil) {
+        if (ids.length === 0)
+            return;
+        await this.knex('deliveries').whereIn('id', ids).andWhere({ lease_owner: worker, status: 'sending' }).update({ lease_expires_at: leaseUntil });
+    }
+    /**
+     * Records several finished attempts in one transaction (a group commit: a worker whose sends
+     * end together writes them together). Each delivery moves on only while `worker` still holds it.
+     */
+    finishMany(worker, items) {
+        return finishAttempts(this.knex, this.isPg, worker, items);
+    }
+    /**
+     * Gives a claimed delivery back without trying it (the attempt is not counted), to wait until
+     * `dueAt` for the reason given. Only while `worker` still holds it.
+     */
+    async defer(id, worker, dueAt, reason, routeIndex) {
+        const n = await this.knex('deliveries')
+            .where({ id, lease_owner: worker, status: 'sending' })
+            .update({
+            status: 'queued', lease_owner: null, lease_expires_at: null, due_at: dueAt, attempts: this.knex.raw('attempts - 1'), wait_reason: JSON.stringify(reason), updated_at: new Date().toISOString(),
+            ...(routeIndex === undefined ? {} : { route_index: routeIndex }),
+        });
+        return n === 1;
+    }
+    /**
+     * Makes mail waiting on a connection for `code` due now (its connection became healthy): the
+     * mail of that connection, and of the connections it is a fallback of (one or two links away).
+     */
+    async wakeWaiting(connectionId, code) {
+        const linked = this.knex('connections').select('id').where({ id: connectionId }).orWhere({ fallback_id: connectionId })
+            .orWhereIn('fallback_id', this.knex('connections').select('id').where({ fallback_id: connectionId }));
+        return this.knex('deliveries')
+            .whereIn('connection_id', linked)
+            .andWhere({ status: 'queued' })
+            .andWhere('wait_reason', 'like', `%"code":"${code}"%`)
+            .update({ due_at: Date.now(), wait_reason: null });
+    }
+    /** Puts a failed (or unknown) delivery back in the queue for `extraAttempts` more attempts. */
+    async requeue(scope, id, extraAttempts) {
+        const n = await this.knex('deliveries')
+            .where({ scope, id })
+            .whereIn('status', ['failed', 'unknown'])
+            .whereNotNull('raw')
+            .update({ status: 'queued', due_at: Date.now(), route_index: 0, max_attempts: this.knex.raw('attempts + ?', [extraAttempts]), updated_at: new Date().toISOString() });
+        return n === 1 ? this.get(scope, id) : undefined;
+    }
+    /** Drops the message bodies of deliveries sent before `before` (the records stay). */
+    async purgeBodies(before) {
+        return this.knex('deliveries')
+            .where({ status: 'sent' })
+            .whereNotNull('raw')
+            .andWhere('sent_at', '<', before)
+            .update({ raw: null, purged_at: new Date().toISOString() });
+    }
+    /** Counts by status (for health lines and tests). */
+    async counts() {
+        const rows = await this.knex('deliveries').select('status').count({ n: '*' }).groupBy('status');
+        const out = Object.fromEntries(STATUSES.map((s) => [s, 0]));
+        for (const r of rows)
+            out[r.status] = num(r.n);
+        return out;
+    }
+}
+/** Rows per group-committed insert (19 values each, far below either database's limit). */
+const INSERT_BATCH = 100;
+const LOST = storedFailure(failure('WORKER_LOST', 'The worker sending this message stopped before it finished (its lease expired); it is sent again'));
+//# sourceMappingURL=deliveries.js.map

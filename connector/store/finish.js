@@ -1,0 +1,81 @@
+import { rawRows } from './delivery-rows.js';
+/** Deliveries per grouped 'sent' update (4 values each in CASE lists, plus the id list). */
+const FINISH_SENT_BATCH = 100;
+/**
+ * Records several finished attempts in one transaction (a group commit: a worker whose sends
+ * end together writes them together). Each delivery moves on only while `worker` still holds it.
+ * Returns, per item, whether its delivery moved on.
+ */
+export async function finishAttempts(knex, isPg, worker, items) {
+    const now = new Date().toISOString();
+    return knex.transaction(async (trx) => {
+        const done = new Array(items.length).fill(false);
+        // Sent mail, by far the most common outcome, moves on in one statement for the whole group.
+        const sent = items.flatMap((it, i) => (it.next.status === 'sent' ? [{ ...it, next: it.next, i }] : []));
+        for (let from = 0; from < sent.length; from += FINISH_SENT_BATCH) {
+            const group = sent.slice(from, from + FINISH_SENT_BATCH);
+            const when = (pick) => ({
+                sql: `CASE id ${group.map(() => 'WHEN ? THEN ?').join(' ')} END`,
+                bindings: group.flatMap((g) => [g.id, pick(g.next)]),
+            });
+            const accepted = when((n) => JSON.stringify(n.accepted));
+            const rejected = when((n) => JSON.stringify(n.rejected));
+            const response = when((n) => n.response);
+            const res = await trx.raw(`UPDATE deliveries
+            SET status = 'sent', lease_owner = NULL, lease_expires_at = NULL, updated_at = ?, wait_reason = NULL, sent_at = ?, last_error = NULL,
+                accepted = ${accepted.sql}, rejected = ${rejected.sql}, response = ${response.sql}
+          WHERE id IN (${group.map(() => '?').join(', ')}) AND lease_owner = ? AND status = 'sending'
+          RETURNING id`, [now, now, ...accepted.bindings, ...rejected.bindings, ...response.bindings, ...group.map((g) => g.id), worker]);
+            const updated = new Set(rawRows(isPg, res).map((r) => String(r.id)));
+            for (const g of group)
+                done[g.i] = updated.has(g.id);
+        }
+        for (const [i, { id, next }] of items.entries()) {
+            if (next.status === 'sent')
+                continue;
+            // 'waiting': the attempt counts, but the mail waits (e.g. for its connection to be fixed) instead of failing.
+            const patch = { status: next.status === 'waiting' ? 'queued' : next.status, lease_owner: null, lease_expires_at: null, updated_at: now, wait_reason: null };
+            if (next.status === 'waiting')
+                Object.assign(patch, { due_at: next.dueAt, wait_reason: JSON.stringify(next.reason), last_error: JSON.stringify(next.reason) });
+            if (next.status === 'retrying')
+                Object.assign(patch, { due_at: next.dueAt, last_error: JSON.stringify(next.error) });
+            // Some recipients have it, others were deferred: the next attempt goes to the deferred alone.
+            // A failover, or the chain starting again from the primary (design.md "Failover").
+            if ((next.status === 'retrying' || next.status === 'waiting') && next.routeIndex !== undefined)
+                patch.route_index = next.routeIndex;
+            if (next.status === 'retrying' && next.partial) {
+                Object.assign(patch, { envelope: JSON.stringify(next.partial.envelope), accepted: JSON.stringify(next.partial.accepted), rejected: JSON.stringify(next.partial.rejected) });
+            }
+            if (next.status === 'failed' || next.status === 'unknown')
+                Object.assign(patch, { last_error: JSON.stringify(next.error) });
+            if (items[i].attempt.outcome === 'unknown')
+                patch.unknown_attempts = trx.raw('unknown_attempts + 1');
+            // A released delivery gives its attempt back: it was never tried.
+            if (next.status === 'queued')
+                Object.assign(patch, { due_at: next.dueAt, attempts: trx.raw('attempts - 1') });
+            done[i] = (await trx('deliveries').where({ id, lease_owner: worker, status: 'sending' }).update(patch)) === 1;
+        }
+        const rows = items
+            .filter((_, i) => done[i])
+            .map(({ id, attempt }) => ({
+            delivery_id: id,
+            number: attempt.number,
+            worker,
+            started_at: attempt.startedAt,
+            duration_ms: attempt.durationMs,
+            outcome: attempt.outcome,
+            code: attempt.code,
+            stage: attempt.stage,
+            response_code: attempt.responseCode,
+            reply: attempt.reply,
+            message: attempt.message,
+            hint: attempt.hint,
+            connection_id: attempt.connection?.id ?? null,
+            connection_name: attempt.connection?.name ?? null,
+        }));
+        if (rows.length)
+            await trx('delivery_attempts').insert(rows);
+        return done;
+    });
+}
+//# sourceMappingURL=finish.js.map

@@ -1,0 +1,60 @@
+// A leaf: this module imports nothing, so every layer may use it. It lives in schemas/, the layer
+// everything already imports (connector/ reads the generated schema types, schemas/validator.ts
+// throws VALIDATION_FAILED), so no arrow runs back up from schemas/ into connector/ (design.md,
+// "Layout"); connector/errors.ts re-exports it for the imports that name it there.
+/**
+ * The error catalogue. Every error Envoi reports carries a stable code from this table; the
+ * HTTP status and the default hint live beside it so that routes never choose them by hand.
+ */
+export const ERROR_CATALOGUE = Object.freeze({
+    VALIDATION_FAILED: { status: 400, hint: 'Correct the fields listed in details and send the request again.' },
+    BAD_JSON: { status: 400, hint: 'Send a JSON body with Content-Type: application/json.' },
+    UNAUTHORIZED: { status: 401, hint: 'Send an API key as "Authorization: Bearer <key>"; an admin creates keys with POST /api/v1/keys or `envoi keys create`.' },
+    FORBIDDEN: { status: 403, hint: 'Use a key whose role and scope allow this request.' },
+    NOT_FOUND: { status: 404, hint: 'Check the path and the id.' },
+    CONFLICT: { status: 409, hint: 'Choose another value; this one is taken.' },
+    SECRET_REQUIRED: { status: 400, hint: 'Enter the password (or client secret) again.' },
+    CONNECTION_NOT_FOUND: { status: 404, hint: 'List the connections of this scope and use one of their ids or names.' },
+    NO_DEFAULT_CONNECTION: { status: 409, hint: 'Mark a connection as the default (POST …/connections/:id/default) or name one in the action.' },
+    FALLBACK_CYCLE: { status: 400, hint: 'Choose a fallback whose own chain of fallbacks never comes back to this connection, or clear a link of the loop (fallback: null).' },
+    HOST_NOT_ALLOWED: { status: 400, hint: 'Use the public name of your mail server. An operator can allow private addresses with ENVOI_ALLOW_PRIVATE_HOSTS=true.' },
+    PORT_NOT_ALLOWED: { status: 400, hint: 'Use 587 (STARTTLS) or 465 (TLS), or ask the operator to widen ENVOI_ALLOWED_PORTS.' },
+    TEMPLATE_ERROR: { status: 400, hint: 'Fix the template at the line and column given.' },
+    RATE_LIMITED: { status: 429, hint: 'Wait for the time given in Retry-After, then try again.' },
+    PAYLOAD_TOO_LARGE: { status: 413, hint: 'Send a smaller message: shrink or drop attachments.' },
+    BUDGET_EXCEEDED: { status: 400, hint: 'Simplify the template (fewer or smaller {{#each}} loops), shorten the html, or send a text part of your own.' },
+    CONFIG_INVALID: { status: 500, hint: 'Fix the environment variable named in the message and start Envoi again.' },
+    SECRET_UNREADABLE: { status: 500, hint: 'The key that sealed this secret is missing: restore ENVOI_SECRET_KEY (or the data directory key file), or enter the secret again.' },
+    STORAGE_UNAVAILABLE: { status: 503, hint: 'Try again in a few seconds (see Retry-After). An operator should free disk space on the data directory or bring the database back; nothing is lost meanwhile.' },
+    INTERNAL: { status: 500, hint: 'Try again; if it keeps failing, the server log has the details.' },
+});
+/** The one error class Envoi throws: a stable code, a message, a hint, details and the cause. */
+export class EnvoiError extends Error {
+    code;
+    status;
+    hint;
+    details;
+    extra;
+    retryAfterS;
+    constructor(code, message, options = {}) {
+        super(message, options.cause === undefined ? undefined : { cause: options.cause });
+        this.name = 'EnvoiError';
+        this.code = code;
+        this.status = ERROR_CATALOGUE[code].status;
+        this.hint = options.hint ?? ERROR_CATALOGUE[code].hint;
+        this.details = options.details;
+        this.extra = options.extra;
+        this.retryAfterS = options.retryAfterS;
+    }
+    /** The `error` object of the HTTP body of design.md. */
+    toBody() {
+        return {
+            code: this.code,
+            message: this.message,
+            hint: this.hint,
+            ...(this.details ? { details: this.details } : {}),
+            ...(this.extra ?? {}),
+        };
+    }
+}
+//# sourceMappingURL=errors.js.map

@@ -1,0 +1,21 @@
+import path from 'node:path';
+import express from 'express';
+/**
+ * Serves the admin page: static files of server/web/public at `/`, and the page's compiled
+ * scripts (server/web/*.ts → dist/server/web/*.js) at `/app/`.
+ */
+export function mountWeb(app, root) {
+    const noStore = { setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache') };
+    app.use((req, res, next) => {
+        if (req.path.startsWith('/api/') || req.path === '/health')
+            return next();
+        // The page loads nothing from elsewhere; previews of mail HTML render in a sandboxed frame.
+        res.setHeader('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-src 'self' blob: data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+        res.setHeader('X-Content-Type-Options', 'nosniff');
+        res.setHeader('Referrer-Policy', 'no-referrer');
+        next();
+    });
+    app.use('/app', express.static(path.join(root, 'dist', 'server', 'web'), { ...noStore, index: false, extensions: ['js'] }));
+    app.use('/', express.static(path.join(root, 'server', 'web', 'public'), { ...noStore, index: 'index.html' }));
+}
+//# sourceMappingURL=mount.js.map
