@@ -1,35 +1,16 @@
-// The add/edit connection dialog: generated from the connection schema, started from a preset,
-// with port-aware hints, "same as sender", write-only secrets and Test connection before saving.
+// The add/edit connection dialog: built from the connection schema and its annotations alone
+// (connection-layout.ts, annotations.ts), started from a preset, with write-only secrets and
+// Test connection before saving.
 
 import { api, ApiError, getManifest, getPresets, scoped, type Connection, type Preset, type TestResult, type Warning } from './api.js';
 import { append, busy, h, openDialog, uid } from './dom.js';
-import { errorList, FormErrors, schemaForm } from './schema-form.js';
-
-const SMTP_ONLY = ['host', 'port', 'secure', 'requireTLS', 'authMethod', 'user', 'userSameAsSender', 'password', 'caCertificate', 'allowInvalidCertificates'];
-const M365_ONLY = ['tenantId', 'clientId', 'clientSecret'];
-const SECRETS = ['password', 'clientSecret'];
-
-// Where each field goes in the dialog; fields the schema adds later land in "Advanced".
-const SECTIONS: Array<{ title: string; fields: string[]; advanced?: boolean }> = [
-  { title: 'Connection', fields: ['name', 'provider', 'senderEmail', 'senderName', 'replyTo'] },
-  { title: 'Server', fields: ['host', 'port', 'secure'] },
-  { title: 'Sign-in', fields: ['authMethod', 'userSameAsSender', 'user', 'password'] },
-  { title: 'Microsoft 365', fields: ['tenantId', 'clientId', 'clientSecret'] },
-  { title: 'Advanced: TLS, certificates, rate limit, pool', fields: ['requireTLS', 'caCertificate', 'allowInvalidCertificates', 'rateLimit', 'pool'], advanced: true },
-];
+import { connectionLayout } from './connection-layout.js';
+import { errorList, FormErrors } from './schema-form.js';
 
 const STAGES: Record<string, string> = { dns: 'DNS lookup', connect: 'connect', tls: 'TLS', auth: 'sign-in (AUTH)', send: 'send', done: 'done' };
 export const stageLabel = (stage: string): string => STAGES[stage] ?? stage;
 
 const period = (s: number): string => ({ 1: 'second', 60: 'minute', 3600: 'hour', 86400: 'day' })[s] ?? `${s} s`;
-
-/** The port/Secure hint: what a well-known port expects, as a warning when Secure disagrees. */
-export function portHint(port: number | undefined, secure: boolean): { text: string; warn: boolean } | null {
-  if (port === 465) return secure ? { text: 'Port 465: Secure on (TLS from the first byte).', warn: false } : { text: 'Port 465 expects Secure on (TLS from the first byte). Turn Secure on, or use port 587 with Secure off.', warn: true };
-  if (port === 587 || port === 2525) return !secure ? { text: `Port ${port}: STARTTLS, Secure off.`, warn: false } : { text: `Port ${port} expects STARTTLS: Secure off. Turn Secure off, or use port 465.`, warn: true };
-  if (port === 25) return secure ? { text: 'Port 25 expects STARTTLS: Secure off.', warn: true } : { text: 'Port 25: STARTTLS when offered, Secure off; usually a relay without login.', warn: false };
-  return null;
-}
 
 /** The result of a connection test or a test mail, styled as success or failure. */
 export function resultView(r: TestResult, title: { ok: string; fail: string }): HTMLElement {
@@ -62,45 +43,17 @@ export function warningsView(warnings: Warning[]): HTMLElement | null {
 }
 
 /**
- * Opens the dialog to add (no `existing`) or edit a connection. `onSaved` gets the saved
- * connection with the API's warnings.
+ * Opens the dialog to add (no `existing`) or edit a connection. `connections` are the scope's
+ * connections (the fallback picker offers the others). `onSaved` gets the saved connection with
+ * the API's warnings.
  */
-export async function openConnectionForm(scope: string, existing: Connection | undefined, onSaved: (c: Connection) => void): Promise<void> {
+export async function openConnectionForm(scope: string, existing: Connection | undefined, onSaved: (c: Connection) => void, connections: Connection[] = []): Promise<void> {
   const [manifest, presets] = await Promise.all([getManifest(), getPresets()]);
-  const schema = manifest.connector.settingsSchema;
-  const form = schemaForm(schema, {
-    idPrefix: 'conn',
-    skip: ['isDefault'],
-    applyDefaults: !existing,
-    enumLabels: {
-      provider: { smtp: 'SMTP server', microsoft365: 'Microsoft 365 (Graph, OAuth2)' },
-      authMethod: { PLAIN: 'PLAIN', LOGIN: 'LOGIN', NONE: 'NONE (no sign-in, e.g. a relay)' },
-    },
-  });
+  const others = connections.filter((c) => c.id !== existing?.id).map((c) => ({ value: c.id, label: c.name }));
+  const layout = connectionLayout(manifest.connector.settingsSchema, { skip: ['isDefault'], applyDefaults: !existing, choices: { connections: others } });
+  const body = layout.body;
   const result = h('div', { class: 'result-area', role: 'status', 'aria-live': 'polite' });
   const presetNote = h('div', { class: 'callout', hidden: true, id: uid('preset-note') });
-
-  // Sections, in the dialog's order.
-  const placed = new Set<string>();
-  const sections = SECTIONS.map((sec) => {
-    const fields = sec.fields.map((n) => form.field(n)).filter((f) => f !== undefined);
-    fields.forEach((f) => placed.add(f.name));
-    return { sec, fields };
-  });
-  const extra = form.fields.filter((f) => !placed.has(f.name));
-  sections[sections.length - 1]!.fields.push(...extra);
-  const sectionEls = new Map<string, HTMLElement>();
-  const body = h('div', { class: 'conn-form' });
-  for (const { sec, fields } of sections) {
-    if (!fields.length) continue;
-    const grid = h('div', { class: 'grid' }, ...fields.map((f) => f.wrapper));
-    const el = sec.advanced
-      ? h('details', { class: 'section advanced' }, h('summary', {}, sec.title), grid)
-      : h('fieldset', { class: 'section' }, h('legend', {}, sec.title), grid);
-    sectionEls.set(sec.title, el);
-    body.append(el);
-  }
-  const advanced = body.querySelector<HTMLDetailsElement>('details.advanced');
 
   // Preset picker (new connections start from one).
   let presetSelect: HTMLSelectElement | undefined;
@@ -114,79 +67,59 @@ export async function openConnectionForm(scope: string, existing: Connection | u
     presetNote.replaceChildren();
     presetNote.hidden = !p;
     if (!p) return;
-    const keep = { name: form.field('name')?.read(), senderEmail: form.field('senderEmail')?.read(), senderName: form.field('senderName')?.read(), replyTo: form.field('replyTo')?.read() };
-    const values: Record<string, unknown> = { secure: false, requireTLS: false, allowInvalidCertificates: false, userSameAsSender: false, ...keep, provider: p.provider, ...p.settings };
+    const keep = Object.fromEntries(['name', 'senderEmail', 'senderName', 'replyTo'].map((n) => [n, layout.field(n)?.read()]));
+    // The provider first, so its defaults and the preset's settings land in its own fields.
+    layout.write({ ...keep, provider: p.provider });
+    const values: Record<string, unknown> = { ...layout.defaults(), ...keep, provider: p.provider, ...p.settings };
     if (p.suggestedRateLimit) values.rateLimit = { messages: p.suggestedRateLimit.messages, perSeconds: p.suggestedRateLimit.perSeconds };
-    form.write(values);
+    layout.write(values);
     append(presetNote, h('p', {}, h('strong', {}, `${p.label}: `), p.note), p.suggestedRateLimit ? h('p', {}, `Rate limit set to ${p.suggestedRateLimit.messages} per ${period(p.suggestedRateLimit.perSeconds)}: ${p.suggestedRateLimit.reason}`) : null);
-    update();
+    layout.update();
   };
 
-  const get = (name: string) => form.field(name);
-  const checkbox = (name: string) => (get(name)?.control as HTMLInputElement | undefined)?.checked === true;
-  const valueOf = (name: string) => get(name)?.control?.value ?? '';
-
-  /** Shows what applies to the provider, auth method and "same as sender", and the port hint. */
-  function update() {
-    const smtp = valueOf('provider') !== 'microsoft365';
-    for (const n of SMTP_ONLY) get(n)?.setHidden(!smtp);
-    for (const n of M365_ONLY) get(n)?.setHidden(smtp);
-    const none = valueOf('authMethod') === 'NONE';
-    get('userSameAsSender')?.setHidden(!smtp || none);
-    get('password')?.setHidden(!smtp || none);
-    get('user')?.setHidden(!smtp || none || checkbox('userSameAsSender'));
-    sectionEls.get('Server')!.hidden = !smtp;
-    sectionEls.get('Sign-in')!.hidden = !smtp;
-    sectionEls.get('Microsoft 365')!.hidden = smtp;
-    const port = Number(valueOf('port')) || undefined;
-    const hint = smtp ? portHint(port, checkbox('secure')) : null;
-    get('port')?.setNote(hint?.text ?? null, hint?.warn ? 'warn' : 'info');
-  }
-
-  // The saved values by field name, as the schema form reads and writes them.
-  // The fallback shows as {id, name}; the form edits it by name (the API takes an id or a name).
-  const saved: Record<string, unknown> | undefined = existing ? { ...existing, fallback: existing.fallback?.name } : undefined;
+  // The saved values by field name; the fallback shows as {id, name} and is picked by id.
+  const saved: Record<string, unknown> | undefined = existing ? { ...existing, fallback: existing.fallback?.id } : undefined;
   if (existing) {
-    form.write(saved!);
-    for (const n of SECRETS) {
-      const f = get(n);
-      if (f && existing.hasSecret) {
+    layout.write(saved!);
+    if (existing.hasSecret) {
+      for (const f of layout.secretsOf(layout.provider())) {
         f.control?.setAttribute('placeholder', 'leave empty to keep');
-        f.setNote(`Leave empty to keep the stored ${n === 'password' ? 'password' : 'client secret'}.`);
+        f.setNote(`Leave empty to keep the stored ${(typeof f.schema.title === 'string' ? f.schema.title : 'secret').toLowerCase()}.`);
       }
     }
-    if (advanced && ['caCertificate', 'allowInvalidCertificates', 'requireTLS', 'rateLimit', 'pool', 'fallback'].some((k) => saved![k] !== undefined && saved![k] !== false)) advanced.open = true;
   }
-  body.addEventListener('input', update);
-  body.addEventListener('change', update);
-  update();
+  body.addEventListener('input', layout.update);
+  body.addEventListener('change', layout.update);
+  layout.update();
+  if (saved) layout.openWhereSet(saved);
 
   /** The body to send: visible fields; on edit, emptied fields become null and empty secrets are left out. */
   const payload = (): Record<string, unknown> => {
-    const values = form.read();
+    const values = layout.read();
     if (saved) {
-      for (const f of form.fields) {
-        if (f.hidden || SECRETS.includes(f.name)) continue;
+      for (const f of layout.fields()) {
+        if (f.hidden || f.kind === 'password') continue;
         if (values[f.name] === undefined && saved[f.name] !== undefined && saved[f.name] !== null) values[f.name] = null;
       }
     }
     return values;
   };
 
-  /** Shows an API error: at its fields (the SECRET_REQUIRED hint next to the password) and in the box. */
+  /** Shows an API error: at its fields (SECRET_REQUIRED at the secret it names) and in the box. */
   const showError = (err: unknown) => {
-    form.clearErrors();
+    layout.clearErrors();
     let left: Array<{ path: string; message: string }> | undefined;
     if (err instanceof FormErrors) {
-      left = form.showErrors(err.details);
+      left = layout.showErrors(err.details);
       result.replaceChildren(errorView(new ApiError(0, 'INVALID_INPUT', 'Some fields cannot be read'), left));
     } else if (err instanceof ApiError) {
       if (err.code === 'SECRET_REQUIRED') {
-        const secret = err.details[0]?.path === '/clientSecret' ? get('clientSecret') : get('password');
+        const secrets = layout.secrets();
+        const secret = secrets.find((f) => f.path === err.details[0]?.path) ?? secrets[0];
         secret?.setError(err.hint ?? err.message);
         left = err.details.filter((d) => d.path !== secret?.path);
       } else {
-        left = form.showErrors(err.details);
+        left = layout.showErrors(err.details);
       }
       result.replaceChildren(errorView(err, left));
     } else {
@@ -209,10 +142,11 @@ export async function openConnectionForm(scope: string, existing: Connection | u
       result.replaceChildren(h('p', { class: 'muted' }, 'Testing…'));
       try {
         const values = payload();
-        form.clearErrors();
+        layout.clearErrors();
         const r = await api<TestResult>('POST', scoped(scope, 'connections/test'), existing ? { ...values, id: existing.id } : values);
         result.replaceChildren(resultView(r, { ok: 'Connection works', fail: 'Connection test failed' }));
-        if (!r.ok && r.stage === 'auth') get('password')?.setError(r.hint ?? r.message);
+        // A refused sign-in: the hint goes to the provider's secret.
+        if (!r.ok && r.stage === 'auth') layout.secrets()[0]?.setError(r.hint ?? r.message);
       } catch (err) {
         showError(err);
       }
@@ -226,7 +160,7 @@ export async function openConnectionForm(scope: string, existing: Connection | u
       result.replaceChildren(h('p', { class: 'muted' }, 'Saving…'));
       try {
         const values = payload();
-        form.clearErrors();
+        layout.clearErrors();
         const saved = existing
           ? await api<Connection>('PATCH', scoped(scope, `connections/${encodeURIComponent(existing.id)}`), values)
           : await api<Connection>('POST', scoped(scope, 'connections'), values);
