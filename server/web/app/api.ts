@@ -6,7 +6,7 @@ import type { Preset } from '../../../connector/presets.js';
 import type { ErrorDetail } from '../../../schemas/errors.js';
 
 // The shapes the page reads are imported from where the server makes them: type-only imports
-// are erased, so the compiled page stays plain ES modules with no import outside server/web/.
+// are erased, so the compiled page stays plain ES modules with no import outside server/web/app/.
 export type { ErrorDetail };
 
 const KEY = 'envoi.apiKey';
