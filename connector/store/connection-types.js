@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=connection-types.js.map
