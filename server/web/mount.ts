@@ -3,7 +3,7 @@ import express from 'express';
 
 /**
  * Serves the admin page: static files of server/web/public at `/`, and the page's compiled
- * scripts (server/web/*.ts → dist/server/web/*.js) at `/app/`.
+ * scripts (server/web/app/*.ts, compiled by their own tsconfig to dist/server/web/app/*.js) at `/app/`.
  */
 export function mountWeb(app: express.Express, root: string): void {
   const noStore = { setHeaders: (res: express.Response) => res.setHeader('Cache-Control', 'no-cache') };
@@ -15,6 +15,6 @@ export function mountWeb(app: express.Express, root: string): void {
     res.setHeader('Referrer-Policy', 'no-referrer');
     next();
   });
-  app.use('/app', express.static(path.join(root, 'dist', 'server', 'web'), { ...noStore, index: false, extensions: ['js'] }));
+  app.use('/app', express.static(path.join(root, 'dist', 'server', 'web', 'app'), { ...noStore, index: false, extensions: ['js'] }));
   app.use('/', express.static(path.join(root, 'server', 'web', 'public'), { ...noStore, index: 'index.html' }));
 }

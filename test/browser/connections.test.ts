@@ -241,7 +241,7 @@ describe('admin page: connections (browser)', function () {
     });
   });
 
-  it('edits a connection with a fallback: the form shows the fallback by name, keeps it on save, and clears it when emptied', async () => {
+  it('edits a connection with a fallback: the picker shows the fallback by name, keeps it on save, and clears it with None', async () => {
     const backup = await envoi.api('POST', '/api/v1/scopes/platform/connections', { name: 'Backup relay', senderEmail: 'u@gmail.test', host: 'localhost', port: sink.port, authMethod: 'NONE' });
     const main = await envoi.api('POST', '/api/v1/scopes/platform/connections', { name: 'Main relay', senderEmail: 'u@gmail.test', host: 'localhost', port: sink.port, authMethod: 'NONE', fallback: 'Backup relay' });
     expect(main.status, main.text).to.equal(201);
@@ -257,11 +257,13 @@ describe('admin page: connections (browser)', function () {
         await dialog.waitFor({ state: 'detached' });
       };
       await edit(async (dialog) => {
-        expect(await dialog.getByLabel('Fallback connection').inputValue()).to.equal('Backup relay');
+        const picker = dialog.getByLabel('Fallback connection');
+        expect(await picker.inputValue()).to.equal(backup.body.id);
+        expect(await picker.locator('option:checked').textContent()).to.equal('Backup relay');
         await dialog.getByLabel('Sender display name').fill('Main desk');
       });
       expect(await fallbackOf()).to.deep.equal({ id: backup.body.id, name: 'Backup relay' });
-      await edit((dialog) => dialog.getByLabel('Fallback connection').fill(''));
+      await edit(async (dialog) => void (await dialog.getByLabel('Fallback connection').selectOption({ label: 'None' })));
       expect(await fallbackOf()).to.equal(null);
     });
   });

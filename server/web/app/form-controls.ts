@@ -5,6 +5,7 @@ import type { ErrorDetail } from './api.js';
 import { h } from './dom.js';
 import type { FormOptions } from './schema-form.js';
 import type { Kind, Schema } from './schema-resolve.js';
+import { fieldAnnotations } from './annotations.js';
 
 /** A read that cannot be turned into a value (bad JSON): reported like the API's details. */
 export class FormErrors extends Error {
@@ -39,9 +40,15 @@ function placeholderFor(s: Schema, nested: boolean): string | undefined {
 export function makeControl(kind: Kind, s: Schema, name: string, id: string, required: boolean, options: FormOptions, nested: boolean): { control: Control; datalist: HTMLDataListElement | null } {
   let control: Control;
   let datalist: HTMLDataListElement | null = null;
-  if (kind === 'enum') {
+  const a = fieldAnnotations(s);
+  const choices = a.choices !== undefined ? options.choices?.[a.choices] : undefined;
+  if (choices) {
+    // A pick among things the page knows (the scope's other connections); "None" sends nothing.
+    control = h('select', { id, name }, h('option', { value: '' }, 'None'), ...choices.map((c) => h('option', { value: c.value }, c.label)));
+  } else if (kind === 'enum') {
     const hasDefault = s.default !== undefined && options.applyDefaults && !nested;
-    control = h('select', { id, name }, hasDefault ? null : h('option', { value: '' }, required ? 'Choose…' : '—'), ...(s.enum as unknown[]).map((v) => h('option', { value: String(v) }, options.enumLabels?.[name]?.[String(v)] ?? String(v))));
+    const label = (v: string) => options.enumLabels?.[name]?.[v] ?? a.enumLabels?.[v] ?? v;
+    control = h('select', { id, name }, hasDefault ? null : h('option', { value: '' }, required ? 'Choose…' : '—'), ...(s.enum as unknown[]).map((v) => h('option', { value: String(v) }, label(String(v)))));
     if (hasDefault) control.value = String(s.default);
   } else if (kind === 'text' || kind === 'list' || kind === 'json') {
     control = h('textarea', {
@@ -49,8 +56,8 @@ export function makeControl(kind: Kind, s: Schema, name: string, id: string, req
       name,
       rows: kind === 'list' ? 2 : kind === 'json' ? 4 : 5,
       spellcheck: kind === 'text' ? undefined : 'false',
-      class: kind === 'json' || s.contentMediaType || name === 'caCertificate' ? 'mono' : undefined,
-      placeholder: kind === 'list' ? 'One per line' : kind === 'json' ? 'JSON' : placeholderFor(s, nested),
+      class: kind === 'json' || s.contentMediaType ? 'mono' : undefined,
+      placeholder: a.placeholder ?? (kind === 'list' ? 'One per line' : kind === 'json' ? 'JSON' : placeholderFor(s, nested)),
     });
   } else {
     const type = kind === 'password' ? 'password' : kind === 'integer' || kind === 'number' ? 'number' : s.format === 'email' ? 'email' : s.format === 'uri' ? 'url' : 'text';
@@ -64,7 +71,7 @@ export function makeControl(kind: Kind, s: Schema, name: string, id: string, req
       maxlength: kind === 'string' || kind === 'password' ? s.maxLength : undefined,
       autocomplete: kind === 'password' ? 'new-password' : 'off',
       spellcheck: 'false',
-      placeholder: kind === 'password' ? undefined : placeholderFor(s, nested),
+      placeholder: a.placeholder ?? (kind === 'password' ? undefined : placeholderFor(s, nested)),
     });
     const list = options.suggestions?.[name] ?? (Array.isArray(s.examples) ? s.examples.map(String) : undefined);
     if (list?.length && kind !== 'password') {

@@ -1,12 +1,12 @@
 // The API client of the admin page: the key lives in sessionStorage (this tab only) and every
 // error comes back as an ApiError with the API's code, message, hint and field details.
 
-import type { ManifestAction as StoredManifestAction, ServedManifest } from '../../actions/manifest.js';
-import type { Preset } from '../../connector/presets.js';
-import type { ErrorDetail } from '../../schemas/errors.js';
+import type { ManifestAction as StoredManifestAction, ServedManifest } from '../../../actions/manifest.js';
+import type { Preset } from '../../../connector/presets.js';
+import type { ErrorDetail } from '../../../schemas/errors.js';
 
 // The shapes the page reads are imported from where the server makes them: type-only imports
-// are erased, so the compiled page stays plain ES modules with no import outside server/web/.
+// are erased, so the compiled page stays plain ES modules with no import outside server/web/app/.
 export type { ErrorDetail };
 
 const KEY = 'envoi.apiKey';
@@ -80,21 +80,21 @@ export const scoped = (scope: string, rest: string): string => `/scopes/${encode
 
 // Shapes the page reads (see the README's HTTP API), from the modules that answer them.
 
-export type { Role } from '../../connector/store/keys.js';
-export type { WhoAmI } from '../app.js';
-export type { Warning } from '../../connector/connection-warnings.js';
+export type { Role } from '../../../connector/store/keys.js';
+export type { WhoAmI } from '../../app.js';
+export type { Warning } from '../../../connector/connection-warnings.js';
 /** A connection as the API shows it (no secret; hasSecret, isDefault, health, warnings). */
-export type { ConnectionView as Connection } from '../../connector/connections.js';
+export type { ConnectionView as Connection } from '../../../connector/connections.js';
 /** A connection test's answer: `{ok, stage, code?, message, hint?, durationMs}`. */
-export type { TestResult } from '../../connector/providers/results.js';
-export type { TestEmailResult } from '../routes/connections.js';
+export type { TestResult } from '../../../connector/providers/results.js';
+export type { TestEmailResult } from '../../routes/connections.js';
 /** A delivery as the log lists it, and as GET …/deliveries/:id shows it with its attempts. */
-export type { DeliveryView as Delivery, DeliveryDetail } from '../routes/deliveries.js';
+export type { DeliveryView as Delivery, DeliveryDetail } from '../../routes/deliveries.js';
 export type { Preset };
 /** The manifest as GET /manifest serves it: every schema inlined. */
 export type Manifest = ServedManifest;
 export type ManifestAction = StoredManifestAction<Record<string, unknown>>;
-export type { CapturedMail } from '../../connector/demo.js';
+export type { CapturedMail } from '../../../connector/demo.js';
 
 let manifest: Promise<Manifest> | undefined;
 let presets: Promise<Preset[]> | undefined;

@@ -1,7 +1,9 @@
-// The Connections tab: the scope's connections with security, default and health, and (for
-// admins) add, edit, test, test mail, make default and delete.
+// The Connections tab: the scope's connections with security, default and health (each line as
+// its provider's schema summarizes it), and (for admins) add, edit, test, test mail, make default
+// and delete.
 
-import { api, scoped, type Connection, type TestEmailResult, type TestResult } from './api.js';
+import { pick, providersOf, type ProviderSchema } from './annotations.js';
+import { api, getManifest, scoped, type Connection, type TestEmailResult, type TestResult } from './api.js';
 import { errorView, openConnectionForm, resultView, warningsView } from './connection-form.js';
 import { announce, badge, busy, confirmDialog, dataTable, h, openDialog, uid } from './dom.js';
 import { can, state } from './state.js';
@@ -9,11 +11,17 @@ import type { Tab } from './tabs.js';
 
 const LOCALES = ['en', 'fr', 'de', 'nl', 'pt', 'ru'];
 
-export function security(c: Connection): { text: string; title: string } {
-  if (c.provider === 'microsoft365') return { text: 'HTTPS (Graph)', title: 'Microsoft Graph over HTTPS' };
-  if (c.secure) return { text: 'SSL/TLS', title: 'TLS from the first byte' };
-  if (c.requireTLS || (c.authMethod && c.authMethod !== 'NONE')) return { text: 'STARTTLS', title: 'STARTTLS required' };
-  return { text: 'none', title: 'No TLS required (STARTTLS is used when the server offers it)' };
+/** A connection's line in the list, from its provider's `x-envoi.summary` (annotations.ts). */
+export function summary(c: Connection, providers: ProviderSchema[]): { provider: string; server: string; transport: { text: string; title?: string }; signin: string } {
+  const p = providers.find((x) => x.key === c.provider);
+  const s = p?.annotations.summary ?? {};
+  const values = (field: string): unknown => (c as Record<string, unknown>)[field] ?? null;
+  return {
+    provider: pick(s.provider, values)?.text ?? p?.title ?? String(c.provider),
+    server: pick(s.server, values)?.text ?? '',
+    transport: pick(s.transport, values) ?? { text: '' },
+    signin: pick(s.signin, values)?.text ?? '',
+  };
 }
 
 function health(c: Connection): HTMLElement | string {
@@ -38,6 +46,7 @@ export function connectionsTab(): Tab {
   const panel = h('div', {}, h('div', { class: 'toolbar' }, heading, h('div', { class: 'spacer' }), addBtn, refreshBtn), notice, table, empty);
 
   let items: Connection[] = [];
+  let providers: ProviderSchema[] = [];
 
   const afterSave = (c: Connection, created: boolean) => {
     announce(`${created ? 'Added' : 'Saved'} connection “${c.name}”.`, 'ok', c.warnings.length ? `${c.warnings.length} warning(s): see above the list.` : null);
@@ -47,17 +56,15 @@ export function connectionsTab(): Tab {
     void load();
   };
 
-  addBtn?.addEventListener('click', () => void openConnectionForm(state.scope, undefined, (c) => afterSave(c, true)).catch((e: unknown) => notice.replaceChildren(errorView(e))));
+  addBtn?.addEventListener('click', () => void openConnectionForm(state.scope, undefined, (c) => afterSave(c, true), items).catch((e: unknown) => notice.replaceChildren(errorView(e))));
   refreshBtn.addEventListener('click', () => void busy(refreshBtn, load));
 
   function row(c: Connection): HTMLTableRowElement {
-    const server = c.provider === 'microsoft365' ? 'Microsoft Graph' : `${c.host ?? '?'}:${c.port ?? '?'}`;
-    const sec = security(c);
-    const signin = c.provider === 'microsoft365' ? 'app (client secret)' : c.authMethod === 'NONE' || !c.authMethod ? 'none' : `${c.authMethod} · ${c.userSameAsSender ? 'same as sender' : (c.user ?? '')}`;
+    const { provider, server, transport: sec, signin } = summary(c, providers);
     const actions = manage ? h('td', { class: 'actions-col' }) : null;
     if (actions) {
       const label = (verb: string) => `${verb} ${c.name}`;
-      const edit = h('button', { type: 'button', class: 'btn small', 'aria-label': label('Edit'), onclick: () => void openConnectionForm(state.scope, c, (s) => afterSave(s, false)).catch((e: unknown) => notice.replaceChildren(errorView(e))) }, 'Edit');
+      const edit = h('button', { type: 'button', class: 'btn small', 'aria-label': label('Edit'), onclick: () => void openConnectionForm(state.scope, c, (s) => afterSave(s, false), items).catch((e: unknown) => notice.replaceChildren(errorView(e))) }, 'Edit');
       const test = h('button', { type: 'button', class: 'btn small', 'aria-label': label('Test') }, 'Test');
       test.addEventListener('click', () =>
         void busy(test, async () => {
@@ -104,7 +111,7 @@ export function connectionsTab(): Tab {
       'tr',
       { 'data-connection-id': c.id },
       h('th', { scope: 'row' }, h('span', { class: 'name' }, c.name), c.isDefault ? badge('Default', 'info') : null, h('span', { class: 'small block muted' }, c.senderName ? `${c.senderName} <${c.senderEmail}>` : c.senderEmail), warn),
-      h('td', {}, c.provider === 'microsoft365' ? 'Microsoft 365' : 'SMTP'),
+      h('td', {}, provider),
       h('td', {}, h('code', {}, server)),
       h('td', {}, h('span', { title: sec.title }, sec.text)),
       h('td', { class: 'small' }, signin),
@@ -164,8 +171,9 @@ export function connectionsTab(): Tab {
   async function load(): Promise<void> {
     heading.textContent = `Connections of ${state.scope}`;
     try {
-      const r = await api<{ items: Connection[] }>('GET', scoped(state.scope, 'connections'));
+      const [r, manifest] = await Promise.all([api<{ items: Connection[] }>('GET', scoped(state.scope, 'connections')), getManifest()]);
       items = r.items;
+      providers = providersOf(manifest.connector.settingsSchema);
     } catch (e) {
       items = [];
       notice.replaceChildren(errorView(e));

@@ -58,8 +58,10 @@ export interface FormOptions {
   suggestions?: Record<string, string[]>;
   /** Fill top-level `default`s as values (nested ones become placeholders). */
   applyDefaults?: boolean;
-  /** Readable names of enum values, by property name (the schema has only the values). */
+  /** Readable names of enum values, by property name (beside the schema's own `x-envoi.enumLabels`). */
   enumLabels?: Record<string, Record<string, string>>;
+  /** The options of fields annotated `x-envoi.choices`, by the annotation's value (e.g. "connections"). */
+  choices?: Record<string, Array<{ value: string; label: string }>>;
 }
 
 /** Builds a form for an object schema. */

@@ -1,0 +1,183 @@
+// The add/edit connection dialog: built from the connection schema and its annotations alone
+// (connection-layout.ts, annotations.ts), started from a preset, with write-only secrets and
+// Test connection before saving.
+
+import { api, ApiError, getManifest, getPresets, scoped, type Connection, type Preset, type TestResult, type Warning } from './api.js';
+import { append, busy, h, openDialog, uid } from './dom.js';
+import { connectionLayout } from './connection-layout.js';
+import { errorList, FormErrors } from './schema-form.js';
+
+const STAGES: Record<string, string> = { dns: 'DNS lookup', connect: 'connect', tls: 'TLS', auth: 'sign-in (AUTH)', send: 'send', done: 'done' };
+export const stageLabel = (stage: string): string => STAGES[stage] ?? stage;
+
+const period = (s: number): string => ({ 1: 'second', 60: 'minute', 3600: 'hour', 86400: 'day' })[s] ?? `${s} s`;
+
+/** The result of a connection test or a test mail, styled as success or failure. */
+export function resultView(r: TestResult, title: { ok: string; fail: string }): HTMLElement {
+  const box = h('div', { class: `result ${r.ok ? 'ok' : 'fail'}` });
+  append(
+    box,
+    h('p', { class: 'result-title' }, h('strong', {}, r.ok ? `✓ ${title.ok}` : `✗ ${title.fail}`), ` — stage: ${stageLabel(r.stage)}`, r.durationMs !== undefined ? `, ${r.durationMs} ms` : '', r.code ? ' ' : '', r.code ? h('code', {}, r.code) : null),
+    h('p', { class: 'result-message' }, r.message),
+    r.reply ? h('p', {}, 'Server reply: ', h('code', { class: 'reply' }, r.reply)) : null,
+    r.hint ? h('p', { class: 'result-hint' }, h('strong', {}, 'What to do: '), r.hint) : null,
+  );
+  return box;
+}
+
+/** An API error in a result box: message, hint, and the details no field took. */
+export function errorView(err: unknown, left?: Array<{ path: string; message: string }>): HTMLElement {
+  const e = err instanceof ApiError ? err : new ApiError(0, 'ERROR', (err as Error)?.message ?? String(err));
+  return h(
+    'div',
+    { class: 'result fail' },
+    h('p', { class: 'result-title' }, h('strong', {}, `✗ ${e.message}`), ' ', h('code', {}, e.code)),
+    e.hint ? h('p', { class: 'result-hint' }, h('strong', {}, 'What to do: '), e.hint) : null,
+    (left ?? e.details).length ? errorList(left ?? e.details) : null,
+  );
+}
+
+export function warningsView(warnings: Warning[]): HTMLElement | null {
+  if (!warnings.length) return null;
+  return h('ul', { class: 'warnings' }, ...warnings.map((w) => h('li', {}, h('strong', {}, w.message), w.hint ? ` — ${w.hint}` : '')));
+}
+
+/**
+ * Opens the dialog to add (no `existing`) or edit a connection. `connections` are the scope's
+ * connections (the fallback picker offers the others). `onSaved` gets the saved connection with
+ * the API's warnings.
+ */
+export async function openConnectionForm(scope: string, existing: Connection | undefined, onSaved: (c: Connection) => void, connections: Connection[] = []): Promise<void> {
+  const [manifest, presets] = await Promise.all([getManifest(), getPresets()]);
+  const others = connections.filter((c) => c.id !== existing?.id).map((c) => ({ value: c.id, label: c.name }));
+  const layout = connectionLayout(manifest.connector.settingsSchema, { skip: ['isDefault'], applyDefaults: !existing, choices: { connections: others } });
+  const body = layout.body;
+  const result = h('div', { class: 'result-area', role: 'status', 'aria-live': 'polite' });
+  const presetNote = h('div', { class: 'callout', hidden: true, id: uid('preset-note') });
+
+  // Preset picker (new connections start from one).
+  let presetSelect: HTMLSelectElement | undefined;
+  const presetId = uid('preset');
+  if (!existing) {
+    presetSelect = h('select', { id: presetId, 'aria-describedby': presetNote.id }, h('option', { value: '' }, 'None: start empty'), ...presets.map((p) => h('option', { value: p.id }, p.label)));
+    presetSelect.addEventListener('change', () => applyPreset(presets.find((p) => p.id === presetSelect!.value)));
+  }
+
+  const applyPreset = (p: Preset | undefined) => {
+    presetNote.replaceChildren();
+    presetNote.hidden = !p;
+    if (!p) return;
+    const keep = Object.fromEntries(['name', 'senderEmail', 'senderName', 'replyTo'].map((n) => [n, layout.field(n)?.read()]));
+    // The provider first, so its defaults and the preset's settings land in its own fields.
+    layout.write({ ...keep, provider: p.provider });
+    const values: Record<string, unknown> = { ...layout.defaults(), ...keep, provider: p.provider, ...p.settings };
+    if (p.suggestedRateLimit) values.rateLimit = { messages: p.suggestedRateLimit.messages, perSeconds: p.suggestedRateLimit.perSeconds };
+    layout.write(values);
+    append(presetNote, h('p', {}, h('strong', {}, `${p.label}: `), p.note), p.suggestedRateLimit ? h('p', {}, `Rate limit set to ${p.suggestedRateLimit.messages} per ${period(p.suggestedRateLimit.perSeconds)}: ${p.suggestedRateLimit.reason}`) : null);
+    layout.update();
+  };
+
+  // The saved values by field name; the fallback shows as {id, name} and is picked by id.
+  const saved: Record<string, unknown> | undefined = existing ? { ...existing, fallback: existing.fallback?.id } : undefined;
+  if (existing) {
+    layout.write(saved!);
+    if (existing.hasSecret) {
+      for (const f of layout.secretsOf(layout.provider())) {
+        f.control?.setAttribute('placeholder', 'leave empty to keep');
+        f.setNote(`Leave empty to keep the stored ${(typeof f.schema.title === 'string' ? f.schema.title : 'secret').toLowerCase()}.`);
+      }
+    }
+  }
+  body.addEventListener('input', layout.update);
+  body.addEventListener('change', layout.update);
+  layout.update();
+  if (saved) layout.openWhereSet(saved);
+
+  /** The body to send: visible fields; on edit, emptied fields become null and empty secrets are left out. */
+  const payload = (): Record<string, unknown> => {
+    const values = layout.read();
+    if (saved) {
+      for (const f of layout.fields()) {
+        if (f.hidden || f.kind === 'password') continue;
+        if (values[f.name] === undefined && saved[f.name] !== undefined && saved[f.name] !== null) values[f.name] = null;
+      }
+    }
+    return values;
+  };
+
+  /** Shows an API error: at its fields (SECRET_REQUIRED at the secret it names) and in the box. */
+  const showError = (err: unknown) => {
+    layout.clearErrors();
+    let left: Array<{ path: string; message: string }> | undefined;
+    if (err instanceof FormErrors) {
+      left = layout.showErrors(err.details);
+      result.replaceChildren(errorView(new ApiError(0, 'INVALID_INPUT', 'Some fields cannot be read'), left));
+    } else if (err instanceof ApiError) {
+      if (err.code === 'SECRET_REQUIRED') {
+        const secrets = layout.secrets();
+        const secret = secrets.find((f) => f.path === err.details[0]?.path) ?? secrets[0];
+        secret?.setError(err.hint ?? err.message);
+        left = err.details.filter((d) => d.path !== secret?.path);
+      } else {
+        left = layout.showErrors(err.details);
+      }
+      result.replaceChildren(errorView(err, left));
+    } else {
+      result.replaceChildren(errorView(err));
+    }
+    const firstInvalid = body.querySelector<HTMLElement>('[aria-invalid=true]');
+    if (firstInvalid) {
+      const d = firstInvalid.closest('details');
+      if (d) d.open = true;
+      firstInvalid.focus();
+    }
+  };
+
+  const testBtn = h('button', { type: 'button', class: 'btn' }, 'Test connection');
+  const saveBtn = h('button', { type: 'submit', class: 'btn primary' }, existing ? 'Save changes' : 'Save connection');
+  const cancelBtn = h('button', { type: 'button', class: 'btn', onclick: () => dlg.close() }, 'Cancel');
+
+  testBtn.addEventListener('click', () =>
+    busy(testBtn, async () => {
+      result.replaceChildren(h('p', { class: 'muted' }, 'Testing…'));
+      try {
+        const values = payload();
+        layout.clearErrors();
+        const r = await api<TestResult>('POST', scoped(scope, 'connections/test'), existing ? { ...values, id: existing.id } : values);
+        result.replaceChildren(resultView(r, { ok: 'Connection works', fail: 'Connection test failed' }));
+        // A refused sign-in: the hint goes to the provider's secret.
+        if (!r.ok && r.stage === 'auth') layout.secrets()[0]?.setError(r.hint ?? r.message);
+      } catch (err) {
+        showError(err);
+      }
+    }),
+  );
+
+  const formEl = h('form', { class: 'dialog-form', novalidate: true });
+  formEl.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    void busy(saveBtn, async () => {
+      result.replaceChildren(h('p', { class: 'muted' }, 'Saving…'));
+      try {
+        const values = payload();
+        layout.clearErrors();
+        const saved = existing
+          ? await api<Connection>('PATCH', scoped(scope, `connections/${encodeURIComponent(existing.id)}`), values)
+          : await api<Connection>('POST', scoped(scope, 'connections'), values);
+        dlg.close();
+        onSaved(saved);
+      } catch (err) {
+        showError(err);
+      }
+    });
+  });
+
+  append(
+    formEl,
+    presetSelect ? h('div', { class: 'field preset' }, h('label', { for: presetId }, 'Start from a preset'), presetSelect, presetNote) : null,
+    body,
+    result,
+    h('div', { class: 'actions sticky' }, saveBtn, testBtn, cancelBtn),
+  );
+  const dlg = openDialog(existing ? `Edit connection “${existing.name}”` : 'Add a connection', [formEl], { wide: true });
+}
