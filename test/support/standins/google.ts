@@ -179,7 +179,7 @@ export class GoogleStandIn {
       if (typeof raw !== 'string' || !/^[A-Za-z0-9_-]*={0,2}$/.test(raw)) return gError(400, 'INVALID_ARGUMENT', 'Invalid value for ByteString: raw', 'invalidArgument');
       mime = Buffer.from(raw, 'base64url');
     }
-    const parsed = await simpleParser(mime);
+    const parsed = await simpleParser(mime, { keepCidLinks: true });
     const recipients = [parsed.to, parsed.cc, parsed.bcc].flat().filter(Boolean);
     if (!recipients.length) return gError(400, 'INVALID_ARGUMENT', 'Recipient address required', 'invalidArgument');
     const id = crypto.randomBytes(8).toString('hex');
