@@ -51,7 +51,8 @@ export async function normalizeConnection(input: Record<string, unknown>, ctx: R
   // Only the provider's own fields are kept: those of another provider are dropped.
   const own = await p.normalize(pick(c, p.fields) as Partial<ConnectionSettings>, ctx);
   const settings = { ...common, ...own.settings } as ConnectionSettings;
-  const secret = c[p.secret(settings).field];
+  const given: unknown = c[p.secret(settings).field];
+  const secret = given === undefined ? undefined : p.readSecret ? p.readSecret(given) : (given as string);
   const warnings = own.warnings;
   return { name: c.name.trim(), provider, settings, secret, isDefault: c.isDefault, fallback: c.fallback, warnings: [...warnings, ...warningsFor(provider, settings)] };
 }

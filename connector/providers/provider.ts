@@ -81,6 +81,12 @@ export interface Provider {
   normalize(picked: Partial<ConnectionSettings>, ctx: NormalizeContext): Promise<{ settings: Partial<ConnectionSettings>; warnings: Warning[] }>;
   /** Whether this configuration needs the secret at all. */
   needsSecret(s: ConnectionSettings): boolean;
+  /**
+   * The secret as given (it passed the schema) turned into the text that is sealed, checked on
+   * save and test (throws VALIDATION_FAILED, never repeating the value). Without it the secret is
+   * a string and sealed as is. Google's service account key may come as a JSON object.
+   */
+  readSecret?(given: unknown): string;
   /** The settings a stored secret is bound to (design.md "Safety rules"), in a fixed order. */
   binding(s: ConnectionSettings): Array<[string, string]>;
   /** The binding of secrets sealed by older versions (after `key|`). */

@@ -1,10 +1,12 @@
 /** Every provider, one line each. Adding a provider: its folder, and a line here. */
+import { google } from './google/index.js';
 import { microsoft365 } from './microsoft365/index.js';
 import type { Provider, ProviderKey } from './provider.js';
 import { smtp } from './smtp/index.js';
 
 export const PROVIDERS: Readonly<Record<ProviderKey, Provider>> = Object.freeze({
   smtp,
+  google,
   microsoft365,
 });
 
