@@ -3,10 +3,9 @@ import { classifySmtpError, type Failure, type Stage } from './classify-smtp.js'
 import { failure } from '../../failures.js';
 import type { ResolvedConnection } from '../../connections.js';
 import { effectiveUser } from './user.js';
-import type { TestResult } from '../results.js';
+import { SendFailure, type TestResult } from '../results.js';
 import { vettedAddresses, type SmtpReach } from './smtp-host.js';
 import { smtpTransportOptions } from './smtp-options.js';
-import { SendFailure } from '../results.js';
 import { exchangeAuthFailure, isXoauth2, type SmtpOAuth } from './xoauth2.js';
 
 /** What the test reads of a connected SMTPConnection: TLS, and the AUTH support it parsed from EHLO (internal, untyped fields). */

@@ -75,7 +75,7 @@ describe('SMTP with XOAUTH2 (Exchange Online SMTP with OAuth, against local stan
     expect(sink.authAttempts.at(-1)).to.deep.equal({ method: 'XOAUTH2', username: MAILBOX, secure: true, ok: true });
   });
 
-  it('a wrong client secret is OAUTH_FAILED with the AADSTS hint, before anything reaches the SMTP server', async () => {
+  it('a wrong client secret is OAUTH_FAILED with the AADSTS hint, and no AUTH is tried without a token', async () => {
     const attempts = sink.authAttempts.length;
     const wrong = `wrong~${crypto.randomBytes(12).toString('hex')}`;
     const r = await api('POST', `${C()}/test`, oauth(app, { clientSecret: wrong }));
