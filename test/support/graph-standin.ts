@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 
 /**
- * A local stand-in for the Microsoft identity platform's token endpoint and Microsoft Graph's
- * sendMail, following Microsoft's documented wire format: the client-credentials grant
+ * A local stand-in for the Microsoft identity platform's token endpoint (tokens for Graph, and
+ * for Exchange Online's SMTP, checked by exchangeAccepts) and Microsoft Graph's sendMail, following Microsoft's documented wire format: the client-credentials grant
  * (POST /{tenant}/oauth2/v2.0/token, form-encoded) with AADSTS error bodies, and
  * POST /v1.0/users/{id}/sendMail with a base64 MIME body (Content-Type: text/plain) answered
  * 202 Accepted, 401 InvalidAuthenticationToken, 403 ErrorAccessDenied or 429 with Retry-After.
@@ -18,6 +18,10 @@ export interface App {
   roles: string[];
   /** Mailboxes the app may send as (an application access policy); empty means all. */
   mailboxes: string[];
+  /** Application permissions on Office 365 Exchange Online (the `roles` of an outlook.office365.com token). */
+  exchangeRoles: string[];
+  /** Mailboxes the app's Exchange service principal has FullAccess on (Add-MailboxPermission). */
+  exchangeMailboxes: string[];
 }
 
 export interface GraphSend {
@@ -31,6 +35,11 @@ export interface GraphSend {
 type Scripted = { status: number; retryAfter?: number; body: unknown };
 type Reply = { status: number; headers?: Record<string, string>; body?: unknown; drop?: boolean };
 
+const GRAPH = 'https://graph.microsoft.com';
+const EXCHANGE = 'https://outlook.office365.com';
+/** The `.default` scopes the stand-in issues tokens for, and the audience of each. */
+const RESOURCES: Record<string, string> = { [`${GRAPH}/.default`]: GRAPH, [`${EXCHANGE}/.default`]: EXCHANGE };
+
 const trace = () => `Trace ID: ${crypto.randomUUID()} Correlation ID: ${crypto.randomUUID()} Timestamp: ${new Date().toISOString().replace('T', ' ').slice(0, 19)}Z`;
 
 export class GraphStandIn {
@@ -42,7 +51,7 @@ export class GraphStandIn {
   dropReplies = 0;
   /** Lifetime of issued tokens, in seconds. */
   tokenLifetime = 3599;
-  private readonly tokens = new Map<string, { app: App; expiresAt: number; revoked: boolean }>();
+  private readonly tokens = new Map<string, { app: App; audience: string; expiresAt: number; revoked: boolean }>();
   private readonly script: Scripted[] = [];
   private server!: http.Server;
   url = '';
@@ -55,6 +64,8 @@ export class GraphStandIn {
       secret: `${crypto.randomBytes(3).toString('hex')}~${crypto.randomBytes(18).toString('base64url')}`,
       roles: ['Mail.Send'],
       mailboxes: [],
+      exchangeRoles: ['SMTP.SendAsApp'],
+      exchangeMailboxes: [],
       ...app,
     };
     this.apps.push(a);
@@ -115,7 +126,8 @@ export class GraphStandIn {
         },
       };
     }
-    if (form.get('grant_type') !== 'client_credentials' || form.get('scope') !== 'https://graph.microsoft.com/.default') {
+    const audience = RESOURCES[form.get('scope') ?? ''];
+    if (form.get('grant_type') !== 'client_credentials' || !audience) {
       return { status: 400, body: { error: 'invalid_scope', error_description: `AADSTS70011: The provided request must include a 'scope' input parameter. ${trace()}`, error_codes: [70011] } };
     }
     const app = inTenant.find((a) => a.clientId === form.get('client_id'));
@@ -138,15 +150,16 @@ export class GraphStandIn {
     }
     const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const now = Math.floor(Date.now() / 1000);
-    const access = `${b64({ typ: 'JWT', alg: 'RS256' })}.${b64({ aud: 'https://graph.microsoft.com', iss: `https://sts.windows.net/${app.tenantId}/`, tid: app.tenantId, appid: app.clientId, roles: app.roles, iat: now, exp: now + this.tokenLifetime })}.${crypto.randomBytes(32).toString('base64url')}`;
-    this.tokens.set(access, { app, expiresAt: Date.now() + this.tokenLifetime * 1000, revoked: false });
+    const roles = audience === EXCHANGE ? app.exchangeRoles : app.roles;
+    const access = `${b64({ typ: 'JWT', alg: 'RS256' })}.${b64({ aud: audience, iss: `https://sts.windows.net/${app.tenantId}/`, tid: app.tenantId, appid: app.clientId, roles, iat: now, exp: now + this.tokenLifetime })}.${crypto.randomBytes(32).toString('base64url')}`;
+    this.tokens.set(access, { app, audience, expiresAt: Date.now() + this.tokenLifetime * 1000, revoked: false });
     return { status: 200, body: { token_type: 'Bearer', expires_in: this.tokenLifetime, ext_expires_in: this.tokenLifetime, access_token: access } };
   }
 
   private async sendMail(mailbox: string, req: http.IncomingMessage, body: string): Promise<Reply> {
     const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
     const t = bearer ? this.tokens.get(bearer) : undefined;
-    if (!t || t.revoked || t.expiresAt < Date.now()) {
+    if (!t || t.revoked || t.expiresAt < Date.now() || t.audience !== GRAPH) {
       return { status: 401, body: { error: { code: 'InvalidAuthenticationToken', message: 'Access token has expired or is not yet valid.', innerError: { date: new Date().toISOString(), 'request-id': crypto.randomUUID() } } } };
     }
     const scripted = this.script.shift();
@@ -168,6 +181,17 @@ export class GraphStandIn {
       return { status: 0, drop: true };
     }
     return { status: 202 };
+  }
+
+  /**
+   * What Exchange Online checks at AUTH XOAUTH2 (Microsoft Learn, "Authenticate an IMAP, POP or
+   * SMTP connection using OAuth"): a live token for its resource carrying SMTP.SendAsApp, and a
+   * service principal with rights on the mailbox named in the XOAUTH2 string.
+   */
+  exchangeAccepts(accessToken: string, mailbox: string): boolean {
+    const t = this.tokens.get(accessToken);
+    if (!t || t.revoked || t.expiresAt < Date.now() || t.audience !== EXCHANGE) return false;
+    return t.app.exchangeRoles.includes('SMTP.SendAsApp') && t.app.exchangeMailboxes.includes(mailbox.toLowerCase());
   }
 
   static throttled(seconds: number): Scripted {

@@ -27,7 +27,9 @@ export interface SinkOptions {
   hideSTARTTLS?: boolean;
   /** Accounts accepted by AUTH; without, AUTH is not advertised. */
   users?: Record<string, string>;
-  authMethods?: Array<'PLAIN' | 'LOGIN'>;
+  authMethods?: Array<'PLAIN' | 'LOGIN' | 'XOAUTH2'>;
+  /** Accepts AUTH XOAUTH2 when this says the token is good for the user (as Exchange Online checks it). */
+  xoauth2?: (user: string, accessToken: string) => boolean;
   /** Use a self-signed certificate instead of the test CA's. */
   selfSigned?: boolean;
   /** Accept AUTH without TLS (so a test can see whether a client ever sends it in clear). */
@@ -50,6 +52,7 @@ export class SmtpSink {
   async start(): Promise<this> {
     const o = this.options;
     const users = o.users;
+    const authOn = !!users || !!o.xoauth2;
     const tlsMode = o.tls ?? 'starttls';
     // A plain sink never shows a certificate, so it needs no openssl run (the bench uses one too).
     const pki = tlsMode === 'none' ? undefined : testPki();
@@ -58,16 +61,18 @@ export class SmtpSink {
       ...(pki ? { key: o.selfSigned ? pki.selfSignedKey : pki.serverKey, cert: o.selfSigned ? pki.selfSignedCert : pki.serverCert } : {}),
       hideSTARTTLS: o.hideSTARTTLS ?? tlsMode === 'none',
       // Hiding STARTTLS alone only drops it from EHLO; a server without STARTTLS also refuses the command.
-      disabledCommands: [...(users ? [] : ['AUTH']), ...(o.hideSTARTTLS || tlsMode === 'none' ? ['STARTTLS'] : [])],
-      authMethods: o.authMethods ?? ['PLAIN', 'LOGIN'],
-      authOptional: !users,
+      disabledCommands: [...(authOn ? [] : ['AUTH']), ...(o.hideSTARTTLS || tlsMode === 'none' ? ['STARTTLS'] : [])],
+      authMethods: o.authMethods ?? (o.xoauth2 ? ['PLAIN', 'LOGIN', 'XOAUTH2'] : ['PLAIN', 'LOGIN']),
+      authOptional: !authOn,
       allowInsecureAuth: o.allowInsecureAuth ?? false,
       disableReverseLookup: true,
       logger: false,
       size: 50 * 1024 * 1024,
       onAuth: (auth, session, cb) => {
-        const ok = !!users && users[auth.username ?? ''] === auth.password;
+        const ok = auth.method === 'XOAUTH2' ? !!o.xoauth2?.(auth.username ?? '', auth.accessToken ?? '') : !!users && users[auth.username ?? ''] === auth.password;
         this.authAttempts.push({ method: auth.method, username: auth.username, secure: session.secure, ok });
+        // Exchange Online answers a refused token with 535 5.7.3, not the RFC 7628 error challenge.
+        if (!ok && auth.method === 'XOAUTH2') return cb(Object.assign(new Error('5.7.3 Authentication unsuccessful [SN4PR0201CA0045.namprd02.prod.outlook.com]'), { responseCode: 535 }));
         if (!ok) return cb(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
         cb(null, { user: auth.username });
       },
@@ -129,6 +134,11 @@ export class SmtpSink {
     }
   }
 
+  /** Drops every open connection (a server closing idle sessions): pooled clients must connect and authenticate again. */
+  dropAll(): void {
+    for (const c of this.server.connections) c._socket.destroy();
+  }
+
   /** Message-IDs received, to count copies. */
   messageIds(): string[] {
     return this.received.map((r) => r.parsed.messageId ?? '');
@@ -136,7 +146,7 @@ export class SmtpSink {
 
   /** Closes at once: pooled clients keep idle connections open, which smtp-server would wait for. */
   async close(): Promise<void> {
-    for (const c of this.server.connections) c._socket.destroy();
+    this.dropAll();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }

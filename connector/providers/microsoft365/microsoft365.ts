@@ -1,89 +1,37 @@
-import crypto from 'node:crypto';
 import type { Config } from '../../config.js';
-import { classifyFetchError, classifyGraphResponse, classifyTokenResponse } from './classify-microsoft.js';
+import { classifyFetchError, classifyGraphResponse } from './classify-microsoft.js';
 import { failure, type Failure } from '../../failures.js';
 import type { ResolvedConnection } from '../../connections.js';
 import type { Logger } from '../../log.js';
+import { MsTokenClient, type AppToken } from '../microsoft-identity/token-client.js';
 import { SendFailure, type SendInfo, type TestResult } from '../results.js';
 import { SendReleased, type SendControl } from '../send-control.js';
 
 /**
- * Microsoft 365 through Microsoft Graph with the OAuth2 client-credentials grant. A small client
- * rather than @azure/msal-node: MSAL insists on https authorities and fetches instance metadata
- * from Microsoft before the first token, so it cannot be pointed at a local stand-in in tests;
- * the grant itself is one form POST. Tokens are cached per tenant, client and secret until
- * shortly before they expire; a 401 from Graph forces one refresh.
+ * Microsoft 365 through Microsoft Graph with the OAuth2 client-credentials grant (the shared
+ * token client of ../microsoft-identity/). A 401 from Graph forces one token refresh.
  */
 
 /** Graph refuses requests over 4 MB; a base64 MIME body is 4/3 the size of the message. */
 export const GRAPH_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 const REQUEST_TIMEOUT_MS = 30_000;
-/** Refresh this long before a token expires, so a send never races the expiry. */
-const EXPIRY_MARGIN_MS = 5 * 60_000;
-
-interface CachedToken {
-  accessToken: string;
-  expiresAt: number;
-  roles: string[];
-}
 
 export interface Microsoft365Options {
   config: Pick<Config, 'msAuthorityUrl' | 'msGraphUrl'>;
   logger: Logger;
 }
 
-/** Reads the `roles` claim of an access token (application permissions granted to the app). */
-function rolesOf(accessToken: string): string[] {
-  try {
-    const payload = JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as { roles?: unknown };
-    return Array.isArray(payload.roles) ? payload.roles.map(String) : [];
-  } catch {
-    return [];
-  }
-}
-
 export class Microsoft365Provider {
-  private readonly tokens = new Map<string, CachedToken>();
-  private readonly pending = new Map<string, Promise<CachedToken>>();
-  constructor(private readonly opts: Microsoft365Options) {}
-
-  private cacheKey(conn: ResolvedConnection): string {
-    const secretHash = crypto.createHash('sha256').update(conn.secrets.clientSecret ?? '').digest('hex').slice(0, 16);
-    return `${conn.settings.tenantId?.toLowerCase()}|${conn.settings.clientId?.toLowerCase()}|${secretHash}`;
+  private readonly tokens: MsTokenClient;
+  constructor(private readonly opts: Microsoft365Options) {
+    this.tokens = new MsTokenClient({ authorityUrl: opts.config.msAuthorityUrl, scope: GRAPH_SCOPE });
   }
 
   /** A valid token for the connection's app, from the cache or the token endpoint. */
-  private async token(conn: ResolvedConnection, forceRefresh = false): Promise<CachedToken> {
-    const key = this.cacheKey(conn);
-    const cached = this.tokens.get(key);
-    if (!forceRefresh && cached && cached.expiresAt - EXPIRY_MARGIN_MS > Date.now()) return cached;
-    // One request at a time per app: concurrent sends share the refresh.
-    let p = this.pending.get(key);
-    if (!p) {
-      p = this.fetchToken(conn).finally(() => this.pending.delete(key));
-      this.pending.set(key, p);
-    }
-    const fresh = await p;
-    this.tokens.set(key, fresh);
-    return fresh;
-  }
-
-  private async fetchToken(conn: ResolvedConnection): Promise<CachedToken> {
+  private token(conn: ResolvedConnection, forceRefresh = false): Promise<AppToken> {
     const s = conn.settings;
-    const url = `${this.opts.config.msAuthorityUrl}/${encodeURIComponent(s.tenantId ?? '')}/oauth2/v2.0/token`;
-    const body = new URLSearchParams({ client_id: s.clientId ?? '', client_secret: conn.secrets.clientSecret ?? '', scope: GRAPH_SCOPE, grant_type: 'client_credentials' });
-    let res: Response;
-    try {
-      res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-    } catch (err) {
-      throw new SendFailure(classifyFetchError('auth', 'the Microsoft sign-in service', err));
-    }
-    const text = await res.text();
-    if (!res.ok) throw new SendFailure(classifyTokenResponse(res.status, text, [conn.secrets.clientSecret ?? ''], res.headers.get('retry-after')));
-    const json = JSON.parse(text) as { access_token: string; expires_in: number | string };
-    const accessToken = json.access_token;
-    return { accessToken, expiresAt: Date.now() + Number(json.expires_in) * 1000, roles: rolesOf(accessToken) };
+    return this.tokens.token({ tenantId: s.tenantId ?? '', clientId: s.clientId ?? '', clientSecret: conn.secrets.clientSecret ?? '' }, forceRefresh);
   }
 
   /** Sends the outbox's MIME message as the connection's mailbox (Graph sendMail, MIME body). */
@@ -135,7 +83,7 @@ export class Microsoft365Provider {
     const done = (r: Omit<TestResult, 'durationMs'>): TestResult => ({ ...r, durationMs: Date.now() - started });
     const failed = (f: Failure): TestResult =>
       done({ ok: false, stage: f.stage, code: f.code, message: f.message, hint: f.hint, ...(f.responseCode ? { responseCode: f.responseCode } : {}), ...(f.reply ? { reply: f.reply } : {}) });
-    let token: CachedToken;
+    let token: AppToken;
     try {
       token = await this.token(conn, true);
     } catch (err) {

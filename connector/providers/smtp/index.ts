@@ -5,18 +5,13 @@ import { normalizeSmtp, SMTP_FIELDS, smtpBinding, smtpLegacyBinding } from './ru
 import { SmtpProvider } from './smtp.js';
 import { effectiveUser } from './user.js';
 import { smtpWarnings } from './warnings.js';
+import { smtpSecret } from './xoauth2-settings.js';
 
-/** SMTP through nodemailer (design.md "A connection"). */
+/** SMTP through nodemailer (design.md "A connection"), with a password or XOAUTH2. */
 export const smtp: Provider = {
   key: 'smtp',
   fields: SMTP_FIELDS,
-  secret: () => ({
-    field: 'password',
-    name: 'password',
-    reuseRule:
-      'A stored password is only reused while host, port, user, authentication method, Secure, Require TLS, Allow invalid certificates and the CA certificate stay the same, so it is never sent to a server, or over a connection, it was not entered for.',
-    whyRequired: 'this connection logs in with a user name',
-  }),
+  secret: smtpSecret,
   labels: {
     host: 'host',
     port: 'port',
@@ -26,6 +21,8 @@ export const smtp: Provider = {
     requireTLS: 'Require TLS',
     allowInvalidCertificates: 'Allow invalid certificates',
     caCertificate: 'CA certificate',
+    tenantId: 'tenant id',
+    clientId: 'client id',
   },
   keepsBcc: false,
   signsWithEnvoiDkim: true,

@@ -15,7 +15,15 @@ export const SMTP_PRESETS: readonly Preset[] = Object.freeze([
     label: 'Outlook / Office 365 (SMTP)',
     provider: 'smtp',
     settings: { host: 'smtp.office365.com', port: 587, secure: false, authMethod: 'LOGIN', userSameAsSender: true },
-    note: 'SMTP AUTH must be enabled for the mailbox in the Microsoft 365 admin center, and accounts with MFA need an app password. Microsoft is retiring password logins for SMTP: prefer the Microsoft 365 (Graph) preset.',
+    note: 'SMTP AUTH must be enabled for the mailbox in the Microsoft 365 admin center, and accounts with MFA need an app password. Microsoft switches SMTP basic authentication (passwords) off by default at the end of December 2026 (MC786329): prefer the Exchange Online (SMTP, OAuth) or Microsoft 365 (Graph) preset.',
+    suggestedRateLimit: { messages: 30, perSeconds: 60, reason: 'Exchange Online accepts 30 messages per minute per mailbox.' },
+  },
+  {
+    id: 'exchange-online-oauth',
+    label: 'Exchange Online (SMTP, OAuth)',
+    provider: 'smtp',
+    settings: { host: 'smtp.office365.com', port: 587, secure: false, authMethod: 'XOAUTH2', userSameAsSender: true },
+    note: 'Register an app in Microsoft Entra ID, add the API permission Office 365 Exchange Online → SMTP.SendAsApp (application), grant admin consent and create a client secret. Then, in Exchange Online PowerShell, register the app\'s service principal (New-ServicePrincipal -AppId <client id> -ObjectId <enterprise application object id>) and give it the mailbox (Add-MailboxPermission -Identity <mailbox> -User <service principal id> -AccessRights FullAccess). SMTP AUTH must be enabled for the mailbox.',
     suggestedRateLimit: { messages: 30, perSeconds: 60, reason: 'Exchange Online accepts 30 messages per minute per mailbox.' },
   },
   {

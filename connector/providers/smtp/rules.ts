@@ -5,8 +5,9 @@ import type { ConnectionSettings } from '../../store/connections.js';
 import type { NormalizeContext } from '../provider.js';
 import { caFingerprint } from './ca-fingerprint.js';
 import { effectiveUser } from './user.js';
+import { normalizeXoauth2 } from './xoauth2-settings.js';
 
-export const SMTP_FIELDS = ['host', 'port', 'secure', 'requireTLS', 'authMethod', 'user', 'userSameAsSender', 'caCertificate', 'allowInvalidCertificates'] as const;
+export const SMTP_FIELDS = ['host', 'port', 'secure', 'requireTLS', 'authMethod', 'user', 'userSameAsSender', 'tenantId', 'clientId', 'caCertificate', 'allowInvalidCertificates'] as const;
 
 /** Defaults (port from Secure and back, authentication from the user), then the network policy. */
 export async function normalizeSmtp(picked: Partial<ConnectionSettings>, ctx: NormalizeContext): Promise<{ settings: Partial<ConnectionSettings>; warnings: Warning[] }> {
@@ -29,6 +30,7 @@ export async function normalizeSmtp(picked: Partial<ConnectionSettings>, ctx: No
       details: [{ path: '/user', message: `is required when authMethod is ${s.authMethod}` }],
     });
   }
+  normalizeXoauth2(s);
   const target = { ...ctx.owner, port: s.port };
   // The host first: a loopback or private host is refused as such, on any port.
   assertLiteralHostAllowed(s.host!, ctx.policy, target);
@@ -50,7 +52,7 @@ export async function normalizeSmtp(picked: Partial<ConnectionSettings>, ctx: No
  * longer required) can receive it without the admin typing it again.
  */
 export function smtpBinding(s: ConnectionSettings): Array<[string, string]> {
-  return [
+  const binding: Array<[string, string]> = [
     ['host', (s.host ?? '').toLowerCase()],
     ['port', String(s.port)],
     ['user', effectiveUser(s) ?? ''],
@@ -60,9 +62,15 @@ export function smtpBinding(s: ConnectionSettings): Array<[string, string]> {
     ['allowInvalidCertificates', String(!!s.allowInvalidCertificates)],
     ['caCertificate', caFingerprint(s.caCertificate)],
   ];
+  // A client secret is also bound to the app it belongs to (appended, so passwords sealed
+  // before XOAUTH2 existed keep their binding).
+  if (s.authMethod === 'XOAUTH2') binding.push(['tenantId', (s.tenantId ?? '').toLowerCase()], ['clientId', (s.clientId ?? '').toLowerCase()]);
+  return binding;
 }
 
 /** The binding of passwords sealed before TLS trust was bound: host, port, user and method only. */
 export function smtpLegacyBinding(s: ConnectionSettings): string {
+  // No client secret was ever sealed under the old binding.
+  if (s.authMethod === 'XOAUTH2') return JSON.stringify(smtpBinding(s));
   return `${(s.host ?? '').toLowerCase()}|${s.port}|${effectiveUser(s) ?? ''}|${s.authMethod}`;
 }

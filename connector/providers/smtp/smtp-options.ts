@@ -1,5 +1,6 @@
 import net from 'node:net';
 import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
+import type { XOAuth2ProvisionCallback } from 'nodemailer/lib/xoauth2';
 import type { Config } from '../../config.js';
 import type { ResolvedConnection } from '../../connections.js';
 import { effectiveUser } from './user.js';
@@ -16,7 +17,7 @@ export const SMTP_DEFAULTS = Object.freeze({
  * Maps a stored connection to nodemailer options, connecting to `address` (already vetted by the
  * network policy) while TLS verifies the name the admin typed.
  */
-export function smtpTransportOptions(conn: ResolvedConnection, address: string, config: Pick<Config, 'smtpTimeouts'>, pooled: boolean): SMTPTransportOptions & Record<string, unknown> {
+export function smtpTransportOptions(conn: ResolvedConnection, address: string, config: Pick<Config, 'smtpTimeouts'>, pooled: boolean, provision?: XOAuth2ProvisionCallback): SMTPTransportOptions & Record<string, unknown> {
   const s = conn.settings;
   const user = effectiveUser(s);
   const host = s.host!;
@@ -46,7 +47,8 @@ export function smtpTransportOptions(conn: ResolvedConnection, address: string, 
     debug: false,
   };
   if (user !== undefined) {
-    options.auth = { user, pass: conn.secrets.password ?? '' };
+    // XOAUTH2: nodemailer builds the SASL string and asks `provision` for tokens (./xoauth2.ts).
+    options.auth = s.authMethod === 'XOAUTH2' ? { type: 'OAuth2', user, ...(provision ? { provisionCallback: provision } : {}) } : { user, pass: conn.secrets.password ?? '' };
     options.authMethod = s.authMethod;
     // Configured credentials must be used: without forceAuth nodemailer silently sends
     // unauthenticated when the server advertises no AUTH.

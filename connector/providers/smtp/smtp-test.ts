@@ -3,9 +3,10 @@ import { classifySmtpError, type Failure, type Stage } from './classify-smtp.js'
 import { failure } from '../../failures.js';
 import type { ResolvedConnection } from '../../connections.js';
 import { effectiveUser } from './user.js';
-import type { TestResult } from '../results.js';
+import { SendFailure, type TestResult } from '../results.js';
 import { vettedAddresses, type SmtpReach } from './smtp-host.js';
 import { smtpTransportOptions } from './smtp-options.js';
+import { exchangeAuthFailure, isXoauth2, type SmtpOAuth } from './xoauth2.js';
 
 /** What the test reads of a connected SMTPConnection: TLS, and the AUTH support it parsed from EHLO (internal, untyped fields). */
 type Internals = { _supportedAuth?: string[]; secure: boolean; allowsAuth: boolean };
@@ -15,10 +16,10 @@ type Internals = { _supportedAuth?: string[]; secure: boolean; allowsAuth: boole
  * verify(), a test with credentials only passes when the server really authenticated them
  * (verify() succeeds against a server that advertises no AUTH at all).
  */
-export async function testSmtpConnection(conn: ResolvedConnection, reach: SmtpReach): Promise<TestResult> {
+export async function testSmtpConnection(conn: ResolvedConnection, reach: SmtpReach, oauth: SmtpOAuth): Promise<TestResult> {
   const started = Date.now();
   const s = conn.settings;
-  const ctx = { host: s.host!, port: s.port!, secure: !!s.secure, secrets: [conn.secrets.password ?? ''] };
+  const ctx = { host: s.host!, port: s.port!, secure: !!s.secure, secrets: Object.values(conn.secrets) };
   const done = (r: Omit<TestResult, 'durationMs'>): TestResult => ({ ...r, durationMs: Date.now() - started });
   const fail = (f: Failure, extra: Partial<TestResult> = {}): TestResult =>
     done({ ok: false, stage: f.stage, code: f.code, message: f.message, hint: f.hint, ...(f.responseCode ? { responseCode: f.responseCode } : {}), ...(f.reply ? { reply: f.reply } : {}), ...extra });
@@ -53,18 +54,25 @@ export async function testSmtpConnection(conn: ResolvedConnection, reach: SmtpRe
         );
       }
       if (!server.authMethods.includes(s.authMethod!)) {
-        return fail(
-          failure('AUTH_METHOD_UNSUPPORTED', `${s.host}:${s.port} does not offer ${s.authMethod}; it offers ${server.authMethods.join(', ')}`, { hint: `Choose ${server.authMethods.find((m) => m === 'PLAIN' || m === 'LOGIN') ?? server.authMethods[0]} as the authentication method.` }),
-          { server },
-        );
+        const hint = isXoauth2(conn)
+          ? 'XOAUTH2 is for Exchange Online (smtp.office365.com, port 587); for this server choose the method it offers.'
+          : `Choose ${server.authMethods.find((m) => m === 'PLAIN' || m === 'LOGIN') ?? server.authMethods[0]} as the authentication method.`;
+        return fail(failure('AUTH_METHOD_UNSUPPORTED', `${s.host}:${s.port} does not offer ${s.authMethod}; it offers ${server.authMethods.join(', ')}`, { hint }), { server });
       }
       reached = 'auth';
+      if (isXoauth2(conn)) {
+        // A fresh token proves the app's sign-in; the server's 235 proves Exchange accepts it for the mailbox.
+        await oauth.login(connection, conn, user);
+        return done({ ok: true, stage: 'done', message: `Connected to ${s.host}:${s.port} over TLS, signed in to tenant ${s.tenantId} as app ${s.clientId}, and authenticated as ${user} with XOAUTH2`, server });
+      }
       await new Promise<void>((resolve, reject) => {
         connection.login({ user, pass: conn.secrets.password ?? '', method: s.authMethod }, (err) => (err ? reject(err) : resolve()));
       });
       return done({ ok: true, stage: 'done', message: `Connected to ${s.host}:${s.port} over TLS and logged in as ${user} with ${s.authMethod}`, server });
     } catch (err) {
+      if (err instanceof SendFailure) return fail(err.failure);
       last = classifySmtpError(err, { ...ctx, reached });
+      if (isXoauth2(conn) && reached === 'auth') last = exchangeAuthFailure(last, `${s.host}:${s.port}`, effectiveUser(s)!);
       // Another address of the same host may work; anything past connecting will not differ.
       if (!(last.stage === 'connect' && (last.code === 'CONNECTION_REFUSED' || last.code === 'CONNECTION_TIMEOUT'))) break;
     } finally {

@@ -4,6 +4,7 @@ import { SendFailure } from '../results.js';
 import { HandOverGate } from '../send-control.js';
 import { vettedAddresses, type SmtpReach } from './smtp-host.js';
 import { smtpTransportOptions } from './smtp-options.js';
+import type { SmtpOAuth } from './xoauth2.js';
 
 /** Where sendMail's options carry a send's gate to the stream plugin below. */
 export const GATE = 'envoiGate';
@@ -26,7 +27,10 @@ export interface CachedTransport {
 export class SmtpTransports {
   private readonly transports = new Map<string, CachedTransport>();
   private readonly creating = new Map<string, { key: string; promise: Promise<CachedTransport> }>();
-  constructor(private readonly reach: SmtpReach) {}
+  constructor(
+    private readonly reach: SmtpReach,
+    private readonly oauth?: SmtpOAuth,
+  ) {}
 
   /**
    * The pooled transport of a connection, created on first use. Sends that start together share
@@ -44,7 +48,7 @@ export class SmtpTransports {
       const vetted = await vettedAddresses(conn, this.reach);
       if (!vetted.ok) throw new SendFailure(vetted.failure);
       const address = vetted.addresses[0]!;
-      const transporter = nodemailer.createTransport(smtpTransportOptions(conn, address, this.reach.config, true) as never);
+      const transporter = nodemailer.createTransport(smtpTransportOptions(conn, address, this.reach.config, true, this.oauth?.provision(conn)) as never);
       // Every message passes its send's gate last, so the send knows when its final dot went out.
       transporter.use('stream', (mail, done) => {
         const gate = (mail.data as Record<string, unknown>)[GATE];

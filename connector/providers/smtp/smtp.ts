@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type Mail from 'nodemailer/lib/mailer';
+import type { Config } from '../../config.js';
 import { classifySmtpError, smtpReplyCode } from './classify-smtp.js';
 import type { ResolvedConnection } from '../../connections.js';
 import type { Logger } from '../../log.js';
@@ -10,6 +11,8 @@ import { HandOverGate, SendReleased } from '../send-control.js';
 import type { SmtpReach } from './smtp-host.js';
 import { testSmtpConnection } from './smtp-test.js';
 import { GATE, SmtpTransports } from './smtp-transports.js';
+import { effectiveUser } from './user.js';
+import { exchangeAuthFailure, isXoauth2, SmtpOAuth } from './xoauth2.js';
 
 // Callers (the mailer, the delivery worker) import what a send and a test report from here.
 export { SendFailure, type RawMessage, type SendInfo, type TestResult };
@@ -33,6 +36,7 @@ function chunked(raw: string): Readable {
 }
 
 export interface SmtpProviderOptions extends SmtpReach {
+  config: Pick<Config, 'smtpTimeouts' | 'msAuthorityUrl'>;
   logger: Logger;
 }
 
@@ -42,8 +46,10 @@ export interface SmtpProviderOptions extends SmtpReach {
  */
 export class SmtpProvider {
   private readonly transports: SmtpTransports;
+  private readonly oauth: SmtpOAuth;
   constructor(private readonly opts: SmtpProviderOptions) {
-    this.transports = new SmtpTransports(opts);
+    this.oauth = new SmtpOAuth(opts.config);
+    this.transports = new SmtpTransports(opts, this.oauth);
   }
 
   /** Resolves and vets the host now; throws HOST_NOT_ALLOWED (resolution failures are left to the send). */
@@ -56,9 +62,10 @@ export class SmtpProvider {
     this.transports.evict(connectionId);
   }
 
-  /** Closes every pooled transport. */
+  /** Closes every pooled transport and forgets the XOAUTH2 tokens. */
   closeAll(): void {
     this.transports.closeAll();
+    this.oauth.clear();
   }
 
   /**
@@ -67,6 +74,27 @@ export class SmtpProvider {
    * `control` gave the send up before anything could be delivered.
    */
   async send(conn: ResolvedConnection, message: RawMessage): Promise<SendInfo> {
+    if (!isXoauth2(conn)) return this.sendOnce(conn, message);
+    // The token is fetched first, so a sign-in failure is reported as itself (OAUTH_FAILED).
+    await this.oauth.token(conn);
+    try {
+      return await this.sendOnce(conn, message);
+    } catch (err) {
+      if (!(err instanceof SendFailure) || err.failure.code !== 'AUTH_FAILED' || err.failure.transient) throw err;
+      // Exchange answers a revoked or stale token with 535 like any refusal: renew the token
+      // once, on a new connection, before calling the refusal the Exchange side's.
+      this.evict(conn.id);
+      await this.oauth.token(conn, true);
+      try {
+        return await this.sendOnce(conn, message);
+      } catch (again) {
+        if (!(again instanceof SendFailure)) throw again;
+        throw new SendFailure(exchangeAuthFailure(again.failure, `${conn.settings.host}:${conn.settings.port}`, effectiveUser(conn.settings)!));
+      }
+    }
+  }
+
+  private async sendOnce(conn: ResolvedConnection, message: RawMessage): Promise<SendInfo> {
     const s = conn.settings;
     const { control } = message;
     if (control?.release.aborted) throw new SendReleased('before-data');
@@ -126,7 +154,7 @@ export class SmtpProvider {
     } catch (err) {
       if (err instanceof SendReleased || err instanceof SendFailure) throw err;
       if (gate.state === 'released') throw new SendReleased('before-end');
-      const failure = classifySmtpError(err, { host: s.host!, port: s.port!, secure: !!s.secure, reached: 'send', secrets: [conn.secrets.password ?? ''], handedOver: gate.handedOver });
+      const failure = classifySmtpError(err, { host: s.host!, port: s.port!, secure: !!s.secure, reached: 'send', secrets: Object.values(conn.secrets), handedOver: gate.handedOver });
       // A connection-level failure may mean the address moved or the pool is wedged: start afresh next time.
       if (failure.stage !== 'send') this.evict(conn.id);
       this.opts.logger.warn('smtp send failed', { connectionId: conn.id, code: failure.code, stage: failure.stage, responseCode: failure.responseCode });
@@ -141,6 +169,6 @@ export class SmtpProvider {
    * Tests a connection step by step: dns → connect → tls → auth → done (see testSmtpConnection).
    */
   test(conn: ResolvedConnection): Promise<TestResult> {
-    return testSmtpConnection(conn, this.opts);
+    return testSmtpConnection(conn, this.opts, this.oauth);
   }
 }

@@ -3,10 +3,29 @@ import type { ConnectionSettings } from '../../store/connections.js';
 
 const IMPLICIT_TLS_PORTS = new Set([465]);
 const STARTTLS_PORTS = new Set([25, 587, 2525]);
+/** Exchange Online's SMTP client submission endpoints. */
+const EXCHANGE_ONLINE_HOSTS = new Set(['smtp.office365.com', 'smtp-legacy.office365.com']);
+
+/**
+ * Microsoft switches SMTP AUTH with a password (Basic authentication) off by default for Exchange
+ * Online at the end of December 2026 (Microsoft 365 message center MC786329); OAuth (XOAUTH2)
+ * keeps working. The code is stable: the admin page offers "Switch to OAuth" for it.
+ */
+function basicAuthRetiring(s: ConnectionSettings): Warning | undefined {
+  const host = (s.host ?? '').toLowerCase().replace(/\.$/, '');
+  if (!EXCHANGE_ONLINE_HOSTS.has(host) || (s.authMethod !== 'PLAIN' && s.authMethod !== 'LOGIN')) return undefined;
+  return {
+    code: 'SMTP_BASIC_AUTH_RETIRING',
+    message: `${host} with a password: Microsoft switches SMTP basic authentication off by default at the end of December 2026 (MC786329), and this connection will stop sending`,
+    hint: 'Switch to OAuth: keep host, port and user, set the authentication method to XOAUTH2 and enter the tenant id, client id and client secret of an Entra app allowed to send as the mailbox (SMTP.SendAsApp). Or use the Microsoft 365 (Graph) provider.',
+  };
+}
 
 /** An SMTP configuration that saves but probably does not do what the admin wants. */
 export function smtpWarnings(s: ConnectionSettings): Warning[] {
   const out: Warning[] = [];
+  const retiring = basicAuthRetiring(s);
+  if (retiring) out.push(retiring);
   if (s.port === undefined) return out;
   if (s.secure && STARTTLS_PORTS.has(s.port)) {
     out.push({
