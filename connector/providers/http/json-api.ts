@@ -4,7 +4,7 @@
  */
 import type { Failure } from '../../failures.js';
 import type { TestResult } from '../results.js';
-import type { Address } from './mime-parts.js';
+import type { Address, Attachment, MessageParts } from './mime-parts.js';
 
 /** Characters that RFC 5322 §3.2.3 does not allow unquoted in a display name (`specials`). */
 const SPECIALS = /[()<>[\]:;@\\,."]/;
@@ -18,6 +18,27 @@ export function formatAddress(a: Address): string {
   if (!a.name) return a.address;
   const name = SPECIALS.test(a.name) ? `"${a.name.replace(/[\\"]/g, '\\$&')}"` : a.name;
   return `${name} <${a.address}>`;
+}
+
+/**
+ * The files a JSON API attaches: the message's attachments and inline images, and the calendar
+ * invite. None of these APIs takes a text/calendar alternative, so the invite goes as a file
+ * `text/calendar; method=…` (RFC 6047 §2.4; calendar clients read METHOD from it). nodemailer
+ * already attaches the invite as application/ics beside its alternative: that copy is replaced,
+ * never sent twice.
+ */
+export function apiAttachments(parts: MessageParts): Attachment[] {
+  const cal = parts.calendar;
+  if (!cal) return parts.attachments;
+  const isInvite = (a: Attachment) => /^application\/ics$/i.test(a.contentType) && a.content.toString('utf8') === cal.content;
+  const copy = parts.attachments.find(isInvite);
+  const invite: Attachment = {
+    filename: copy?.filename ?? 'invite.ics',
+    contentType: `text/calendar; charset=utf-8${cal.method ? `; method=${cal.method}` : ''}`,
+    content: Buffer.from(cal.content, 'utf8'),
+    inline: false,
+  };
+  return [...parts.attachments.filter((a) => !isInvite(a)), invite];
 }
 
 /** A connection test timed from `started`: `failed` reports a failure, `done` anything else. */

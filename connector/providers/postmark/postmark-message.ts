@@ -4,7 +4,7 @@
  * bodies, custom headers as `{Name, Value}` and files base64-encoded. The parts are read back
  * from the MIME nodemailer built (../http/mime-parts.ts), never rebuilt from the action's input.
  */
-import { formatAddress } from '../http/json-api.js';
+import { apiAttachments, formatAddress } from '../http/json-api.js';
 import type { Address, MessageParts } from '../http/mime-parts.js';
 
 export interface PostmarkAttachment {
@@ -39,21 +39,12 @@ const list = (as: Address[]): string | undefined => (as.length ? as.map(formatAd
 export function postmarkEmail(parts: MessageParts, messageStream: string): PostmarkEmail {
   const headers = parts.headers.map(([Name, Value]) => ({ Name, Value }));
   if (parts.messageId) headers.push({ Name: 'Message-ID', Value: parts.messageId });
-  const attachments: PostmarkAttachment[] = parts.attachments.map((a) => ({
+  const attachments: PostmarkAttachment[] = apiAttachments(parts).map((a) => ({
     Name: a.filename,
     Content: a.content.toString('base64'),
     ContentType: a.contentType,
     ...(a.inline && a.contentId ? { ContentID: `cid:${a.contentId}` } : {}),
   }));
-  // Postmark has no field for a text/calendar alternative: the invite travels as an .ics file
-  // (calendar clients read a text/calendar attachment with its METHOD, RFC 6047 §2.4).
-  if (parts.calendar) {
-    attachments.push({
-      Name: 'invite.ics',
-      Content: Buffer.from(parts.calendar.content, 'utf8').toString('base64'),
-      ContentType: `text/calendar; charset=utf-8${parts.calendar.method ? `; method=${parts.calendar.method}` : ''}`,
-    });
-  }
   const email: PostmarkEmail = {
     From: formatAddress(parts.from),
     Subject: parts.subject,

@@ -6,7 +6,7 @@
  * are read back from the MIME nodemailer built (../http/mime-parts.ts).
  */
 import crypto from 'node:crypto';
-import { formatAddress } from '../http/json-api.js';
+import { apiAttachments, formatAddress } from '../http/json-api.js';
 import type { MessageParts } from '../http/mime-parts.js';
 
 export interface ResendAttachment {
@@ -34,21 +34,12 @@ export function resendEmail(parts: MessageParts): ResendEmail {
   const headers: Record<string, string> = Object.fromEntries(parts.headers);
   // Envoi's Message-ID rides along as a custom header, so every copy of a retried send shares it.
   if (parts.messageId) headers['Message-ID'] = parts.messageId;
-  const attachments: ResendAttachment[] = parts.attachments.map((a) => ({
+  const attachments: ResendAttachment[] = apiAttachments(parts).map((a) => ({
     filename: a.filename,
     content: a.content.toString('base64'),
     content_type: a.contentType,
     ...(a.inline && a.contentId ? { content_id: a.contentId } : {}),
   }));
-  // Resend has no field for a text/calendar alternative: the invite travels as an .ics file
-  // (calendar clients read a text/calendar attachment with its METHOD, RFC 6047 §2.4).
-  if (parts.calendar) {
-    attachments.push({
-      filename: 'invite.ics',
-      content: Buffer.from(parts.calendar.content, 'utf8').toString('base64'),
-      content_type: `text/calendar; charset=utf-8${parts.calendar.method ? `; method=${parts.calendar.method}` : ''}`,
-    });
-  }
   const email: ResendEmail = { from: formatAddress(parts.from), to: parts.to.map(formatAddress), subject: parts.subject };
   if (parts.cc.length) email.cc = parts.cc.map(formatAddress);
   if (parts.bcc.length) email.bcc = parts.bcc.map(formatAddress);
