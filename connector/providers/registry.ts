@@ -1,11 +1,15 @@
 /** Every provider, one line each. Adding a provider: its folder, and a line here. */
+import { mailgun } from './mailgun/index.js';
 import { microsoft365 } from './microsoft365/index.js';
 import type { Provider, ProviderKey } from './provider.js';
+import { sendgrid } from './sendgrid/index.js';
 import { smtp } from './smtp/index.js';
 
 export const PROVIDERS: Readonly<Record<ProviderKey, Provider>> = Object.freeze({
   smtp,
   microsoft365,
+  sendgrid,
+  mailgun,
 });
 
 /** The provider of a connection that names none. */
