@@ -52,10 +52,12 @@ function attachmentsOf(parts: MessageParts): NonNullable<SendGridMail['attachmen
     disposition: a.inline ? 'inline' : 'attachment',
     ...(a.inline && a.contentId ? { content_id: a.contentId } : {}),
   }));
-  // nodemailer adds the invite's .ics as a file too; add it only when the message has none.
-  if (parts.calendar && !list.some((a) => a.type === 'text/calendar' || a.type === 'application/ics')) {
-    list.push({ content: Buffer.from(parts.calendar.content, 'utf8').toString('base64'), filename: 'invite.ics', type: 'text/calendar', disposition: 'attachment' });
-  }
+  if (!parts.calendar) return list;
+  // nodemailer adds the invite's .ics as a file too (application/ics): that file becomes the
+  // invite, typed text/calendar as mail clients expect of one (RFC 6047); added when missing.
+  const ics = list.find((a) => a.type === 'application/ics' || a.type === 'text/calendar');
+  if (ics) ics.type = 'text/calendar';
+  else list.push({ content: Buffer.from(parts.calendar.content, 'utf8').toString('base64'), filename: 'invite.ics', type: 'text/calendar', disposition: 'attachment' });
   return list;
 }
 

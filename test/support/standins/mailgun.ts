@@ -95,7 +95,7 @@ export class MailgunStandin extends HttpStandin {
     const message = form.get('message');
     if (message === null) return { status: 400, json: { message: '\'message\' parameter is missing' } };
     const mime = typeof message === 'string' ? message : await message.text();
-    const parsed = await simpleParser(mime);
+    const parsed = await simpleParser(mime, { keepCidLinks: true });
     if (!parsed.from) return { status: 400, json: { message: '\'from\' parameter is missing' } };
     const id = `${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}.${crypto.randomBytes(8).toString('hex')}@${domain}`;
     this.sends.push({ domain, to: to.split(',').map((s) => s.trim()).filter(Boolean), mime, parsed, id, at: Date.now() });
