@@ -90,15 +90,16 @@ export class MailgunStandin extends HttpStandin {
     } catch {
       return { status: 400, json: { message: 'Invalid request body: expected multipart/form-data' } };
     }
-    const to = form.get('to');
-    if (typeof to !== 'string' || !to.trim()) return { status: 400, json: { message: '\'to\' parameter is missing' } };
+    // `to` may come once with commas or repeated, one field per recipient (as mailgun.js sends a list).
+    const to = form.getAll('to').flatMap((v) => (typeof v === 'string' ? v.split(',') : [])).map((s) => s.trim()).filter(Boolean);
+    if (!to.length) return { status: 400, json: { message: '\'to\' parameter is missing' } };
     const message = form.get('message');
     if (message === null) return { status: 400, json: { message: '\'message\' parameter is missing' } };
     const mime = typeof message === 'string' ? message : await message.text();
     const parsed = await simpleParser(mime, { keepCidLinks: true });
     if (!parsed.from) return { status: 400, json: { message: '\'from\' parameter is missing' } };
     const id = `${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}.${crypto.randomBytes(8).toString('hex')}@${domain}`;
-    this.sends.push({ domain, to: to.split(',').map((s) => s.trim()).filter(Boolean), mime, parsed, id, at: Date.now() });
+    this.sends.push({ domain, to, mime, parsed, id, at: Date.now() });
     return { status: 200, json: { id: `<${id}>`, message: 'Queued. Thank you.' } };
   }
 }
