@@ -128,7 +128,12 @@ describe('SendGrid through its Web API v3 (against a local stand-in)', () => {
     }
   });
 
-  it('the API key never appears in a response or a log line', () => {
+  it('the key, bound to nothing but SendGrid, is kept when the sender changes; it never appears in a response or a log line', async () => {
+    const c = await api('POST', `${S}/connections`, conn());
+    const moved = await api('PATCH', `${S}/connections/${c.body.id}`, { senderEmail: 'other@acme.test' });
+    expect(moved.status, moved.text).to.equal(200);
+    expect(moved.body.hasSecret).to.equal(true);
+    expect((await api('POST', `${S}/connections/${c.body.id}/test`)).body).to.include({ ok: true });
     for (const text of seen) expect(text).not.to.include(key);
     for (const line of envoi.logs) expect(line).not.to.include(key);
   });
