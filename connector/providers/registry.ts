@@ -1,9 +1,11 @@
 /** Every provider, one line each. Adding a provider: its folder, and a line here. */
 import { google } from './google/index.js';
+import { mailgun } from './mailgun/index.js';
 import { microsoft365 } from './microsoft365/index.js';
 import { postmark } from './postmark/index.js';
 import type { Provider, ProviderKey } from './provider.js';
 import { resend } from './resend/index.js';
+import { sendgrid } from './sendgrid/index.js';
 import { smtp } from './smtp/index.js';
 
 export const PROVIDERS: Readonly<Record<ProviderKey, Provider>> = Object.freeze({
@@ -12,6 +14,8 @@ export const PROVIDERS: Readonly<Record<ProviderKey, Provider>> = Object.freeze(
   microsoft365,
   postmark,
   resend,
+  sendgrid,
+  mailgun,
 });
 
 /** The provider of a connection that names none. */
