@@ -1,11 +1,13 @@
 /** Every provider, one line each. Adding a provider: its folder, and a line here. */
 import { microsoft365 } from './microsoft365/index.js';
+import { ses } from './ses/index.js';
 import type { Provider, ProviderKey } from './provider.js';
 import { smtp } from './smtp/index.js';
 
 export const PROVIDERS: Readonly<Record<ProviderKey, Provider>> = Object.freeze({
   smtp,
   microsoft365,
+  ses,
 });
 
 /** The provider of a connection that names none. */
