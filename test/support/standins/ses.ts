@@ -65,6 +65,11 @@ export class SesStandIn {
     return this.http.requests;
   }
 
+  /** Requests to a path. */
+  to(path: string): Recorded[] {
+    return this.http.to(path);
+  }
+
   async start(): Promise<this> {
     await this.http.start();
     return this;
