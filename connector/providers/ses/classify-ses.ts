@@ -55,15 +55,31 @@ export function sesHints(region: string) {
   };
 }
 
+/**
+ * No answer from SES: the request failed on the way, or its answer was lost. The shared reader
+ * takes fetch's shape (the socket code as `cause.code`).
+ */
+function unanswered(e: SdkError, stage: 'auth' | 'send', region: string): Failure {
+  const target = { service: `Amazon SES (${region})`, owner: 'Amazon SES' };
+  // The SDK's connection timeout has no code of its own, only its words; nothing was sent yet.
+  if (e.name === 'TimeoutError' && !e.code && /did not establish a connection/.test(e.message ?? '')) {
+    return failure('CONNECTION_TIMEOUT', 'Amazon SES could not be reached (timed out connecting)', { stage, hint: `Check that this server can reach ${target.service} (firewall, proxy); the mail is retried.` });
+  }
+  const f = classifyFetchError(stage, 'Amazon SES', { name: e.name, message: e.message, cause: { code: e.code } }, target);
+  if (f.code !== 'OUTCOME_UNKNOWN') return f;
+  // SES replaces the Message-ID with its own ("Amazon SES header fields"), so a second copy is
+  // not recognisable by it, unlike the shared hint says.
+  return failure('OUTCOME_UNKNOWN', f.message, {
+    outcomeUnknown: true,
+    hint: 'Amazon SES may have accepted the mail. SES gives every message its own Message-ID, so if it is sent again the recipients may get two copies; the SES console\'s sending statistics (or its event publishing) show whether it went out.',
+  });
+}
+
 /** Reads a failed SDK call to SES at `stage` (`auth`: the connection test, `send`: SendEmail). */
 export function classifySesError(err: unknown, stage: 'auth' | 'send', region: string, secrets: string[]): Failure {
   const e = err as SdkError;
   const status = e.$metadata?.httpStatusCode;
-  if (status === undefined) {
-    // No answer from SES: the request failed on the way, or its answer was lost. The shared reader
-    // takes fetch's shape (the socket code as `cause.code`).
-    return classifyFetchError(stage, 'Amazon SES', { name: e.name, message: e.message, cause: { code: e.code } }, { service: `Amazon SES (${region})`, owner: 'Amazon SES' });
-  }
+  if (status === undefined) return unanswered(e, stage, region);
   const type = e.name && e.name !== 'Error' && !/^Unknown/.test(e.name) ? e.name : undefined;
   const hints = sesHints(region);
   const answer = {

@@ -47,7 +47,8 @@ export class SesProvider {
       endpoint: this.endpoint(region),
       credentials: { accessKeyId, secretAccessKey },
       maxAttempts: 1,
-      requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: CONNECT_TIMEOUT_MS },
+      // Without throwOnRequestTimeout the SDK only logs a request past its timeout and keeps waiting.
+      requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: CONNECT_TIMEOUT_MS, throwOnRequestTimeout: true },
     });
     this.clients.set(conn.id, { fingerprint, client });
     return client;
