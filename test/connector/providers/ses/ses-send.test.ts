@@ -147,6 +147,19 @@ describe('Amazon SES sends the outbox message as raw MIME', () => {
     }
   });
 
+  it('a configuration set SES does not know (NotFoundException) is SENDER_REJECTED, pointing at identities and the set', async () => {
+    const c = await api('POST', '/api/v1/scopes/noset/connections', {
+      name: 'SES, wrong set', provider: 'ses', senderEmail: 'app@example.com', isDefault: true,
+      region: 'eu-west-1', accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, configurationSet: 'missing',
+    });
+    expect(c.status, c.text).to.equal(201);
+    const r = await api('POST', '/api/v1/scopes/noset/actions/send-email/execute?wait=10', { input: { to: 'x@customer.test', subject: 'no set', text: 'x' } });
+    expect(r.body.status, r.text).to.equal('failed');
+    expect(r.body.error.code).to.equal('SENDER_REJECTED');
+    expect(r.body.error.message).to.equal('Amazon SES refused the sender (404 NotFoundException): Configuration set <missing> does not exist.');
+    expect(r.body.error.hint).to.match(/Configuration → Identities \(region eu-west-1\).*check the configuration set name/);
+  });
+
   it('SendingPausedException is a connection fault: the connection turns unhealthy and the mail waits; resumed and tested, it goes out', async () => {
     const c = await connection('paused');
     ses.account.sendingEnabled = false;
