@@ -3,6 +3,7 @@ import { google } from './google/index.js';
 import { mailgun } from './mailgun/index.js';
 import { microsoft365 } from './microsoft365/index.js';
 import { postmark } from './postmark/index.js';
+import { ses } from './ses/index.js';
 import type { Provider, ProviderKey } from './provider.js';
 import { resend } from './resend/index.js';
 import { sendgrid } from './sendgrid/index.js';
@@ -16,6 +17,7 @@ export const PROVIDERS: Readonly<Record<ProviderKey, Provider>> = Object.freeze(
   resend,
   sendgrid,
   mailgun,
+  ses,
 });
 
 /** The provider of a connection that names none. */
