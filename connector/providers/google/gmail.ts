@@ -15,7 +15,7 @@ import type { Logger } from '../../log.js';
 import { apiRequest, type ApiResponse } from '../http/request.js';
 import type { RawMessage } from '../provider.js';
 import { SendFailure, type SendInfo, type TestResult } from '../results.js';
-import { SendReleased } from '../send-control.js';
+import { SendReleased, type SendControl } from '../send-control.js';
 import { classifyGmailAnswer, GMAIL_SEND_SCOPE } from './classify-google.js';
 import { parseServiceAccountKey } from './service-account.js';
 import { GOOGLE_TARGET, GoogleTokens, type TokenRequest } from './token.js';
@@ -48,10 +48,10 @@ export class GmailSender {
     this.tokens = new GoogleTokens(opts.tokenUrl);
   }
 
-  private post(conn: ResolvedConnection, token: string, raw: Buffer): Promise<ApiResponse> {
+  private post(conn: ResolvedConnection, token: string, raw: Buffer, control: SendControl | undefined): Promise<ApiResponse> {
     const user = encodeURIComponent(conn.settings.senderEmail);
     const json = JSON.stringify({ raw: raw.toString('base64url') });
-    const common = { method: 'POST' as const, stage: 'send' as const, what: 'the Gmail API', target: GOOGLE_TARGET };
+    const common = { method: 'POST' as const, stage: 'send' as const, what: 'the Gmail API', target: GOOGLE_TARGET, control };
     if (Buffer.byteLength(json) <= GMAIL_JSON_MAX_BYTES) {
       return apiRequest({ ...common, url: `${this.opts.apiUrl}/gmail/v1/users/${user}/messages/send`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: json });
     }
@@ -72,7 +72,7 @@ export class GmailSender {
     for (let refreshed = false; ; refreshed = true) {
       // Shutdown began while the token was fetched: nothing has been sent yet.
       if (control?.release.aborted) throw new SendReleased('before-data');
-      const res = await this.post(conn, token, raw);
+      const res = await this.post(conn, token, raw, control);
       if (res.status === 200) {
         const id = (res.json as { id?: unknown } | undefined)?.id;
         const providerMessageId = typeof id === 'string' ? id : undefined;

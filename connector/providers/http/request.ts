@@ -5,6 +5,7 @@
  * point Envoi's credentials at a host of its choosing; the network policy is for tenants' hosts.
  */
 import { SendFailure } from '../results.js';
+import { SendReleased, type SendControl } from '../send-control.js';
 import { classifyFetchError, type FetchTarget } from './classify-http.js';
 
 /** An API's answer, read whole (bounded). */
@@ -27,6 +28,12 @@ export interface ApiRequest {
   what: string;
   target: FetchTarget;
   timeoutMs?: number;
+  /**
+   * The worker's shutdown signals (a send's `message.control`): released before the request
+   * starts, the send gives up and can never go out; at the deadline a request in flight stops
+   * waiting, and as the API may have taken it, its outcome is unknown.
+   */
+  control?: SendControl | undefined;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -53,10 +60,13 @@ async function readBounded(res: Response): Promise<string> {
 
 /** Calls the API; a failure to reach it (or a lost answer) throws SendFailure. */
 export async function apiRequest(r: ApiRequest): Promise<ApiResponse> {
+  if (r.control?.release.aborted) throw new SendReleased('before-data');
+  const timeout = AbortSignal.timeout(r.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const signal = r.control ? AbortSignal.any([timeout, r.control.deadline]) : timeout;
   let res: Response;
   let text: string;
   try {
-    res = await fetch(r.url, { method: r.method ?? 'GET', headers: r.headers, body: (r.body ?? null) as BodyInit | null, signal: AbortSignal.timeout(r.timeoutMs ?? DEFAULT_TIMEOUT_MS), redirect: 'error' });
+    res = await fetch(r.url, { method: r.method ?? 'GET', headers: r.headers, body: (r.body ?? null) as BodyInit | null, signal, redirect: 'error' });
     text = await readBounded(res);
   } catch (err) {
     throw new SendFailure(classifyFetchError(r.stage, r.what, err, r.target));

@@ -11,7 +11,7 @@ import { failure, type Failure } from '../../failures.js';
 import { apiRequest, type ApiResponse } from '../http/request.js';
 import type { ProviderRuntime, RawMessage } from '../provider.js';
 import { SendFailure, type SendInfo, type TestResult } from '../results.js';
-import { SendReleased } from '../send-control.js';
+import { SendReleased, type SendControl } from '../send-control.js';
 import { classifyMailgun } from './classify-mailgun.js';
 
 const TARGET = { service: 'Mailgun (api.mailgun.net, api.eu.mailgun.net)', owner: 'Mailgun' };
@@ -20,10 +20,10 @@ const PUBLIC_BASE = { us: 'https://api.mailgun.net', eu: 'https://api.eu.mailgun
 export class MailgunDriver {
   constructor(private readonly runtime: ProviderRuntime) {}
 
-  private call(conn: ResolvedConnection, path: string, stage: 'auth' | 'send', body?: FormData): Promise<ApiResponse> {
+  private call(conn: ResolvedConnection, path: string, stage: 'auth' | 'send', body?: FormData, control?: SendControl): Promise<ApiResponse> {
     const base = this.runtime.config.mailgunUrl ?? PUBLIC_BASE[conn.settings.region === 'eu' ? 'eu' : 'us'];
     const authorization = `Basic ${Buffer.from(`api:${conn.secrets.apiKey ?? ''}`).toString('base64')}`;
-    return apiRequest({ url: `${base}${path}`, method: body ? 'POST' : 'GET', headers: { authorization }, body, stage, what: 'Mailgun\'s API', target: TARGET });
+    return apiRequest({ url: `${base}${path}`, method: body ? 'POST' : 'GET', headers: { authorization }, body, stage, control, what: 'Mailgun\'s API', target: TARGET });
   }
 
   private mimePath(conn: ResolvedConnection): string {
@@ -35,7 +35,7 @@ export class MailgunDriver {
     form.append('to', message.envelope.to.join(','));
     form.append('message', new Blob([message.raw], { type: 'message/rfc822' }), 'message.mime');
     if (message.control?.release.aborted) throw new SendReleased('before-data');
-    const res = await this.call(conn, this.mimePath(conn), 'send', form);
+    const res = await this.call(conn, this.mimePath(conn), 'send', form, message.control);
     if (res.status !== 200) {
       const f = classifyMailgun(res, 'send', conn.secrets.apiKey ?? '');
       this.runtime.logger.warn('mailgun send failed', { connectionId: conn.id, status: res.status, code: f.code });

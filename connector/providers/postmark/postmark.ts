@@ -57,7 +57,7 @@ export class PostmarkSender {
     const res = await apiRequest({
       url: `${this.runtime.config.postmarkUrl}/email`, method: 'POST',
       headers: { ...this.headers(conn), 'content-type': 'application/json' }, body,
-      stage: 'send', what: 'Postmark\'s API', target: TARGET,
+      stage: 'send', what: 'Postmark\'s API', target: TARGET, control: message.control,
     });
     const answer = (res.json ?? {}) as { MessageID?: string; ErrorCode?: number; Message?: string; SubmittedAt?: string };
     // A 200 always carries ErrorCode 0 for a single send; anything else is read as a refusal.

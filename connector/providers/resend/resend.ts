@@ -105,7 +105,7 @@ export class ResendSender {
     const res = await apiRequest({
       url: `${this.runtime.config.resendUrl}/emails`, method: 'POST',
       headers: { ...this.auth(conn), 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) }, body,
-      stage: 'send', what: 'Resend\'s API', target: TARGET,
+      stage: 'send', what: 'Resend\'s API', target: TARGET, control: message.control,
     });
     const id = (res.json as { id?: string } | undefined)?.id;
     if (res.status !== 200 || !id) {

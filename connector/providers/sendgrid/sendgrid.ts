@@ -21,10 +21,10 @@ const TARGET = { service: 'SendGrid (api.sendgrid.com)', owner: 'SendGrid' };
 export class SendGridDriver {
   constructor(private readonly runtime: ProviderRuntime) {}
 
-  private call(conn: ResolvedConnection, r: Pick<ApiRequest, 'method' | 'body' | 'stage'> & { path: string }) {
+  private call(conn: ResolvedConnection, r: Pick<ApiRequest, 'method' | 'body' | 'stage' | 'control'> & { path: string }) {
     const headers: Record<string, string> = { authorization: `Bearer ${conn.secrets.apiKey ?? ''}` };
     if (r.body !== undefined) headers['content-type'] = 'application/json';
-    return apiRequest({ url: `${this.runtime.config.sendgridUrl}${r.path}`, method: r.method, headers, body: r.body, stage: r.stage, what: 'SendGrid\'s API', target: TARGET });
+    return apiRequest({ url: `${this.runtime.config.sendgridUrl}${r.path}`, method: r.method, headers, body: r.body, stage: r.stage, control: r.control, what: 'SendGrid\'s API', target: TARGET });
   }
 
   async send(conn: ResolvedConnection, message: RawMessage): Promise<SendInfo> {
@@ -37,7 +37,7 @@ export class SendGridDriver {
     }
     // Shutdown began: nothing has been handed to SendGrid yet.
     if (message.control?.release.aborted) throw new SendReleased('before-data');
-    const res = await this.call(conn, { method: 'POST', path: '/v3/mail/send', body, stage: 'send' });
+    const res = await this.call(conn, { method: 'POST', path: '/v3/mail/send', body, stage: 'send', control: message.control });
     if (res.status !== 202 && res.status !== 200) {
       const f = classifySendGrid(res, 'send', conn.secrets.apiKey ?? '');
       this.runtime.logger.warn('sendgrid send failed', { connectionId: conn.id, status: res.status, code: f.code });
