@@ -112,7 +112,7 @@ export class GmailSender {
     }
   }
 
-  clear(): void {
+  close(): void {
     this.tokens.clear();
   }
 }

@@ -1,3 +1,4 @@
+import { apiProvider } from '../http/api-provider.js';
 import type { Provider } from '../provider.js';
 import { GmailSender } from './gmail.js';
 import { GOOGLE_PRESETS } from './presets.js';
@@ -8,39 +9,26 @@ import { serviceAccountKeyText } from './service-account.js';
  * domain-wide delegation (design.md "Providers"). Its one setting is the write-only key; the user
  * it sends as is the connection's sender email.
  */
-export const google: Provider = {
+export const google: Provider = apiProvider({
   key: 'google',
   fields: [],
-  secret: () => ({
+  secret: {
     field: 'serviceAccountKey',
     name: 'service account key',
     reuseRule: 'A stored service account key is only reused while the sender email stays the same.',
     whyRequired: 'Google Workspace connections sign in with it',
-  }),
+  },
   labels: { senderEmail: 'sender email' },
   // Gmail reads the recipients from the message's headers, Bcc included, and strips the Bcc header.
   keepsBcc: true,
   // Google signs with the domain's own DKIM key.
   signsWithEnvoiDkim: false,
   presets: GOOGLE_PRESETS,
-  normalize: async (picked) => ({ settings: picked, warnings: [] }),
-  needsSecret: () => true,
   readSecret: (given) => serviceAccountKeyText(given),
   // The key goes only to Google's token endpoint (from the operator's environment), but with
   // domain-wide delegation it may act as any user of the domain: it is bound to the user it was
   // entered for, so an edit cannot make it send as someone else without the key being entered again.
   binding: (s) => [['senderEmail', (s.senderEmail ?? '').toLowerCase()]],
   legacyBinding: (s) => (s.senderEmail ?? '').toLowerCase(),
-  warnings: () => [],
-  connect(runtime) {
-    const gmail = new GmailSender({ tokenUrl: runtime.config.googleTokenUrl, apiUrl: runtime.config.gmailApiUrl, logger: runtime.logger });
-    return {
-      // The endpoints come from the operator's environment, never from a connection.
-      preflight: async () => {},
-      test: (conn) => gmail.test(conn),
-      send: (conn, message) => gmail.send(conn, message),
-      evict: () => gmail.clear(),
-      close: () => gmail.clear(),
-    };
-  },
-};
+  driver: (runtime) => new GmailSender({ tokenUrl: runtime.config.googleTokenUrl, apiUrl: runtime.config.gmailApiUrl, logger: runtime.logger }),
+});

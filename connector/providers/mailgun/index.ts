@@ -1,4 +1,5 @@
 import type { ConnectionSettings } from '../../store/connections.js';
+import { apiProvider } from '../http/api-provider.js';
 import type { Provider } from '../provider.js';
 import { MailgunDriver } from './mailgun.js';
 import { MAILGUN_PRESETS } from './presets.js';
@@ -7,15 +8,15 @@ import { MAILGUN_PRESETS } from './presets.js';
 const regionOf = (s: Partial<ConnectionSettings>) => (s.region === 'eu' ? 'eu' : 'us');
 
 /** Mailgun through its HTTP API, the outbox's MIME as is (design.md "Providers"). */
-export const mailgun: Provider = {
+export const mailgun: Provider = apiProvider({
   key: 'mailgun',
   fields: ['domain', 'region'],
-  secret: () => ({
+  secret: {
     field: 'apiKey',
     name: 'API key',
     reuseRule: 'A stored Mailgun API key is only reused while the domain and the region stay the same.',
     whyRequired: 'Mailgun connections authenticate with it',
-  }),
+  },
   labels: { domain: 'sending domain', region: 'region' },
   createDefaults: { region: 'us' } as Partial<ConnectionSettings>,
   // Mailgun takes the recipients from the `to` field; Bcc stays out of the headers.
@@ -25,21 +26,9 @@ export const mailgun: Provider = {
   presets: MAILGUN_PRESETS,
   // Domain names are case-insensitive (RFC 4343): one spelling, so the secret's binding is stable.
   normalize: async (picked) => ({ settings: { ...picked, ...(picked.domain ? { domain: picked.domain.toLowerCase() } : {}), region: regionOf(picked) }, warnings: [] }),
-  needsSecret: () => true,
   binding: (s) => [
     ['domain', (s.domain ?? '').toLowerCase()],
     ['region', regionOf(s)],
   ],
-  legacyBinding: (s) => JSON.stringify(mailgun.binding(s)),
-  warnings: () => [],
-  connect(runtime) {
-    const d = new MailgunDriver(runtime);
-    return {
-      preflight: async () => {},
-      test: (conn) => d.test(conn),
-      send: (conn, message) => d.send(conn, message),
-      evict: () => {},
-      close: () => {},
-    };
-  },
-};
+  driver: (runtime) => new MailgunDriver(runtime),
+});

@@ -1,17 +1,18 @@
+import { apiProvider } from '../http/api-provider.js';
 import type { Provider } from '../provider.js';
 import { DEFAULT_MESSAGE_STREAM, PostmarkSender } from './postmark.js';
 import { POSTMARK_PRESETS } from './presets.js';
 
 /** Postmark through its email API (design.md "Providers"): a server token and a message stream. */
-export const postmark: Provider = {
+export const postmark: Provider = apiProvider({
   key: 'postmark',
   fields: ['messageStream'],
-  secret: () => ({
+  secret: {
     field: 'serverToken',
     name: 'server token',
     reuseRule: 'The stored server token is kept while the connection stays a Postmark connection; it is only ever sent to the operator\'s Postmark endpoint.',
     whyRequired: 'Postmark connections authenticate with it',
-  }),
+  },
   labels: {},
   // Postmark takes the recipients from its To, Cc and Bcc fields, not from the MIME headers.
   keepsBcc: false,
@@ -19,19 +20,5 @@ export const postmark: Provider = {
   signsWithEnvoiDkim: false,
   presets: POSTMARK_PRESETS,
   normalize: async (picked) => ({ settings: { ...picked, messageStream: picked.messageStream ?? DEFAULT_MESSAGE_STREAM }, warnings: [] }),
-  needsSecret: () => true,
-  // The token goes only to the operator's endpoint (ENVOI_POSTMARK_URL): no setting can redirect it.
-  binding: () => [],
-  legacyBinding: () => JSON.stringify([]),
-  warnings: () => [],
-  connect(runtime) {
-    const p = new PostmarkSender(runtime);
-    return {
-      preflight: async () => {},
-      test: (conn) => p.test(conn),
-      send: (conn, message) => p.send(conn, message),
-      evict: () => {},
-      close: () => {},
-    };
-  },
-};
+  driver: (runtime) => new PostmarkSender(runtime),
+});

@@ -116,4 +116,9 @@ export class SesProvider {
       this.clients.delete(id);
     }
   }
+
+  /** Drops every client (the worker stops). */
+  close(): void {
+    this.evict();
+  }
 }
