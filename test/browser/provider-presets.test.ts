@@ -11,7 +11,7 @@ import { PostmarkStandin } from '../support/standins/postmark.js';
 import { ResendStandin } from '../support/standins/resend.js';
 import { SendGridStandin } from '../support/standins/sendgrid.js';
 import { SesStandIn } from '../support/standins/ses.js';
-import { launchBrowser, openPage, signIn, type OpenPage } from './support.js';
+import { launchBrowser, openPage, signIn, visibleField, type OpenPage } from './support.js';
 
 const C = '/api/v1/scopes/platform/connections';
 
@@ -77,10 +77,6 @@ describe('admin page: a connection of each API provider from its preset (browser
     if (await p.page.locator('dialog[open]').count()) await p.page.keyboard.press('Escape');
   });
 
-  /** A field of the chosen provider: names two providers share (apiKey, region) exist once per provider, hidden but for one. */
-  // A required field's label ends with " *".
-  const field = (dialog: Locator, label: string) => dialog.getByLabel(new RegExp(`^${label.replace(/[()]/g, '\\$&')}( \\*)?$`)).filter({ visible: true });
-
   /** Opens Add connection, picks the preset, checks the provider and the note; returns the dialog. */
   async function fromPreset(c: Case, name: string): Promise<Locator> {
     const { page } = p;
@@ -94,7 +90,7 @@ describe('admin page: a connection of each API provider from its preset (browser
     expect(await note.textContent()).to.contain(`${c.preset}: `).and.match(c.note);
     await dialog.getByLabel('Connection name').fill(name);
     await dialog.getByRole('textbox', { name: 'Sender email', exact: true }).fill(c.sender);
-    for (const [label, value] of Object.entries(c.fields())) await field(dialog, label).fill(value);
+    for (const [label, value] of Object.entries(c.fields())) await visibleField(dialog, label).fill(value);
     return dialog;
   }
 
@@ -151,7 +147,7 @@ describe('admin page: a connection of each API provider from its preset (browser
     expect(await fail.locator('.result-hint').textContent()).to.match(/SendGrid dashboard, Settings → API Keys/);
     expect(text).not.to.contain('SG.wrong-key');
     expect(await p.page.content()).not.to.contain('SG.wrong-key');
-    const key = field(dialog, 'API key');
+    const key = visibleField(dialog, 'API key');
     expect(await key.getAttribute('aria-invalid')).to.equal('true');
 
     await key.fill(keys.sendgrid!);
