@@ -6,6 +6,16 @@ export interface Warning {
   code: string;
   message: string;
   hint?: string;
+  /**
+   * A change that resolves the warning, for the admin page to offer as a button: `set` holds the
+   * settings to write into the open form (by field name); the others stay as they are.
+   */
+  fix?: WarningFix;
+}
+
+export interface WarningFix {
+  label: string;
+  set: Record<string, string | number | boolean>;
 }
 
 /** Static warnings: the configuration saves, but probably does not do what the admin wants. */

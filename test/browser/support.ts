@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Context } from 'mocha';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { loadConfig } from '../../connector/config.js';
 import { createLogger } from '../../connector/log.js';
 import { startServer, type RunningServer } from '../../server/start.js';
@@ -65,6 +65,15 @@ export async function openPage(browser: Browser, origin: string, options: { dark
     },
     close: () => context.close(),
   };
+}
+
+/**
+ * The visible field labelled `label` in the connection dialog: a name two providers share (apiKey,
+ * region, clientId) has one field per provider, hidden but for the chosen one's; a required
+ * field's label ends with " *".
+ */
+export function visibleField(dialog: Locator, label: string): Locator {
+  return dialog.getByLabel(new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( \\*)?$`)).filter({ visible: true });
 }
 
 /** Signs in through the sign-in form and waits for the tabs. */

@@ -78,6 +78,8 @@ describe('HTTP API: errors a person can act on, health, presets, manifest', () =
     const r = await envoi.api('GET', '/api/v1/presets');
     const ids = r.body.items.map((p: { id: string }) => p.id);
     for (const id of ['gmail', 'outlook-smtp', 'microsoft365', 'sendgrid', 'mailgun', 'amazon-ses', 'brevo', 'postmark']) expect(ids).to.include(id);
+    // The admin page picks a preset by id: two alike would offer one under the other's label.
+    expect(ids.filter((id: string, i: number) => ids.indexOf(id) !== i), 'preset ids are unique').to.deep.equal([]);
     const gmail = r.body.items.find((p: { id: string }) => p.id === 'gmail');
     expect(gmail.settings).to.include({ host: 'smtp.gmail.com', port: 587, secure: false });
     expect(gmail.note).to.match(/app password/);

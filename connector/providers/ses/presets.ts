@@ -8,7 +8,7 @@ import type { Preset } from '../../presets.js';
  */
 export const SES_PRESETS: readonly Preset[] = Object.freeze([
   {
-    id: 'amazon-ses',
+    id: 'amazon-ses-api',
     label: 'Amazon SES (API)',
     provider: 'ses',
     settings: { region: 'us-east-1' },

@@ -9,7 +9,7 @@ const EXCHANGE_ONLINE_HOSTS = new Set(['smtp.office365.com', 'smtp-legacy.office
 /**
  * Microsoft switches SMTP AUTH with a password (Basic authentication) off by default for Exchange
  * Online at the end of December 2026 (Microsoft 365 message center MC786329); OAuth (XOAUTH2)
- * keeps working. The code is stable: the admin page offers "Switch to OAuth" for it.
+ * keeps working. The code is stable; its `fix` is the admin page's "Switch to OAuth (XOAUTH2)" button.
  */
 function basicAuthRetiring(s: ConnectionSettings): Warning | undefined {
   const host = (s.host ?? '').toLowerCase().replace(/\.$/, '');
@@ -18,6 +18,8 @@ function basicAuthRetiring(s: ConnectionSettings): Warning | undefined {
     code: 'SMTP_BASIC_AUTH_RETIRING',
     message: `${host} with a password: Microsoft switches SMTP basic authentication off by default at the end of December 2026 (MC786329), and this connection will stop sending`,
     hint: 'Switch to OAuth: keep host, port and user, set the authentication method to XOAUTH2 and enter the tenant id, client id and client secret of an Entra app allowed to send as the mailbox (SMTP.SendAsApp). Or use the Microsoft 365 (Graph) provider.',
+    // Only the method changes: Exchange Online takes XOAUTH2 on the same host, port and mailbox.
+    fix: { label: 'Switch to OAuth (XOAUTH2)', set: { authMethod: 'XOAUTH2' } },
   };
 }
 

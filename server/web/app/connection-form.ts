@@ -37,17 +37,23 @@ export function errorView(err: unknown, left?: Array<{ path: string; message: st
   );
 }
 
-export function warningsView(warnings: Warning[]): HTMLElement | null {
+/** A list of the API's warnings; with `onFix`, a warning that carries a `fix` gets its button. */
+export function warningsView(warnings: Warning[], onFix?: (w: Warning, button: HTMLButtonElement) => void): HTMLElement | null {
   if (!warnings.length) return null;
-  return h('ul', { class: 'warnings' }, ...warnings.map((w) => h('li', {}, h('strong', {}, w.message), w.hint ? ` — ${w.hint}` : '')));
+  const item = (w: Warning) => {
+    const fix = w.fix && onFix ? h('button', { type: 'button', class: 'btn small fix' }, w.fix.label) : null;
+    fix?.addEventListener('click', () => onFix!(w, fix));
+    return h('li', { 'data-code': w.code }, h('strong', {}, w.message), w.hint ? ` — ${w.hint}` : '', fix ? ' ' : '', fix);
+  };
+  return h('ul', { class: 'warnings' }, ...warnings.map(item));
 }
 
 /**
  * Opens the dialog to add (no `existing`) or edit a connection. `connections` are the scope's
  * connections (the fallback picker offers the others). `onSaved` gets the saved connection with
- * the API's warnings.
+ * the API's warnings. `fixCode` applies the fix of the saved connection's warning with that code.
  */
-export async function openConnectionForm(scope: string, existing: Connection | undefined, onSaved: (c: Connection) => void, connections: Connection[] = []): Promise<void> {
+export async function openConnectionForm(scope: string, existing: Connection | undefined, onSaved: (c: Connection) => void, connections: Connection[] = [], fixCode?: string): Promise<void> {
   const [manifest, presets] = await Promise.all([getManifest(), getPresets()]);
   const others = connections.filter((c) => c.id !== existing?.id).map((c) => ({ value: c.id, label: c.name }));
   const layout = connectionLayout(manifest.connector.settingsSchema, { skip: ['isDefault'], applyDefaults: !existing, choices: { connections: others } });
@@ -88,6 +94,17 @@ export async function openConnectionForm(scope: string, existing: Connection | u
       }
     }
   }
+  // The saved connection's warnings; a warning's fix writes its settings into this form (the
+  // others kept) and moves to the first field it reveals, to be filled in before saving.
+  const applyFix = (w: Warning, button: HTMLButtonElement) => {
+    const before = new Set(layout.fields().filter((f) => !f.hidden));
+    for (const [name, value] of Object.entries(w.fix?.set ?? {})) layout.field(name)?.write(value);
+    layout.update();
+    button.replaceWith(h('span', { class: 'fixed' }, `${w.fix!.label}: applied to the form; save to keep it.`));
+    layout.fields().find((f) => !f.hidden && !before.has(f))?.control?.focus();
+  };
+  const warned = existing ? warningsView(existing.warnings ?? [], applyFix) : null;
+  const warnings = warned ? h('div', { class: 'callout warn' }, h('p', {}, h('strong', {}, 'Warnings for this connection:')), warned) : null;
   body.addEventListener('input', layout.update);
   body.addEventListener('change', layout.update);
   layout.update();
@@ -175,9 +192,12 @@ export async function openConnectionForm(scope: string, existing: Connection | u
   append(
     formEl,
     presetSelect ? h('div', { class: 'field preset' }, h('label', { for: presetId }, 'Start from a preset'), presetSelect, presetNote) : null,
+    warnings,
     body,
     result,
     h('div', { class: 'actions sticky' }, saveBtn, testBtn, cancelBtn),
   );
   const dlg = openDialog(existing ? `Edit connection “${existing.name}”` : 'Add a connection', [formEl], { wide: true });
+  // Opened from a warning's fix in the list: apply it at once.
+  if (fixCode) [...(warned?.querySelectorAll<HTMLButtonElement>('li[data-code] button.fix') ?? [])].find((b) => b.closest('li')?.dataset.code === fixCode)?.click();
 }

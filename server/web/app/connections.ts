@@ -106,7 +106,12 @@ export function connectionsTab(): Tab {
       });
       actions.append(h('div', { class: 'row-actions' }, edit, test, mail, def, del));
     }
-    const warn = c.warnings?.length ? h('ul', { class: 'warnings small' }, ...c.warnings.map((w) => h('li', { title: w.hint }, w.message))) : null;
+    // A warning's fix opens the edit dialog with it applied (connection-form.ts).
+    const fixBtn = (w: Connection['warnings'][number]) =>
+      manage && w.fix
+        ? h('button', { type: 'button', class: 'btn small fix', 'aria-label': `${w.fix.label}: ${c.name}`, onclick: () => void openConnectionForm(state.scope, c, (s) => afterSave(s, false), items, w.code).catch((e: unknown) => notice.replaceChildren(errorView(e))) }, w.fix.label)
+        : null;
+    const warn = c.warnings?.length ? h('ul', { class: 'warnings small' }, ...c.warnings.map((w) => h('li', { title: w.hint }, w.message, w.fix && manage ? ' ' : '', fixBtn(w)))) : null;
     return h(
       'tr',
       { 'data-connection-id': c.id },

@@ -170,6 +170,8 @@ describe('SMTP with XOAUTH2 (Exchange Online SMTP with OAuth, against local stan
     const w = basic.body.warnings.find((x: { code: string }) => x.code === 'SMTP_BASIC_AUTH_RETIRING');
     expect(w.message).to.match(/December 2026.*MC786329/);
     expect(w.hint).to.match(/XOAUTH2.*tenant id, client id and client secret.*Microsoft 365/);
+    // The admin page offers this as a button that writes `set` into the form (host, port and user kept).
+    expect(w.fix).to.deep.equal({ label: 'Switch to OAuth (XOAUTH2)', set: { authMethod: 'XOAUTH2' } });
     const view = await api('GET', `${C()}/${basic.body.id}`);
     expect(view.body.warnings.map((x: { code: string }) => x.code)).to.include('SMTP_BASIC_AUTH_RETIRING');
     const modern = await api('POST', C(), { ...oauth(app), ...base, name: 'o365 oauth' });
