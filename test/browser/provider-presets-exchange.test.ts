@@ -118,6 +118,9 @@ describe('admin page: Exchange Online with OAuth, from its preset and from the r
     expect(await dialog.getByLabel('Password').isVisible(), 'the password goes away with basic authentication').to.equal(false);
     const f = oauthFields(dialog);
     for (const field of [f.tenant, f.client, f.secret]) expect(await field.isVisible()).to.equal(true);
+    // The stored secret is the password: the client secret has nothing stored to keep.
+    expect(await f.secret.getAttribute('placeholder'), 'the client secret must be entered').not.to.equal('leave empty to keep');
+    expect(await visibleField(dialog, 'Password').count()).to.equal(0);
     expect(await page.evaluate(() => document.activeElement?.id), 'focus moves to the first field the fix revealed').to.equal(await f.tenant.getAttribute('id'));
     expect(await notice.textContent()).to.contain(`${FIX}: applied to the form; save to keep it.`);
     expect(await notice.getByRole('button', { name: FIX }).count()).to.equal(0);

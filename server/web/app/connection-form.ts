@@ -88,7 +88,10 @@ export async function openConnectionForm(scope: string, existing: Connection | u
   if (existing) {
     layout.write(saved!);
     if (existing.hasSecret) {
-      for (const f of layout.secretsOf(layout.provider())) {
+      // The stored secret is the one these settings show (SMTP: the password, or with XOAUTH2
+      // the client secret); a secret a fix or an edit reveals later has nothing stored to keep.
+      layout.update();
+      for (const f of layout.secrets()) {
         f.control?.setAttribute('placeholder', 'leave empty to keep');
         f.setNote(`Leave empty to keep the stored ${(typeof f.schema.title === 'string' ? f.schema.title : 'secret').toLowerCase()}.`);
       }
