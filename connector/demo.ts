@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import type { SMTPServer } from 'smtp-server';
+import { EnvoiError } from './errors.js';
 import type { ConnectionService } from './connections.js';
 import type { NetworkPolicy } from './network-policy.js';
 
@@ -26,6 +27,18 @@ export interface CapturedMail {
 const KEEP = 200;
 
 /**
+ * smtp-server runs only in demo mode, so it is an optional dependency: loaded here, on demand,
+ * and a host that installed Envoi without optional dependencies learns what to add.
+ */
+async function loadSmtpServer(): Promise<typeof import('smtp-server')> {
+  try {
+    return await import('smtp-server');
+  } catch (err) {
+    throw new EnvoiError('CONFIG_INVALID', 'Demo mode needs the optional package smtp-server, which is not installed', { hint: 'Run `npm install smtp-server` (or install Envoi with its optional dependencies), then start demo mode again.', cause: err });
+  }
+}
+
+/**
  * Demo mode's local capture SMTP server: a real smtp-server on 127.0.0.1 that accepts every mail
  * and keeps the last ones in memory, parsed with mailparser, so a newcomer sees a first send
  * without any mail account.
@@ -37,6 +50,7 @@ export class CaptureServer {
   readonly host = '127.0.0.1';
 
   async start(port = 0): Promise<this> {
+    const { SMTPServer } = await loadSmtpServer();
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['AUTH', 'STARTTLS'],

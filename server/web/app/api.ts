@@ -10,6 +10,11 @@ import type { ErrorDetail } from '../../../schemas/errors.js';
 export type { ErrorDetail };
 
 const KEY = 'envoi.apiKey';
+/**
+ * The API beside the page, wherever the page is mounted (`/` or a host's `/plugins/email/`):
+ * resolved from the page's own URL, never from the origin's root.
+ */
+const API_BASE = new URL('api/v1', document.baseURI).pathname;
 const SCOPE = 'envoi.scope';
 
 export class ApiError extends Error {
@@ -41,11 +46,14 @@ export const whenUnauthorized = (fn: (err: ApiError) => void) => {
   onUnauthorized = fn;
 };
 
-/** Calls the API; resolves with the JSON body (undefined for 204) or throws an ApiError. */
-export async function api<T = unknown>(method: string, path: string, body?: unknown, key = session.key()): Promise<T> {
+/**
+ * Calls the API; resolves with the JSON body (undefined for 204) or throws an ApiError. With
+ * `probe`, a 401 is only the answer (asking whether a host's sign-in covers this page).
+ */
+export async function api<T = unknown>(method: string, path: string, body?: unknown, key = session.key(), opts: { probe?: boolean } = {}): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(`/api/v1${path}`, {
+    res = await fetch(`${API_BASE}${path}`, {
       method,
       headers: {
         ...(key ? { authorization: `Bearer ${key}` } : {}),
@@ -69,7 +77,7 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
   if (!res.ok) {
     const e = (parsed as { error?: { code?: string; message?: string; hint?: string; details?: ErrorDetail[] } } | undefined)?.error;
     const err = new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? `The server answered ${res.status}`, e?.hint ?? null, e?.details ?? []);
-    if (res.status === 401 && key === session.key()) onUnauthorized(err);
+    if (res.status === 401 && !opts.probe && key === session.key()) onUnauthorized(err);
     throw err;
   }
   return parsed as T;

@@ -1,5 +1,6 @@
 // The admin page's shell: sign-in with an API key (kept in sessionStorage only), the key's role
-// and scope, the scope picker for platform keys, sign-out, and the tabs.
+// and scope, the scope picker for platform keys, sign-out, and the tabs. Mounted in a host app
+// whose own sign-in covers the API, there is no key: the page enters as the host's user.
 
 import { api, ApiError, forgetCache, session, whenUnauthorized, type WhoAmI } from './api.js';
 import { connectionsTab } from './connections.js';
@@ -20,6 +21,9 @@ const workspace = $('workspace');
 const who = $('who');
 const tablist = $('tabs');
 const panels = $('panels');
+
+/** True when the host app's sign-in covers the API (whoami answered without a key). */
+let hostSignIn = false;
 
 let tabs: Array<{ tab: Tab; button: HTMLButtonElement; panel: HTMLElement }> = [];
 
@@ -83,6 +87,7 @@ function signOut() {
 
 whenUnauthorized((err) => {
   session.clear();
+  if (hostSignIn) return announce('You are no longer signed in.', 'error', err.hint);
   showSignin('Your API key is no longer accepted; sign in again.', err.hint);
 });
 
@@ -90,16 +95,16 @@ whenUnauthorized((err) => {
 function renderWho(me: WhoAmI) {
   who.replaceChildren();
   who.hidden = false;
-  const name = me.label ?? (me.keyId.startsWith('env:') ? me.keyId.slice(4) : `key ${me.keyId.slice(0, 8)}`);
+  const name = me.label ?? (hostSignIn ? me.keyId : me.keyId.startsWith('env:') ? me.keyId.slice(4) : `key ${me.keyId.slice(0, 8)}`);
   const identity = h(
     'span',
     { class: 'identity' },
     h('span', { class: 'muted' }, 'Signed in: '),
-    h('strong', { title: `Key id ${me.keyId}` }, name),
+    h('strong', { title: hostSignIn ? name : `Key id ${me.keyId}` }, name),
     ' ',
     badge(me.role, 'role', `Role: ${me.role}`),
     ' ',
-    h('span', { class: 'muted' }, me.scope === 'platform' ? 'platform key' : 'key of tenant '),
+    h('span', { class: 'muted' }, me.scope === 'platform' ? (hostSignIn ? 'platform' : 'platform key') : hostSignIn ? 'tenant ' : 'key of tenant '),
     me.scope === 'platform' ? null : h('code', { class: 'key-scope' }, me.scope),
   );
   who.append(identity);
@@ -141,7 +146,8 @@ function renderWho(me: WhoAmI) {
   } else {
     who.append(h('span', { class: 'scope-fixed' }, h('span', { class: 'muted' }, 'Scope '), h('strong', {}, me.scope)));
   }
-  who.append(h('button', { type: 'button', class: 'btn small', onclick: signOut }, 'Sign out'));
+  // Under a host's sign-in, signing out is the host's business.
+  if (!hostSignIn) who.append(h('button', { type: 'button', class: 'btn small', onclick: signOut }, 'Sign out'));
 }
 
 const current = () => tabs.find((t) => t.button.getAttribute('aria-selected') === 'true');
@@ -217,10 +223,19 @@ window.addEventListener('hashchange', () => {
   if (state.me && location.hash.slice(1) !== current()?.tab.id) select(location.hash.slice(1));
 });
 
-// Start: a key kept in this tab signs in again after a reload.
+// Start: a key kept in this tab signs in again after a reload; without one, the host's sign-in
+// may cover the page (whoami answers without a key), else the key screen shows.
 (async () => {
   const key = session.key();
-  if (!key) return showSignin();
+  if (!key) {
+    try {
+      const me = await api<WhoAmI>('GET', '/whoami', undefined, null, { probe: true });
+      hostSignIn = true;
+      return await enter(me);
+    } catch {
+      return showSignin();
+    }
+  }
   try {
     await enter(await api<WhoAmI>('GET', '/whoami'));
   } catch (e) {

@@ -1,0 +1,50 @@
+import type { Config } from '../connector/config.js';
+import { createEnvoi as openCore, type Envoi as Core } from '../connector/envoi.js';
+import { actionOperations, type ActionOperations } from './operations/actions.js';
+import { connectionOperations, type ConnectionOperations } from './operations/connections.js';
+import { deliveryOperations, type DeliveryOperations } from './operations/deliveries.js';
+import { keyOperations, type KeyOperations } from './operations/keys.js';
+import { templateOperations, type TemplateOperations } from './operations/templates.js';
+import { configFromOptions, type EnvoiOptions } from './options.js';
+
+/**
+ * Envoi embedded in a host's process: every operation of the HTTP API as a plain call, with the
+ * API's errors (EnvoiError: code, message, hint, status, details). A call is trusted: the host
+ * checks who may do what before it calls (envoiRouter does that for requests).
+ */
+export interface Envoi {
+  readonly config: Config;
+  readonly connections: ConnectionOperations;
+  readonly actions: ActionOperations;
+  readonly deliveries: DeliveryOperations;
+  readonly templates: TemplateOperations;
+  readonly keys: KeyOperations;
+  /** The services underneath (database, worker, pools), for Envoi's own server; not a stable API. */
+  readonly core: Core;
+  /** Stops the worker (letting sends in flight finish), the thread pool and the database. */
+  close(): Promise<void>;
+}
+
+/** The operations over services already open (the server's createApp wraps its own this way). */
+export function envoiFrom(core: Core): Envoi {
+  return {
+    config: core.config,
+    connections: connectionOperations(core),
+    actions: actionOperations(core),
+    deliveries: deliveryOperations(core),
+    templates: templateOperations(core),
+    keys: keyOperations(core),
+    core,
+    close: () => core.close(),
+  };
+}
+
+/**
+ * Opens Envoi inside a host: reads the options (the environment fills the rest), migrates the
+ * database, and starts a delivery worker unless `worker: false`.
+ */
+export async function createEnvoi(options: EnvoiOptions = {}): Promise<Envoi> {
+  const config = configFromOptions(options);
+  const core = await openCore(config, { worker: options.worker ?? true, logger: options.logger, lookup: options.lookup });
+  return envoiFrom(core);
+}

@@ -1,0 +1,80 @@
+import type { Envoi as Core } from '../../connector/envoi.js';
+import type { ConnectionView } from '../../connector/connections.js';
+import { EnvoiError } from '../../connector/errors.js';
+import { pickLocale, type Locale } from '../../connector/locales.js';
+import type { TestResult } from '../../connector/providers/results.js';
+import type { DeliveryStatus } from '../../connector/store/deliveries.js';
+import { sendTestEmail } from '../../connector/test-email.js';
+import { validate } from '../../schemas/validator.js';
+
+/**
+ * What a test mail answers: the outcome of its one attempt, shaped as a connection test's, or
+ * (no worker tried it within a minute) the delivery's status and `queued: true`; with the
+ * delivery either way.
+ */
+export type TestEmailResult = (TestResult | { ok?: undefined; status: DeliveryStatus; message: string; hint: string }) & { deliveryId: string; locale: Locale; subject: string; messageId: string };
+
+/** A connection's settings as the API takes them (see schemas/connection.schema.json). */
+export type ConnectionInput = Record<string, unknown>;
+
+export interface ConnectionOperations {
+  list(scope: string): Promise<ConnectionView[]>;
+  get(scope: string, id: string): Promise<ConnectionView>;
+  create(scope: string, input: ConnectionInput): Promise<ConnectionView>;
+  update(scope: string, id: string, patch: ConnectionInput): Promise<ConnectionView>;
+  delete(scope: string, id: string): Promise<void>;
+  makeDefault(scope: string, id: string): Promise<ConnectionView>;
+  /**
+   * Tests a saved connection (by id), or an unsaved configuration (an object; with `id`, that
+   * saved connection's secret fills a password left empty).
+   */
+  test(scope: string, idOrInput: string | ConnectionInput): Promise<TestResult>;
+  /** Sends the test mail through the connection; `locale` picks its language (default English). */
+  testEmail(scope: string, id: string, input: { to: string; locale?: string }, options?: { acceptLanguage?: string | false }): Promise<TestEmailResult & { queued?: true }>;
+}
+
+function objectBody(b: unknown): ConnectionInput {
+  if (b === undefined) return {};
+  if (!b || typeof b !== 'object' || Array.isArray(b)) {
+    throw new EnvoiError('VALIDATION_FAILED', 'The request body must be a JSON object', { details: [{ path: '/', message: 'must be an object' }] });
+  }
+  return b as ConnectionInput;
+}
+
+/** The connection operations of design.md "A connection", as plain calls (the routes call them too). */
+export function connectionOperations(core: Core): ConnectionOperations {
+  const svc = core.connections;
+  return {
+    list: async (scope) => (await svc.list(scope)).map((c) => svc.view(c)),
+    get: async (scope, id) => svc.view(await svc.get(scope, id)),
+    async create(scope, input) {
+      const { connection, warnings } = await svc.create(scope, objectBody(input));
+      return svc.view(connection, warnings);
+    },
+    async update(scope, id, patch) {
+      const { connection, warnings } = await svc.update(scope, id, objectBody(patch));
+      return svc.view(connection, warnings);
+    },
+    delete: (scope, id) => svc.delete(scope, id),
+    makeDefault: async (scope, id) => svc.view(await svc.makeDefault(scope, id)),
+    async test(scope, idOrInput) {
+      if (typeof idOrInput === 'string') {
+        const conn = await svc.withSecrets(await svc.get(scope, idOrInput));
+        const result = await core.mailer.test(conn);
+        if (result.ok) await svc.passedTest(conn, conn);
+        return result;
+      }
+      const b = objectBody(idOrInput);
+      const basedOn = typeof b.id === 'string' ? b.id : undefined;
+      const draft = await svc.draft(scope, b, basedOn);
+      const result = await core.mailer.test(draft);
+      if (result.ok && basedOn) await svc.passedTest(draft);
+      return result;
+    },
+    async testEmail(scope, id, input, options = {}) {
+      const valid = validate('test-email-request', objectBody(input));
+      const locale = pickLocale(valid.locale, options.acceptLanguage);
+      return (await sendTestEmail(core, scope, id, valid.to, locale)) as TestEmailResult & { queued?: true };
+    },
+  };
+}

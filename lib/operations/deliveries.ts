@@ -1,0 +1,78 @@
+import type { Envoi as Core } from '../../connector/envoi.js';
+import { retryDelivery } from '../../connector/delivery/retry-delivery.js';
+import { EnvoiError } from '../../connector/errors.js';
+import { STATUSES, type Attempt, type Delivery, type DeliveryStatus } from '../../connector/store/deliveries.js';
+
+/** A delivery as the API shows it (the message body stays inside). */
+export function deliveryView(d: Delivery) {
+  return {
+    id: d.id,
+    status: d.status,
+    action: d.action,
+    connection: { id: d.connectionId, name: d.connectionName },
+    subject: d.subject,
+    recipients: d.recipients,
+    from: d.envelope.from,
+    messageId: d.messageId,
+    size: d.size,
+    attempts: d.attempts,
+    maxAttempts: d.maxAttempts,
+    unknownAttempts: d.unknownAttempts,
+    nextAttemptAt: d.status === 'queued' || d.status === 'retrying' ? new Date(d.dueAt).toISOString() : null,
+    accepted: d.accepted,
+    rejected: d.rejected,
+    response: d.response,
+    lastError: d.lastError,
+    waitingFor: d.status === 'queued' ? d.waitReason : null,
+    idempotencyKey: d.idempotencyKey,
+    createdAt: d.createdAt,
+    updatedAt: d.updatedAt,
+    sentAt: d.sentAt,
+    bodyPurgedAt: d.purgedAt,
+  };
+}
+
+/** A delivery as the API lists it. */
+export type DeliveryView = ReturnType<typeof deliveryView>;
+
+/** One delivery as GET …/deliveries/:id shows it: the view plus every attempt. */
+export type DeliveryDetail = DeliveryView & { attemptLog: Array<Attempt & { outcomeUnknown: boolean }> };
+
+/** Which deliveries to list: a status, a page size (1–500, default 50) and the previous page's cursor. */
+export interface DeliveryQuery {
+  status?: string | undefined;
+  limit?: number | string | undefined;
+  cursor?: string | undefined;
+}
+
+export interface DeliveryOperations {
+  list(scope: string, query?: DeliveryQuery): Promise<{ items: DeliveryView[]; nextCursor: string | null }>;
+  get(scope: string, id: string): Promise<DeliveryDetail>;
+  /** Puts a failed or unknown delivery back in the queue; `by` names who asked, in the log. */
+  retry(scope: string, id: string, options?: { by?: string }): Promise<DeliveryView>;
+}
+
+/** The delivery log of a scope as plain calls: list (newest first), one with its attempts, retry. */
+export function deliveryOperations(core: Core): DeliveryOperations {
+  return {
+    async list(scope, query = {}) {
+      const { status, cursor } = query;
+      if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) {
+        throw new EnvoiError('VALIDATION_FAILED', `"${status}" is not a delivery status`, { details: [{ path: '/status', message: `must be one of ${STATUSES.join(', ')}` }] });
+      }
+      const limit = query.limit === undefined ? 50 : Number(query.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
+        throw new EnvoiError('VALIDATION_FAILED', 'limit must be a whole number from 1 to 500', { details: [{ path: '/limit', message: 'must be from 1 to 500' }] });
+      }
+      const page = await core.deliveries.list(scope, { status: status as DeliveryStatus | undefined, limit, cursor: cursor || undefined });
+      return { items: page.items.map(deliveryView), nextCursor: page.nextCursor };
+    },
+    async get(scope, id) {
+      const d = await core.deliveries.get(scope, id);
+      if (!d) throw new EnvoiError('NOT_FOUND', `No delivery ${id} in this scope`, { hint: 'List the deliveries of this scope to find the id.' });
+      const attemptLog = (await core.deliveries.attempts(d.id)).map((a) => ({ ...a, outcomeUnknown: a.outcome === 'unknown' }));
+      return { ...deliveryView(d), attemptLog };
+    },
+    retry: async (scope, id, options = {}) => deliveryView(await retryDelivery(core, scope, id, options.by)),
+  };
+}

@@ -1,0 +1,93 @@
+import express, { Router } from 'express';
+import type { ServedManifest } from '../actions/manifest.js';
+import type { CaptureServer } from '../connector/demo.js';
+import { EnvoiError } from '../connector/errors.js';
+import { PRESETS } from '../connector/presets.js';
+import type { Principal } from '../connector/store/keys.js';
+import type { Envoi } from '../lib/envoi.js';
+import { authenticate as keyAuthentication, authorize, route } from './auth.js';
+import { bodyLimits } from './body-limits.js';
+import { errorHandler } from './errors.js';
+import { hostAuthentication, type Authenticate } from './host-auth.js';
+import { actionList, actionRoutes } from './routes/actions.js';
+import { connectionRoutes } from './routes/connections.js';
+import { deliveryRoutes } from './routes/deliveries.js';
+import { keyRoutes } from './routes/keys.js';
+import { templateRoutes } from './routes/templates.js';
+import { inlinedManifest, ROOT } from './served-manifest.js';
+import { mountWeb } from './web/mount.js';
+
+/** What GET /whoami answers: the caller's key (or the host's user), role and scope. */
+export interface WhoAmI extends Principal {
+  label: string | null;
+}
+
+export interface EnvoiRouterOptions {
+  /**
+   * The host's sign-in: answers `{role, scope, label?}` for a request, or null (401). When given,
+   * it replaces Envoi's API keys and the admin page skips its key sign-in.
+   */
+  authenticate?: Authenticate;
+  /** Demo mode's capture server (Envoi's own server sets it). */
+  capture?: CaptureServer;
+}
+
+/**
+ * The HTTP API (`/api/v1/…`) and the admin page as an express Router, mountable under any path
+ * of a host's app: `app.use('/plugins/email', envoiRouter(envoi, { authenticate }))`.
+ */
+export function envoiRouter(envoi: Envoi, options: EnvoiRouterOptions = {}): Router {
+  const { core } = envoi;
+  const r = express.Router();
+  r.use(bodyLimits(core.config));
+
+  const api = express.Router();
+  api.use(options.authenticate ? hostAuthentication(options.authenticate) : keyAuthentication(core));
+  api.use('/keys', keyRoutes(envoi));
+  api.get('/whoami', route((req) => {
+    const p = authorize(req, req.principal!.role);
+    return { keyId: p.keyId, role: p.role, scope: p.scope, label: p.label ?? null } satisfies WhoAmI;
+  }));
+  api.get('/demo', route((req) => {
+    authorize(req, 'builder');
+    return options.capture ? { enabled: true, mailbox: { host: options.capture.host, port: options.capture.port } } : { enabled: false };
+  }));
+  const capture = () => {
+    if (!options.capture) throw new EnvoiError('NOT_FOUND', 'The demo mailbox runs only in demo mode', { hint: 'Start Envoi with `npm start -- --demo`.' });
+    return options.capture;
+  };
+  api.get('/demo/mailbox', route((req) => {
+    authorize(req, 'builder', 'platform');
+    return { items: capture().list() };
+  }));
+  api.delete('/demo/mailbox', route((req, res) => {
+    authorize(req, 'admin', 'platform');
+    capture().clear();
+    res.status(204).end();
+  }));
+  api.get('/presets', route((req) => {
+    authorize(req, 'builder');
+    return { items: PRESETS };
+  }));
+  // Read at the first request, then kept: the manifest and its schemas do not change while running.
+  let manifest: ServedManifest | undefined;
+  api.get('/manifest', route((req) => {
+    authorize(req, 'builder');
+    return (manifest ??= inlinedManifest());
+  }));
+  api.get('/actions', route((req) => {
+    authorize(req, 'builder');
+    return { items: actionList() };
+  }));
+  api.use('/scopes/:scope/connections', connectionRoutes(envoi));
+  api.use('/scopes/:scope/actions', actionRoutes(envoi));
+  api.use('/scopes/:scope/deliveries', deliveryRoutes(envoi));
+  api.use('/scopes/:scope/templates', templateRoutes(envoi));
+  api.use(route(() => {
+    throw new EnvoiError('NOT_FOUND', 'No such API route', { hint: 'See the HTTP API table in the README.' });
+  }));
+  r.use('/api/v1', api);
+  mountWeb(r, ROOT);
+  r.use(errorHandler(core.logger, core.config.maxMessageBytes));
+  return r;
+}
