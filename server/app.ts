@@ -16,6 +16,7 @@ import { deliveryRoutes } from './routes/deliveries.js';
 import { templateRoutes } from './routes/templates.js';
 import { mountWeb } from './web/mount.js';
 import { bodyLimits } from './body-limits.js';
+import { openApiRoute } from './openapi/document.js';
 import type { CaptureServer } from '../connector/demo.js';
 import type { Principal } from '../connector/store/keys.js';
 
@@ -88,6 +89,7 @@ export function createApp(envoi: Envoi, options: { capture?: CaptureServer } = {
     await envoi.db.knex.raw('select 1');
     return { status: 'ok', database: envoi.db.dialect, version: VERSION };
   }));
+  app.get('/api/v1/openapi.json', openApiRoute());
 
   const api = express.Router();
   api.use(authenticate(envoi));
