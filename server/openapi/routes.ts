@@ -83,6 +83,19 @@ const actionOps: Operation[] = [...ACTIONS.values()].flatMap((a): Operation[] =>
   ];
 });
 
+// The same three by key, for a caller that holds the key in a variable: concrete paths win over
+// templated ones (OAS 3.1 §4.8.8.2), so these describe only what the typed ones do not (404).
+const anyAction = (verb: 'validate' | 'preview' | 'execute', role: Role, replies: Reply[]): Operation => ({
+  method: 'post', path: `${S}/actions/{action}/${verb}`, tag: 'actions', role, summary: `${verb} an action named by key (an unknown key: 404)`,
+  body: { type: 'object', properties: { input: { type: 'object' }, idempotencyKey: { type: 'string', maxLength: 255 } } }, replies, errors: [404, 409, 413, 422],
+});
+const outputs = { anyOf: [...new Set([...ACTIONS.values()].map((a) => a.outputSchema))].map(fileRef) };
+actionOps.push(
+  anyAction('validate', 'builder', [json(200, 'Whether it is valid', 'ValidateResult')]),
+  anyAction('preview', 'builder', [json(200, 'The rendered result', 'Preview')]),
+  anyAction('execute', 'runtime', [json(200, 'Done, or with wait the first attempt ended', outputs), json(202, 'Queued', outputs)]),
+);
+
 const template = `${S}/templates/{action}/{locale}`;
 const deliveryOps: Operation[] = [
   {
@@ -125,6 +138,6 @@ export const OPERATIONS: readonly Operation[] = [...otherOps, ...connectionOps, 
 export const PATH_PARAMS: Record<string, Schema> = {
   scope: { type: 'string', pattern: '^(platform|[a-z0-9][a-z0-9-]{0,62})$', description: '"platform" or a tenant' },
   id: { type: 'string', maxLength: 64 },
-  action: { type: 'string', enum: [...SYSTEM_ACTIONS], description: 'A system mail with an editable template' },
+  action: { type: 'string', description: `An action's key; of templates, a system mail's (${SYSTEM_ACTIONS.join(', ')})` },
   locale: { type: 'string', enum: [...LOCALES] },
 };
