@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { onBackend } from '../support/backend-suite.js';
 import { BACKENDS, smtpConnection, type ApiResponse, type TestEnvoi } from '../support/harness.js';
-import { Conformance } from '../support/openapi-conformance.js';
+import { Conformance, conformanceHook } from '../support/openapi-conformance.js';
 import type { SmtpSink } from '../support/smtp-sink.js';
 
 // A scripted tour through the API, against a real smtp-server, in which every response is checked
@@ -22,6 +22,21 @@ describe('OpenAPI conformance check', () => {
     expect(conformance.check('GET', P, 404, { error: { code: 'CONFLICT', message: 'x' } }, 'application/json')!.join()).to.match(/allowed values/);
     expect(conformance.check('GET', P, 200, view, 'text/html')!.join()).to.match(/content type/);
     expect(conformance.check('GET', '/app/app.js', 200, '', 'text/javascript')).to.equal(undefined);
+  });
+
+  it('the harness hook is off by default and, with ENVOI_OPENAPI_CHECK, throws on a response that does not conform', () => {
+    const before = process.env.ENVOI_OPENAPI_CHECK;
+    try {
+      delete process.env.ENVOI_OPENAPI_CHECK;
+      expect(conformanceHook()).to.equal(undefined);
+      process.env.ENVOI_OPENAPI_CHECK = '1';
+      const hook = conformanceHook()!;
+      expect(() => hook('GET', '/api/v1/whoami', 200, { keyId: 'k', role: 'admin', scope: 'platform', label: null }, 'application/json')).not.to.throw();
+      expect(() => hook('GET', '/api/v1/whoami', 200, { role: 'admin' }, 'application/json')).to.throw(/does not conform.*keyId/s);
+    } finally {
+      if (before === undefined) delete process.env.ENVOI_OPENAPI_CHECK;
+      else process.env.ENVOI_OPENAPI_CHECK = before;
+    }
   });
 });
 
