@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { expect } from 'chai';
 import { createApp } from '../../server/app.js';
@@ -49,6 +50,21 @@ describe('OpenAPI document', () => {
     expect(r.body.servers).to.deep.equal([{ url: '/' }]);
     expect(r.body.info.version).to.equal((await envoi.api('GET', '/health')).body.version);
     expect(Object.keys(r.body.paths)).to.deep.equal(Object.keys(openApiDocument().paths));
+  });
+
+  it('under a host\'s mount path, its server is that path', async () => {
+    const express = (await import('express')).default;
+    const host = express();
+    host.use('/plugins/email', createApp(envoi.server.envoi));
+    const server = host.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const r = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/plugins/email/api/v1/openapi.json`);
+      expect(r.status).to.equal(200);
+      expect(((await r.json()) as { servers: unknown }).servers).to.deep.equal([{ url: '/plugins/email' }]);
+    } finally {
+      server.close();
+    }
   });
 
   it('describes bearer auth, and only /health, /ready, /metrics and itself without an API key', () => {
