@@ -108,6 +108,24 @@ const template: Schema = obj(['action', 'locale', 'source', 'subject', 'html', '
   text: str(),
 });
 
+/** A mail the demo mailbox caught (connector/demo.ts CapturedMail). */
+const capturedMail: Schema = obj(['id', 'receivedAt', 'envelope', 'subject', 'text', 'html', 'size'], {
+  id: str(),
+  receivedAt: dateTime,
+  envelope: obj(['from', 'to'], { from: str(), to: { type: 'array', items: str() } }),
+  from: str(),
+  to: str(),
+  cc: str(),
+  subject: str(),
+  date: nullable(str()),
+  messageId: nullable(str()),
+  text: str(),
+  html: nullable(str()),
+  headers: { type: 'array', items: obj(['name', 'value'], { name: str(), value: str() }) },
+  attachments: { type: 'array', items: obj(['contentType', 'size'], { filename: nullable(str()), contentType: str(), size: { type: 'integer' }, inline: { type: 'boolean' }, contentId: nullable(str()) }) },
+  size: { type: 'integer', minimum: 0 },
+});
+
 const detail: Schema = obj(['path', 'message'], { path: str(), message: str() });
 
 /** The component schemas of response bodies (and of the connection bodies derived from schemas/). */
@@ -176,6 +194,6 @@ export function bodyComponents(): Record<string, Schema> {
     Template: template,
     Health: obj(['status', 'database', 'version'], { status: { const: 'ok' }, database: { type: 'string', enum: ['sqlite', 'postgres'] }, version: str() }),
     Demo: obj(['enabled'], { enabled: { type: 'boolean' }, mailbox: obj(['host', 'port'], { host: str(), port: { type: 'integer' } }) }),
-    Mailbox: list({ type: 'object', description: 'A mail the demo mailbox caught (connector/demo.ts CapturedMail).' }),
+    Mailbox: list(capturedMail),
   };
 }
