@@ -28,6 +28,9 @@ describe('OpenAPI document', () => {
     expect(r.valid).to.equal(true);
     expect(v.version).to.equal('3.1');
     expect(() => v.resolveRefs()).not.to.throw();
+    // Client generators name their functions by operationId: each must be unique (OAS 3.1 §4.8.10.1).
+    const ids = Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((o) => o.operationId));
+    expect(new Set(ids).size).to.equal(ids.length);
   });
 
   it('the validator does refuse a broken document (so the test above can fail)', async () => {
