@@ -16,6 +16,7 @@ import { keyRoutes } from './routes/keys.js';
 import { templateRoutes } from './routes/templates.js';
 import { inlinedManifest, ROOT } from './served-manifest.js';
 import { mountWeb } from './web/mount.js';
+import { openApiRoute } from './openapi/document.js';
 
 /** What GET /whoami answers: the caller's key (or the host's user), role and scope. */
 export interface WhoAmI extends Principal {
@@ -40,6 +41,8 @@ export function envoiRouter(envoi: Envoi, options: EnvoiRouterOptions = {}): Rou
   const { core } = envoi;
   const r = express.Router();
   r.use(bodyLimits(core.config));
+  // The API's description is public, like the page that documents it; `servers` is this mount.
+  r.get('/api/v1/openapi.json', openApiRoute());
 
   const api = express.Router();
   api.use(options.authenticate ? hostAuthentication(options.authenticate) : keyAuthentication(core));

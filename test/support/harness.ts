@@ -7,6 +7,7 @@ import { loadConfig, parsePortList, type Config } from '../../connector/config.j
 import { createLogger } from '../../connector/log.js';
 import type { LookupAll } from '../../connector/network-policy.js';
 import { startServer, type RunningServer } from '../../server/start.js';
+import { conformanceHook } from './openapi-conformance.js';
 
 export const PG_ADMIN_URL = process.env.ENVOI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -85,6 +86,9 @@ export const BACKENDS: Backend[] = [
   },
 ];
 
+/** Set by ENVOI_OPENAPI_CHECK: checks every response of api() against the OpenAPI document. */
+const conformance = conformanceHook();
+
 export interface ApiResponse<T = any> {
   status: number;
   body: T;
@@ -156,6 +160,7 @@ export class TestEnvoi {
     } catch {
       parsed = text;
     }
+    conformance?.(method, urlPath, res.status, parsed, res.headers.get('content-type'));
     return { status: res.status, body: parsed as T, headers: res.headers, text };
   }
 

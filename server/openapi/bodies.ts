@@ -1,0 +1,199 @@
+import { STATUSES } from '../../connector/store/deliveries.js';
+import { LOCALES } from '../../connector/locales.js';
+import { connectionPatch, connectionView, type Schema } from './schemas.js';
+
+/**
+ * Schemas of the response bodies that schemas/ does not describe (its files are what callers
+ * send and what actions answer). Each mirrors the code that builds the body, named beside it;
+ * the OpenAPI test checks real responses against them, so a drift fails there.
+ */
+
+const str = (maxLength?: number): Schema => ({ type: 'string', ...(maxLength ? { maxLength } : {}) });
+const nullable = (s: Schema): Schema => ({ oneOf: [s, { type: 'null' }] });
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const dateTime: Schema = { type: 'string', format: 'date-time' };
+const list = (item: Schema, extra: Record<string, Schema> = {}): Schema => ({
+  type: 'object',
+  required: ['items', ...Object.keys(extra)],
+  properties: { items: { type: 'array', items: item }, ...extra },
+});
+const obj = (required: string[], properties: Record<string, Schema>, closed = false): Schema => ({
+  type: 'object',
+  required,
+  properties,
+  ...(closed ? { additionalProperties: false } : {}),
+});
+
+const stage: Schema = { type: 'string', enum: ['dns', 'connect', 'tls', 'auth', 'send', 'done'] };
+const role: Schema = { type: 'string', enum: ['admin', 'builder', 'runtime'] };
+
+/** connector/store/keys.ts KeyRecord: never the key itself (closed, so a leak fails the test). */
+const keyRecordProps: Record<string, Schema> = {
+  id: str(),
+  prefix: { ...str(12), description: 'The first characters of the key, to tell keys apart.' },
+  role,
+  scope: str(63),
+  label: nullable(str(200)),
+  createdAt: dateTime,
+  lastUsedAt: nullable(dateTime),
+};
+const keyRequired = Object.keys(keyRecordProps);
+
+/** server/routes/deliveries.ts deliveryView(). */
+const deliveryProps: Record<string, Schema> = {
+  id: str(),
+  status: { type: 'string', enum: [...STATUSES] },
+  action: str(),
+  connection: ref('ConnectionRef'),
+  subject: nullable(str()),
+  recipients: { type: 'array', items: str() },
+  from: str(),
+  messageId: str(),
+  size: { type: 'integer', minimum: 0 },
+  attempts: { type: 'integer', minimum: 0 },
+  maxAttempts: { type: 'integer', minimum: 1 },
+  unknownAttempts: { type: 'integer', minimum: 0 },
+  nextAttemptAt: nullable(dateTime),
+  accepted: nullable({ type: 'array', items: str() }),
+  rejected: nullable({ type: 'array', items: str() }),
+  response: nullable(str()),
+  lastError: nullable(ref('StoredFailure')),
+  waitingFor: { ...nullable(ref('StoredFailure')), description: 'Why a queued delivery waits (rate limit, unhealthy connection).' },
+  idempotencyKey: nullable(str(255)),
+  createdAt: dateTime,
+  updatedAt: dateTime,
+  sentAt: nullable(dateTime),
+  bodyPurgedAt: nullable(dateTime),
+};
+
+const attempt: Schema = obj(['number', 'startedAt', 'durationMs', 'outcome', 'outcomeUnknown'], {
+  number: { type: 'integer', minimum: 1 },
+  worker: str(),
+  startedAt: dateTime,
+  durationMs: { type: 'integer', minimum: 0 },
+  outcome: { type: 'string', enum: ['sent', 'retry', 'failed', 'unknown', 'lost', 'released'] },
+  outcomeUnknown: { type: 'boolean' },
+  code: nullable(str()),
+  stage: nullable(stage),
+  responseCode: nullable({ type: 'integer' }),
+  reply: nullable(str()),
+  message: nullable(str()),
+  hint: nullable(str()),
+  connection: nullable(ref('ConnectionRef')),
+  providerMessageId: nullable(str()),
+});
+
+/** connector/providers/results.ts TestResult. */
+const testResultProps: Record<string, Schema> = {
+  ok: { type: 'boolean' },
+  stage,
+  code: str(),
+  message: str(),
+  hint: str(),
+  durationMs: { type: 'number', minimum: 0 },
+  server: obj(['address', 'tls', 'authMethods'], { address: str(), tls: { type: 'boolean' }, authMethods: { type: 'array', items: str() } }),
+  responseCode: { type: 'integer' },
+  reply: str(),
+  warnings: { type: 'array', items: ref('Problem') },
+  details: { type: 'object' },
+};
+
+/** A template as GET/PUT …/templates/:action/:locale answer it (actions/templates/system.ts). */
+const template: Schema = obj(['action', 'locale', 'source', 'subject', 'html', 'text'], {
+  action: str(),
+  locale: { type: 'string', enum: [...LOCALES] },
+  source: { type: 'string', enum: ['scope', 'platform', 'builtin'] },
+  subject: str(),
+  html: str(),
+  text: str(),
+});
+
+/** A mail the demo mailbox caught (connector/demo.ts CapturedMail). */
+const capturedMail: Schema = obj(['id', 'receivedAt', 'envelope', 'subject', 'text', 'html', 'size'], {
+  id: str(),
+  receivedAt: dateTime,
+  envelope: obj(['from', 'to'], { from: str(), to: { type: 'array', items: str() } }),
+  from: str(),
+  to: str(),
+  cc: str(),
+  subject: str(),
+  date: nullable(str()),
+  messageId: nullable(str()),
+  text: str(),
+  html: nullable(str()),
+  headers: { type: 'array', items: obj(['name', 'value'], { name: str(), value: str() }) },
+  attachments: { type: 'array', items: obj(['contentType', 'size'], { filename: nullable(str()), contentType: str(), size: { type: 'integer' }, inline: { type: 'boolean' }, contentId: nullable(str()) }) },
+  size: { type: 'integer', minimum: 0 },
+});
+
+const detail: Schema = obj(['path', 'message'], { path: str(), message: str() });
+
+/** The component schemas of response bodies (and of the connection bodies derived from schemas/). */
+export function bodyComponents(): Record<string, Schema> {
+  return {
+    ErrorBody: {
+      description: 'Every 4xx and 5xx body (design.md "Errors"). Some codes add facts beside these (a template error its line and column).',
+      ...obj(['error'], { error: obj(['code', 'message'], { code: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$' }, message: str(), hint: str(), details: { type: 'array', items: detail } }) }, true),
+    },
+    Problem: obj(['code', 'message'], { code: str(), message: str(), hint: str() }),
+    StoredFailure: obj(['code', 'message'], { code: str(), stage, message: str(), hint: str(), responseCode: { type: 'integer' }, reply: str() }),
+    ConnectionRef: obj(['id', 'name'], { id: str(), name: str() }, true),
+    ConnectionView: connectionView(),
+    ConnectionPatch: { ...connectionPatch(false), title: 'ConnectionPatch' },
+    ConnectionDraft: { ...connectionPatch(true), title: 'ConnectionDraft' },
+    ConnectionList: list(ref('ConnectionView')),
+    TestResult: obj(['ok', 'stage', 'message', 'durationMs'], testResultProps),
+    TestEmailResult: {
+      description: 'The test mail\'s one attempt, shaped as a connection test; or, when no worker tried it within a minute (202), the delivery\'s status.',
+      ...obj(['deliveryId', 'locale', 'subject', 'messageId', 'message'], {
+        ...testResultProps,
+        status: { type: 'string', enum: [...STATUSES] },
+        deliveryId: str(),
+        locale: { type: 'string', enum: [...LOCALES] },
+        subject: str(),
+        messageId: str(),
+        accepted: { type: 'array', items: str() },
+        rejected: { type: 'array', items: str() },
+        response: nullable(str()),
+      }),
+    },
+    Delivery: obj(Object.keys(deliveryProps), deliveryProps, true),
+    DeliveryDetail: obj([...Object.keys(deliveryProps), 'attemptLog'], { ...deliveryProps, attemptLog: { type: 'array', items: attempt } }, true),
+    DeliveryList: list(ref('Delivery'), { nextCursor: nullable(str()) }),
+    KeyRecord: obj(keyRequired, keyRecordProps, true),
+    CreatedKey: { description: 'The new key: `key` is shown this once.', ...obj([...keyRequired, 'key'], { ...keyRecordProps, key: str() }, true) },
+    KeyList: list(ref('KeyRecord')),
+    WhoAmI: obj(['keyId', 'role', 'scope', 'label'], { keyId: str(), role, scope: str(63), label: nullable(str()) }),
+    PresetList: list(
+      obj(['id', 'label', 'provider', 'settings', 'note'], {
+        id: str(),
+        label: str(),
+        provider: str(),
+        settings: { type: 'object', description: 'Connection fields to start the form with.' },
+        note: str(),
+        suggestedRateLimit: obj(['messages', 'perSeconds', 'reason'], { messages: { type: 'integer' }, perSeconds: { type: 'integer' }, reason: str() }),
+      }),
+    ),
+    ActionList: list(obj(['key', 'version', 'title', 'description'], { key: str(), version: { type: 'integer' }, title: str(), description: str() }, true)),
+    Manifest: {
+      description: 'manifest.json with every schema inlined (bundled: a schema\'s references sit under its $defs).',
+      ...obj(['id', 'name', 'version', 'connector', 'actions'], { id: str(), name: str(), version: str(), connector: { type: 'object' }, actions: { type: 'array', items: { type: 'object' } } }),
+    },
+    ValidateResult: obj(['valid', 'errors'], { valid: { type: 'boolean' }, errors: { type: 'array', items: detail }, error: ref('ErrorBody/properties/error') }),
+    Preview: obj(['connection', 'warnings'], {
+      subject: str(),
+      html: nullable(str()),
+      text: str(),
+      connection: nullable(obj(['id', 'name', 'provider'], { id: str(), name: str(), provider: str() })),
+      mimeSize: { type: 'integer', minimum: 0 },
+      attachments: { type: 'array', items: obj(['filename', 'size', 'inline'], { filename: str(), contentType: str(), size: { type: 'integer' }, inline: { type: 'boolean' } }) },
+      calendar: nullable(obj(['method', 'content'], { method: str(), content: str() })),
+      file: obj(['filename', 'contentType', 'content'], { filename: str(), contentType: str(), content: str() }),
+      warnings: { type: 'array', items: ref('Problem') },
+    }),
+    Template: template,
+    Health: obj(['status', 'database', 'version'], { status: { const: 'ok' }, database: { type: 'string', enum: ['sqlite', 'postgres'] }, version: str() }),
+    Demo: obj(['enabled'], { enabled: { type: 'boolean' }, mailbox: obj(['host', 'port'], { host: str(), port: { type: 'integer' } }) }),
+    Mailbox: list(capturedMail),
+  };
+}

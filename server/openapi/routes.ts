@@ -1,0 +1,143 @@
+import { ACTIONS } from '../../actions/registry.js';
+import { SYSTEM_ACTIONS } from '../../actions/templates/system.js';
+import { MAX_WAIT_S } from '../../actions/run.js';
+import { LOCALES } from '../../connector/locales.js';
+import { STATUSES } from '../../connector/store/deliveries.js';
+import { fileRef, type Schema } from './schemas.js';
+
+/**
+ * The HTTP API as data: one entry per route of server/app.ts and server/routes/*.ts, with what it
+ * takes, what it answers and which error statuses it can give. document.ts turns this into
+ * OpenAPI; a test compares it with the routes express has registered, so a route added to the
+ * server without an entry here fails that test.
+ */
+
+export type Role = 'none' | 'any' | 'admin' | 'builder' | 'runtime' | 'platform admin';
+
+export interface Reply {
+  status: number;
+  description: string;
+  /** A component name or an inline schema; absent for an empty body (204). */
+  body?: string | Schema;
+  /** Another media type than JSON (Prometheus text). */
+  mediaType?: string;
+}
+
+export interface Query {
+  name: string;
+  description: string;
+  schema: Schema;
+}
+
+export interface Operation {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** The path as OpenAPI writes it, `{scope}` for express's `:scope`. */
+  path: string;
+  summary: string;
+  tag: string;
+  role: Role;
+  body?: string | Schema;
+  query?: Query[];
+  replies: Reply[];
+  /** Error statuses beyond those every route of its kind can give (see document.ts). */
+  errors?: number[];
+}
+
+const S = '/api/v1/scopes/{scope}';
+const json = (status: number, description: string, body: string | Schema): Reply => ({ status, description, body });
+const empty = (description: string): Reply => ({ status: 204, description });
+
+const connectionOps: Operation[] = [
+  { method: 'get', path: `${S}/connections`, tag: 'connections', role: 'builder', summary: 'The connections of a scope, masked', replies: [json(200, 'The connections', 'ConnectionList')] },
+  { method: 'post', path: `${S}/connections`, tag: 'connections', role: 'admin', summary: 'Create a connection', body: fileRef('connection.schema.json'), replies: [json(201, 'Created (Location names it)', 'ConnectionView')], errors: [409] },
+  { method: 'post', path: `${S}/connections/test`, tag: 'connections', role: 'admin', summary: 'Test an unsaved configuration (with `id`, a saved secret fills one left out)', body: 'ConnectionDraft', replies: [json(200, 'The test ran: `ok` says how it went', 'TestResult')], errors: [404] },
+  { method: 'get', path: `${S}/connections/{id}`, tag: 'connections', role: 'builder', summary: 'One connection, masked', replies: [json(200, 'The connection', 'ConnectionView')], errors: [404] },
+  { method: 'patch', path: `${S}/connections/{id}`, tag: 'connections', role: 'admin', summary: 'Edit a connection; without a secret the stored one is kept', body: 'ConnectionPatch', replies: [json(200, 'The edited connection', 'ConnectionView')], errors: [404, 409] },
+  { method: 'delete', path: `${S}/connections/{id}`, tag: 'connections', role: 'admin', summary: 'Delete a connection', replies: [empty('Deleted')], errors: [404, 409] },
+  { method: 'post', path: `${S}/connections/{id}/default`, tag: 'connections', role: 'admin', summary: "Make it the scope's default", replies: [json(200, 'The connection, now the default', 'ConnectionView')], errors: [404] },
+  { method: 'post', path: `${S}/connections/{id}/test`, tag: 'connections', role: 'admin', summary: 'Test a saved connection', replies: [json(200, 'The test ran: `ok` says how it went', 'TestResult')], errors: [404] },
+  {
+    method: 'post', path: `${S}/connections/{id}/test-email`, tag: 'connections', role: 'admin', summary: 'Send the localized test mail (10 a minute per scope)',
+    body: fileRef('test-email-request.schema.json'),
+    replies: [json(200, 'The one attempt ended: `ok` says how', 'TestEmailResult'), json(202, 'No worker tried it within a minute: the delivery\'s status', 'TestEmailResult')],
+    errors: [404, 409, 429],
+  },
+];
+
+const actionOps: Operation[] = [...ACTIONS.values()].flatMap((a): Operation[] => {
+  const input = { type: 'object', required: ['input'], properties: { input: fileRef(a.inputSchema) } };
+  const p = `${S}/actions/${a.key}`;
+  const executeBody = { ...input, properties: { ...input.properties, idempotencyKey: { type: 'string', minLength: 1, maxLength: 255, description: 'Or the Idempotency-Key header: a second execute with it answers the first delivery.' } } };
+  const mail = a.executeStatus === 202;
+  return [
+    { method: 'post', path: `${p}/validate`, tag: 'actions', role: 'builder', summary: `Check a ${a.key} input as execute would`, body: input, replies: [json(200, 'Whether it is valid, and every problem', 'ValidateResult')], errors: [413] },
+    { method: 'post', path: `${p}/preview`, tag: 'actions', role: 'builder', summary: `Render what ${a.key} would do, without doing it`, body: input, replies: [json(200, 'The rendered result', 'Preview')], errors: [404, 409, 413] },
+    {
+      method: 'post', path: `${p}/execute`, tag: 'actions', role: 'runtime', summary: `${a.title}: ${a.description}`, body: executeBody,
+      query: mail ? [{ name: 'wait', description: `Seconds (0 to ${MAX_WAIT_S}) to wait for the first attempt`, schema: { type: 'number', minimum: 0, maximum: MAX_WAIT_S } }] : [],
+      replies: mail
+        ? [json(202, 'Queued (or, with wait, still going when it ran out)', fileRef(a.outputSchema)), json(200, 'With wait: the first attempt ended', fileRef(a.outputSchema))]
+        : [json(200, 'The result', fileRef(a.outputSchema))],
+      errors: [404, 409, 413, 422],
+    },
+  ];
+});
+
+// The same three by key, for a caller that holds the key in a variable: concrete paths win over
+// templated ones (OAS 3.1 §4.8.8.2), so these describe only what the typed ones do not (404).
+const anyAction = (verb: 'validate' | 'preview' | 'execute', role: Role, replies: Reply[]): Operation => ({
+  method: 'post', path: `${S}/actions/{action}/${verb}`, tag: 'actions', role, summary: `${verb} an action named by key (an unknown key: 404)`,
+  body: { type: 'object', properties: { input: { type: 'object' }, idempotencyKey: { type: 'string', maxLength: 255 } } }, replies, errors: [404, 409, 413, 422],
+});
+const outputs = { anyOf: [...new Set([...ACTIONS.values()].map((a) => a.outputSchema))].map(fileRef) };
+actionOps.push(
+  anyAction('validate', 'builder', [json(200, 'Whether it is valid', 'ValidateResult')]),
+  anyAction('preview', 'builder', [json(200, 'The rendered result', 'Preview')]),
+  anyAction('execute', 'runtime', [json(200, 'Done, or with wait the first attempt ended', outputs), json(202, 'Queued', outputs)]),
+);
+
+const template = `${S}/templates/{action}/{locale}`;
+const deliveryOps: Operation[] = [
+  {
+    method: 'get', path: `${S}/deliveries`, tag: 'deliveries', role: 'runtime', summary: 'The delivery log, newest first',
+    query: [
+      { name: 'status', description: 'Only deliveries in this status', schema: { type: 'string', enum: [...STATUSES] } },
+      { name: 'limit', description: 'At most this many (default 50)', schema: { type: 'integer', minimum: 1, maximum: 500 } },
+      { name: 'cursor', description: 'nextCursor of the previous page', schema: { type: 'string' } },
+    ],
+    replies: [json(200, 'A page of deliveries', 'DeliveryList')],
+  },
+  { method: 'get', path: `${S}/deliveries/{id}`, tag: 'deliveries', role: 'runtime', summary: 'One delivery with every attempt', replies: [json(200, 'The delivery', 'DeliveryDetail')], errors: [404] },
+  { method: 'post', path: `${S}/deliveries/{id}/retry`, tag: 'deliveries', role: 'admin', summary: 'Queue a failed delivery again', replies: [json(200, 'The delivery, queued', 'Delivery')], errors: [404, 409] },
+  { method: 'get', path: template, tag: 'templates', role: 'builder', summary: "The template a system mail uses in this scope and locale", replies: [json(200, 'The template and where it comes from', 'Template')], errors: [404] },
+  { method: 'put', path: template, tag: 'templates', role: 'admin', summary: "Set the scope's own template", body: fileRef('template.schema.json'), replies: [json(200, 'The template now used', 'Template')], errors: [404] },
+  { method: 'delete', path: template, tag: 'templates', role: 'admin', summary: 'Return to the platform\'s or the built-in template', replies: [empty('Removed')], errors: [404] },
+];
+
+const otherOps: Operation[] = [
+  { method: 'get', path: '/health', tag: 'operations', role: 'none', summary: 'The process is up and the database answers', replies: [json(200, 'Up', 'Health')] },
+  { method: 'get', path: '/ready', tag: 'operations', role: 'none', summary: 'Ready: the database answers and migrations are current', replies: [json(200, 'Ready', { type: 'object' }), json(503, 'Not ready, with the reason', { type: 'object' })] },
+  { method: 'get', path: '/metrics', tag: 'operations', role: 'none', summary: 'Prometheus metrics (Authorization: Bearer ENVOI_METRICS_TOKEN)', replies: [{ status: 200, description: 'Prometheus text format', body: { type: 'string' }, mediaType: 'text/plain' }], errors: [401, 404] },
+  { method: 'get', path: '/api/v1/openapi.json', tag: 'operations', role: 'none', summary: 'This document', replies: [json(200, 'OpenAPI 3.1', { type: 'object' })] },
+  { method: 'get', path: '/api/v1/whoami', tag: 'keys', role: 'any', summary: "The caller's key, role and scope", replies: [json(200, 'The caller', 'WhoAmI')] },
+  { method: 'post', path: '/api/v1/keys', tag: 'keys', role: 'platform admin', summary: 'Create an API key (shown once)', body: fileRef('key-request.schema.json'), replies: [json(201, 'The key', 'CreatedKey')] },
+  { method: 'get', path: '/api/v1/keys', tag: 'keys', role: 'platform admin', summary: 'The API keys (no key material)', replies: [json(200, 'The keys', 'KeyList')] },
+  { method: 'delete', path: '/api/v1/keys/{id}', tag: 'keys', role: 'platform admin', summary: 'Revoke an API key', replies: [empty('Revoked')], errors: [404] },
+  { method: 'get', path: '/api/v1/manifest', tag: 'actions', role: 'builder', summary: 'manifest.json with its schemas inlined', replies: [json(200, 'The manifest', 'Manifest')] },
+  { method: 'get', path: '/api/v1/presets', tag: 'connections', role: 'builder', summary: 'Starting points for a connection form', replies: [json(200, 'The presets', 'PresetList')] },
+  { method: 'get', path: '/api/v1/actions', tag: 'actions', role: 'builder', summary: 'The actions of the manifest', replies: [json(200, 'The actions', 'ActionList')] },
+  { method: 'get', path: '/api/v1/demo', tag: 'demo', role: 'builder', summary: 'Whether demo mode runs, and its mailbox', replies: [json(200, 'Demo mode', 'Demo')] },
+  { method: 'get', path: '/api/v1/demo/mailbox', tag: 'demo', role: 'builder', summary: 'Mail the demo mailbox caught (a platform key)', replies: [json(200, 'The mail, newest first', 'Mailbox')], errors: [404] },
+  { method: 'delete', path: '/api/v1/demo/mailbox', tag: 'demo', role: 'platform admin', summary: 'Empty the demo mailbox', replies: [empty('Emptied')], errors: [404] },
+];
+
+/** Every operation of the API. */
+export const OPERATIONS: readonly Operation[] = [...otherOps, ...connectionOps, ...actionOps, ...deliveryOps];
+
+/** The schemas of the path parameters, by name. */
+export const PATH_PARAMS: Record<string, Schema> = {
+  scope: { type: 'string', pattern: '^(platform|[a-z0-9][a-z0-9-]{0,62})$', description: '"platform" or a tenant' },
+  id: { type: 'string', maxLength: 64 },
+  action: { type: 'string', description: `An action's key; of templates, a system mail's (${SYSTEM_ACTIONS.join(', ')})` },
+  locale: { type: 'string', enum: [...LOCALES] },
+};
