@@ -16,6 +16,7 @@ import { deliveryRoutes } from './routes/deliveries.js';
 import { templateRoutes } from './routes/templates.js';
 import { mountWeb } from './web/mount.js';
 import { bodyLimits } from './body-limits.js';
+import { operations } from './operations/index.js';
 import type { CaptureServer } from '../connector/demo.js';
 import type { Principal } from '../connector/store/keys.js';
 
@@ -82,6 +83,7 @@ export function createApp(envoi: Envoi, options: { capture?: CaptureServer } = {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  app.use(operations(envoi));
   app.use(bodyLimits(envoi.config));
 
   app.get('/health', route(async () => {

@@ -102,6 +102,13 @@ export async function migrate(db: Database): Promise<string[]> {
   }
 }
 
+/** Migrations of this version not applied to the database yet (empty when the schema is current). */
+export async function pendingMigrations(db: Database): Promise<string[]> {
+  // Our source lists migrations by name, so knex hands the pending ones back as names.
+  const [, pending] = (await db.knex.migrate.list({ migrationSource })) as [unknown[], string[]];
+  return pending;
+}
+
 /** True when the error is a unique-constraint violation on either database. */
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; errno?: number; message?: string };
