@@ -65,7 +65,7 @@ export interface EnvoiOptions {
 /** Opens the database, runs migrations, loads the keyring and wires the services. */
 export async function createEnvoi(config: Config, options: EnvoiOptions = {}): Promise<Envoi> {
   const logger = options.logger ?? createLogger();
-  const db = openDatabase(config);
+  const db = openDatabase(config, logger);
   try {
     const applied = await migrate(db);
     if (applied.length) logger.info('database migrated', { dialect: db.dialect, applied });
