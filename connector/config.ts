@@ -9,6 +9,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly secretKey: string | undefined;
   readonly adminKey: string | undefined;
+  /** Bearer token that opens GET /metrics; unset, /metrics answers 404. */
+  readonly metricsToken: string | undefined;
   readonly allowedPorts: PortList;
   readonly allowPrivateHosts: boolean;
   readonly retryBaseMs: number;
@@ -121,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databaseUrl: env.DATABASE_URL || undefined,
     secretKey: env.ENVOI_SECRET_KEY || undefined,
     adminKey: env.ENVOI_ADMIN_KEY || undefined,
+    metricsToken: env.ENVOI_METRICS_TOKEN || undefined,
     allowedPorts: parsePortList(env.ENVOI_ALLOWED_PORTS || DEFAULT_PORTS),
     allowPrivateHosts: bool(env, 'ENVOI_ALLOW_PRIVATE_HOSTS'),
     retryBaseMs: int(env, 'ENVOI_RETRY_BASE_MS', 5000, 1),

@@ -16,6 +16,7 @@ import { Composer } from './delivery/composer.js';
 import { ThreadPool } from './threads/pool.js';
 import { Outbox } from './delivery/outbox.js';
 import { Worker } from './delivery/worker.js';
+import { EnvoiMetrics } from './metrics.js';
 
 /** The package version, read once from package.json. */
 export const VERSION: string = (() => {
@@ -44,6 +45,8 @@ export interface Envoi {
   pool: ThreadPool;
   /** The in-process delivery worker, when this process runs one. */
   worker: Worker | undefined;
+  /** The Prometheus registry of this instance (GET /metrics). */
+  metrics: EnvoiMetrics;
   close(): Promise<void>;
 }
 
@@ -62,7 +65,7 @@ export interface EnvoiOptions {
 /** Opens the database, runs migrations, loads the keyring and wires the services. */
 export async function createEnvoi(config: Config, options: EnvoiOptions = {}): Promise<Envoi> {
   const logger = options.logger ?? createLogger();
-  const db = openDatabase(config);
+  const db = openDatabase(config, logger);
   try {
     const applied = await migrate(db);
     if (applied.length) logger.info('database migrated', { dialect: db.dialect, applied });
@@ -99,8 +102,9 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
   const pool = new ThreadPool({ threads: config.composeThreads, timeoutMs: config.composeTimeoutMs, memoryMb: config.composeMemoryMb, label: 'Building the message' });
   const composer = new Composer(pool);
   const outbox = new Outbox({ store: deliveries, composer, maxMessageBytes: config.maxMessageBytes });
+  const metrics = new EnvoiMetrics({ knex: db.knex, logger });
   const worker = options.worker
-    ? new Worker({ store: deliveries, outbox, connections, mailer, rateLimits, logger, config, onDatabaseLost: options.onDatabaseLost })
+    ? new Worker({ store: deliveries, outbox, connections, mailer, rateLimits, logger, config, onDatabaseLost: options.onDatabaseLost, onRecorded: metrics.attemptRecorded })
     : undefined;
   worker?.start();
   let closing: Promise<void> | undefined;
@@ -119,6 +123,7 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
     outbox,
     pool,
     worker,
+    metrics,
     close() {
       // Order matters: stop claiming and finish (or release) sends, then close pools, then the database.
       closing ??= (async () => {

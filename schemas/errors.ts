@@ -27,6 +27,7 @@ export const ERROR_CATALOGUE = Object.freeze({
   CONFIG_INVALID: { status: 500, hint: 'Fix the environment variable named in the message and start Envoi again.' },
   SECRET_UNREADABLE: { status: 500, hint: 'The key that sealed this secret is missing: restore ENVOI_SECRET_KEY (or the data directory key file), or enter the secret again.' },
   STORAGE_UNAVAILABLE: { status: 503, hint: 'Try again in a few seconds (see Retry-After). An operator should free disk space on the data directory or bring the database back; nothing is lost meanwhile.' },
+  NOT_READY: { status: 503, hint: 'Run `envoi migrate` (or start this version of Envoi once, which migrates at start), then ask again.' },
   INTERNAL: { status: 500, hint: 'Try again; if it keeps failing, the server log has the details.' },
 } as const satisfies Record<string, { status: number; hint: string }>);
 

@@ -6,6 +6,7 @@ import { envoiFrom } from '../lib/envoi.js';
 import { route } from './auth.js';
 import { errorHandler } from './errors.js';
 import { envoiRouter } from './router.js';
+import { operations } from './operations/index.js';
 
 export type { WhoAmI } from './router.js';
 export { bundledSchema } from './served-manifest.js';
@@ -15,6 +16,8 @@ export function createApp(envoi: Envoi, options: { capture?: CaptureServer } = {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // The request log, /ready and /metrics (server/operations/): before everything they measure.
+  app.use(operations(envoi));
 
   app.get('/health', route(async () => {
     await envoi.db.knex.raw('select 1');

@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
 import { EnvoiError } from '../../connector/errors.js';
+import { createLogger } from '../../connector/log.js';
 import { checkHelpers, KNOWN_HELPERS } from './allowed.js';
 import { metered, meteredEach, type RenderMeter } from './meter.js';
 
@@ -21,6 +22,22 @@ export type TemplateKind = 'subject' | 'html' | 'text';
 export const MAX_TEMPLATE_CHARS = 1_000_000;
 
 const hb = Handlebars.create();
+
+// Handlebars tells of a template reading a property it denies (`{{toString}}`, `{{a.valueOf}}`)
+// with console.error: three plain lines on stderr, where Envoi writes JSON lines only. Its log
+// (one logger shared by every Handlebars environment, in every thread) goes through ours instead.
+// A denied property renders empty, as intended (see above): the template's author may want to
+// know, the operator need not, so that line is a debug one.
+const templateLog = createLogger().child({ component: 'templates' });
+(Handlebars.logger as { log: (level: unknown, ...message: unknown[]) => void }).log = (level, ...message) => {
+  const text = message.map(String).join(' ');
+  const denied = /Access has been denied to resolve the property "([^"]*)"/.exec(text);
+  if (denied) return templateLog.debug('a template read a property Handlebars does not expose; it rendered empty', { property: denied[1] });
+  // Handlebars names a level by word or by its index in debug, info, warn, error.
+  const levels = ['debug', 'info', 'warn', 'error'] as const;
+  const lvl = levels.find((l, i) => l === String(level).toLowerCase() || i === Number(level)) ?? 'info';
+  templateLog[lvl]('handlebars', { message: text.split('\n')[0] });
+};
 
 // Only known helpers run (see allowed.ts); the fallbacks are replaced so that even a template
 // that slipped past the check could not reach them, and `each` is the metered one.

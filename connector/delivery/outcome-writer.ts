@@ -3,6 +3,9 @@ import type { Logger } from '../log.js';
 import type { DeliveryStore, FinishItem } from '../store/deliveries.js';
 import { isStorageFailure } from '../store/storage-errors.js';
 
+/** Told of every attempt once it is stored (metrics count it there, and the debug log tells it). */
+export type AttemptRecorded = (item: FinishItem) => void;
+
 /** Backoff between tries of a write the database refused: 100 ms doubling to 5 s. */
 const FIRST_RETRY_MS = 100;
 const MAX_RETRY_MS = 5000;
@@ -19,7 +22,7 @@ export class OutcomeWriter {
   private unwritten = 0;
   private readonly group: GroupCommit<FinishItem, boolean>;
 
-  constructor(private readonly opts: { store: DeliveryStore; worker: string; logger: Logger }) {
+  constructor(private readonly opts: { store: DeliveryStore; worker: string; logger: Logger; onRecorded?: AttemptRecorded | undefined }) {
     this.group = new GroupCommit((items: FinishItem[]) => opts.store.finishMany(opts.worker, items), { max: 100 });
   }
 
@@ -29,8 +32,17 @@ export class OutcomeWriter {
   }
 
   /** Records an attempt and where it leaves its delivery; false when the lease was lost meanwhile. */
-  write(item: FinishItem, giveUp?: AbortSignal): Promise<boolean> {
-    return this.persist(`record attempt ${item.attempt.number}`, item.id, () => this.group.add(item), giveUp);
+  async write(item: FinishItem, giveUp?: AbortSignal): Promise<boolean> {
+    const stored = await this.persist(`record attempt ${item.attempt.number}`, item.id, () => this.group.add(item), giveUp);
+    if (stored) {
+      const { attempt, next } = item;
+      this.opts.logger.debug('attempt recorded', {
+        deliveryId: item.id, number: attempt.number, outcome: attempt.outcome, code: attempt.code, durationMs: attempt.durationMs,
+        connectionId: attempt.connection?.id, next: next.status, ...('dueAt' in next ? { nextAttemptAt: new Date(next.dueAt).toISOString() } : {}),
+      });
+      this.opts.onRecorded?.(item);
+    }
+    return stored;
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { ConnectionService, ResolvedConnection } from '../connections.js';
 import { EnvoiError } from '../errors.js';
 import { failure, isFailureCode } from '../failures.js';
-import type { Logger } from '../log.js';
+import { withLogFields, type Logger } from '../log.js';
 import type { Mailer } from '../mailer.js';
 import { SendReleased, type SendControl } from '../providers/send-control.js';
 import { SendFailure } from '../providers/smtp/smtp.js';
@@ -40,7 +40,12 @@ export class SendAttempts {
   constructor(private readonly opts: SendAttemptsOptions) {}
 
   /** Sends `c`; `deferred` when it was put back to wait without an attempt. */
-  async run(c: Claimed, control: SendControl): Promise<Routed> {
+  run(c: Claimed, control: SendControl): Promise<Routed> {
+    // Every line logged on the way (providers, token clients, pools) says which delivery it is about.
+    return withLogFields({ deliveryId: c.id }, () => this.attempt(c, control));
+  }
+
+  private async attempt(c: Claimed, control: SendControl): Promise<Routed> {
     let route: Route | undefined;
     try {
       const chain = await this.chain(c);
@@ -94,7 +99,7 @@ export class SendAttempts {
           deferredReply: info.deferredReply, deferredResponseCode: info.deferredResponseCode, response: info.response, responseCode: info.responseCode, providerMessageId: info.providerMessageId,
         };
       } finally {
-        if (slot !== undefined) await this.opts.rateLimits.complete(slot).catch((err) => this.opts.logger.warn('could not record a rate-limit slot', { err }));
+        if (slot !== undefined) await this.opts.rateLimits.complete(slot).catch((err) => this.opts.logger.warn('could not record a rate-limit slot', { deliveryId: c.id, err }));
       }
     } catch (err) {
       if (err instanceof SendReleased) return { route, kind: 'released', message: err.message };

@@ -12,7 +12,8 @@ import type { ResolvedConnection } from '../connections.js';
 import type { RateLimitStore } from '../store/rate-limits.js';
 import type { Outbox } from './outbox.js';
 import { decide } from './decide.js';
-import { OutcomeWriter } from './outcome-writer.js';
+import { OutcomeWriter, type AttemptRecorded } from './outcome-writer.js';
+import { bump } from './busy-counts.js';
 import { SendAttempts, type Routed } from './send-attempt.js';
 
 export interface WorkerOptions {
@@ -25,6 +26,8 @@ export interface WorkerOptions {
   config: Pick<Config, 'retryBaseMs' | 'leaseMs' | 'pollMs' | 'retentionDays' | 'dbDownExitMs' | 'healthLogMs' | 'workerConcurrency' | 'workerMaxBytes' | 'unknownRetries' | 'connectionMaxInFlight' | 'scopeMaxInFlight'>;
   /** Called once the database has been unreachable for longer than config.dbDownExitMs. */
   onDatabaseLost?: (downForMs: number) => void;
+  /** Told of every attempt once it is stored (metrics, debug lines). */
+  onRecorded?: AttemptRecorded;
 }
 
 /** A delivery this worker holds: how to stop its send, and whether the send still runs. */
@@ -36,13 +39,6 @@ interface InFlight {
 
 /** How long a stopping worker waits, at least, for results it still has to write. */
 const MIN_WRITE_GRACE_MS = 5000;
-
-/** Adds `by` to a count, dropping it at zero (so the claim's lists stay as short as what is busy). */
-function bump(counts: Map<string, number>, key: string, by: number): void {
-  const n = (counts.get(key) ?? 0) + by;
-  if (n > 0) counts.set(key, n);
-  else counts.delete(key);
-}
 
 /**
  * Claims due deliveries under a lease, sends them, records each attempt and the next state.
@@ -89,7 +85,7 @@ export class Worker {
     setMaxListeners(0, this.writeGiveUp.signal);
     const { store, connections, mailer, rateLimits, logger } = opts;
     this.attempts = new SendAttempts({ store, connections, mailer, rateLimits, logger, worker: this.id, onDeferred: () => this.counts.deferred++, onConnection: (c) => this.learnCap(c) });
-    this.writer = new OutcomeWriter({ store, worker: this.id, logger });
+    this.writer = new OutcomeWriter({ store, worker: this.id, logger, onRecorded: opts.onRecorded });
   }
 
   start(): void {
@@ -176,6 +172,7 @@ export class Worker {
       ...this.room(),
     });
     this.counts.claimed += batch.length;
+    if (batch.length) this.opts.logger.debug('claimed deliveries', { worker: this.id, deliveryIds: batch.map((c) => c.id), free, bytesLeft });
     for (const c of batch) {
       const f: InFlight = { release: new AbortController(), deadline: new AbortController(), sending: true };
       this.inFlight.set(c.id, f);

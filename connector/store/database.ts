@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import type { Config } from '../config.js';
+import { createLogger, type Logger } from '../log.js';
 import * as m20261123_01 from '../migrations/20261123_01_connections_and_keys.js';
 import * as m20261123_02 from '../migrations/20261123_02_outbox.js';
 import * as m20261123_03 from '../migrations/20261123_03_templates.js';
@@ -42,13 +43,29 @@ const migrationSource: Knex.MigrationSource<string> = {
   getMigration: async (name) => MIGRATIONS.find(([n]) => n === name)![1],
 };
 
+/**
+ * Knex and its pool write their warnings (a dropped connection, a failed acquire) with
+ * console.warn by default: plain text on stderr, where Envoi writes JSON lines only.
+ */
+function knexLog(logger: Logger): Knex.Config['log'] {
+  const line = (m: unknown) => ({ detail: (typeof m === 'string' ? m : m instanceof Error ? m.message : JSON.stringify(m) ?? '').split('\n')[0] });
+  return {
+    warn: (m: unknown) => logger.warn('database driver warning', line(m)),
+    error: (m: unknown) => logger.error('database driver error', line(m)),
+    deprecate: (method: string, alternative: string) => logger.debug('database driver deprecation', { method, alternative }),
+    debug: (m: unknown) => logger.debug('database driver', line(m)),
+  };
+}
+
 /** Opens the database of the config (SQLite in the data dir, or PostgreSQL) without migrating. */
-export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Database {
+export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>, logger: Logger = createLogger()): Database {
+  const log = knexLog(logger);
   if (config.databaseUrl && /^postgres(ql)?:\/\//.test(config.databaseUrl)) {
     const knex = knexFactory({
       client: 'pg',
       connection: config.databaseUrl,
       pool: { min: 0, max: 10 },
+      log,
     });
     return { knex, dialect: 'postgres', close: () => knex.destroy() };
   }
@@ -58,6 +75,7 @@ export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): D
     client: 'sqlite3',
     connection: { filename },
     useNullAsDefault: true,
+    log,
     pool: {
       min: 1,
       max: 1,
@@ -100,6 +118,13 @@ export async function migrate(db: Database): Promise<string[]> {
       await new Promise((r) => setTimeout(r, 100 * attempt + Math.random() * 200));
     }
   }
+}
+
+/** Migrations of this version not applied to the database yet (empty when the schema is current). */
+export async function pendingMigrations(db: Database): Promise<string[]> {
+  // Our source lists migrations by name, so knex hands the pending ones back as names.
+  const [, pending] = (await db.knex.migrate.list({ migrationSource })) as [unknown[], string[]];
+  return pending;
 }
 
 /** True when the error is a unique-constraint violation on either database. */

@@ -23,6 +23,9 @@ export interface KeyRecord {
   lastUsedAt: string | null;
 }
 
+/** How precise `lastUsedAt` is: it is written at most this often per key. */
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
 /** Keys are 192 random bits, so a fast hash is enough: there is nothing to brute-force. */
 export const hashKey = (key: string) => crypto.createHash('sha256').update(key, 'utf8').digest('hex');
 
@@ -60,7 +63,24 @@ export class KeyStore {
   async authenticate(key: string): Promise<Principal | undefined> {
     const row = await this.knex('api_keys').where({ key_hash: hashKey(key) }).whereNull('revoked_at').first();
     if (!row) return undefined;
+    await this.touch(row.id, row.last_used_at);
     return { keyId: row.id, role: row.role as Role, scope: row.scope, label: row.label };
+  }
+
+  /**
+   * Records that a key was used, at most once a minute per key: a write per request would cost
+   * more than the request. The condition sits in the UPDATE, so processes sharing the database
+   * agree without remembering anything. A failed write never fails the request it came with.
+   */
+  private async touch(id: string, lastUsedAt: string | null): Promise<void> {
+    const now = Date.now();
+    if (lastUsedAt && now - Date.parse(lastUsedAt) < LAST_USED_RESOLUTION_MS) return;
+    const cutoff = new Date(now - LAST_USED_RESOLUTION_MS).toISOString();
+    await this.knex('api_keys')
+      .where({ id })
+      .where((q) => q.whereNull('last_used_at').orWhere('last_used_at', '<', cutoff))
+      .update({ last_used_at: new Date(now).toISOString() })
+      .catch(() => {});
   }
 
   async list(): Promise<KeyRecord[]> {

@@ -85,11 +85,17 @@ describe('Microsoft 365 through Microsoft Graph (against a local stand-in)', () 
     const a = graph.addApp();
     await api('POST', '/api/v1/scopes/tokens/connections', { ...m365(a), isDefault: true, rateLimit: { messages: 100, perSeconds: 1 } });
     const before = graph.tokenRequests;
+    const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
       const r = await envoi.api('POST', '/api/v1/scopes/tokens/actions/send-email/execute?wait=10', { input: { to: `t${i}@customer.test`, subject: `t${i}`, text: 'x' } });
       expect(r.body.status).to.equal('sent');
+      ids.push(r.body.deliveryId);
     }
     expect(graph.tokenRequests - before).to.equal(1);
+    // The debug log tells of the one fetch, within the send of the delivery that needed it.
+    const fetched = envoi.logs.map((l) => JSON.parse(l)).filter((l) => l.msg === 'access token fetched' && l.clientId === a.clientId);
+    expect(fetched).to.have.length(1);
+    expect(fetched[0]).to.include({ level: 'debug', from: 'microsoft', deliveryId: ids[0] });
     const tokensUsed = new Set(graph.sends.slice(-5).map((s) => s.token));
     expect(tokensUsed.size).to.equal(1);
     graph.revokeAll();

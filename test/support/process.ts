@@ -6,6 +6,8 @@ export class EnvoiProcess {
   child!: ChildProcess;
   url = '';
   readonly output: string[] = [];
+  /** What it wrote to stderr alone (its log), chunk by chunk. */
+  readonly stderr: string[] = [];
   private exited: Promise<number | null> | undefined;
 
   constructor(
@@ -34,7 +36,10 @@ export class EnvoiProcess {
         }
       };
       this.child.stdout!.on('data', onLine);
-      this.child.stderr!.on('data', (c: Buffer) => this.output.push(c.toString()));
+      this.child.stderr!.on('data', (c: Buffer) => {
+        this.output.push(c.toString());
+        this.stderr.push(c.toString());
+      });
       this.child.once('exit', (code) => {
         clearTimeout(timer);
         reject(new Error(`envoi ${this.command} exited with ${code}:\n${this.output.join('')}`));

@@ -45,7 +45,7 @@ function tokenRequest(conn: ResolvedConnection): TokenRequest {
 export class GmailSender {
   private readonly tokens: GoogleTokens;
   constructor(private readonly opts: GmailOptions) {
-    this.tokens = new GoogleTokens(opts.tokenUrl);
+    this.tokens = new GoogleTokens(opts.tokenUrl, opts.logger);
   }
 
   private post(conn: ResolvedConnection, token: string, raw: Buffer, control: SendControl | undefined): Promise<ApiResponse> {

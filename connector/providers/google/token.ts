@@ -11,6 +11,7 @@ import { failure } from '../../failures.js';
 import { apiRequest } from '../http/request.js';
 import { SendFailure } from '../results.js';
 import { classifyTokenAnswer, GMAIL_SEND_SCOPE } from './classify-google.js';
+import type { Logger } from '../../log.js';
 import type { ServiceAccountKey } from './service-account.js';
 
 /** Google accepts assertions valid for at most one hour. */
@@ -35,7 +36,10 @@ export class GoogleTokens {
   private readonly cache = new Map<string, CachedToken>();
   private readonly pending = new Map<string, Promise<CachedToken>>();
 
-  constructor(private readonly tokenUrl: string) {}
+  constructor(
+    private readonly tokenUrl: string,
+    private readonly logger?: Logger,
+  ) {}
 
   private cacheKey(r: TokenRequest): string {
     // The key's hash, never the key: a new key (or a deleted one replaced) gets its own tokens.
@@ -72,6 +76,7 @@ export class GoogleTokens {
   }
 
   private async fetchToken(r: TokenRequest): Promise<CachedToken> {
+    this.logger?.debug('fetching an access token', { from: 'google', clientId: r.key.client_id, sender: r.sender });
     const body = new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: await this.assertion(r) });
     const res = await apiRequest({ url: this.tokenUrl, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, stage: 'auth', what: 'Google\'s token endpoint', target: GOOGLE_TARGET });
     const ctx = { sender: r.sender, clientId: r.key.client_id, secrets: [r.keyText, r.key.private_key] };
@@ -81,6 +86,7 @@ export class GoogleTokens {
       throw new SendFailure(failure('SERVER_ERROR', 'Google\'s token endpoint answered 200 without an access token', { stage: 'auth', connectionFault: true, responseCode: 200 }));
     }
     const lifetime = Number(json.expires_in);
+    this.logger?.debug('access token fetched', { from: 'google', clientId: r.key.client_id, sender: r.sender, expiresInS: lifetime });
     return { accessToken: json.access_token, expiresAt: Date.now() + (Number.isFinite(lifetime) && lifetime > 0 ? lifetime : 3600) * 1000 };
   }
 

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { Logger } from '../../log.js';
 import { SendFailure } from '../results.js';
 import { classifySignInFetchError, classifyTokenResponse } from './classify-token.js';
 
@@ -47,7 +48,7 @@ function rolesOf(accessToken: string): string[] {
 export class MsTokenClient {
   private readonly tokens = new Map<string, AppToken>();
   private readonly pending = new Map<string, Promise<AppToken>>();
-  constructor(private readonly opts: { authorityUrl: string; scope: string }) {}
+  constructor(private readonly opts: { authorityUrl: string; scope: string; logger?: Logger | undefined }) {}
 
   private cacheKey(app: AppCredentials): string {
     const secretHash = crypto.createHash('sha256').update(app.clientSecret).digest('hex').slice(0, 16);
@@ -71,6 +72,7 @@ export class MsTokenClient {
   }
 
   private async fetchToken(app: AppCredentials): Promise<AppToken> {
+    this.opts.logger?.debug('fetching an access token', { from: 'microsoft', tenantId: app.tenantId, clientId: app.clientId, scope: this.opts.scope });
     const url = `${this.opts.authorityUrl}/${encodeURIComponent(app.tenantId)}/oauth2/v2.0/token`;
     const body = new URLSearchParams({ client_id: app.clientId, client_secret: app.clientSecret, scope: this.opts.scope, grant_type: 'client_credentials' });
     let res: Response;
@@ -84,6 +86,7 @@ export class MsTokenClient {
     const json = JSON.parse(text) as { access_token: string; expires_in: number | string };
     const lifetimeMs = Number(json.expires_in) * 1000;
     const now = Date.now();
+    this.opts.logger?.debug('access token fetched', { from: 'microsoft', tenantId: app.tenantId, clientId: app.clientId, expiresInS: lifetimeMs / 1000 });
     return {
       accessToken: json.access_token,
       expiresAt: now + lifetimeMs,

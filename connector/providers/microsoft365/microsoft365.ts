@@ -25,7 +25,7 @@ export interface Microsoft365Options {
 export class Microsoft365Provider {
   private readonly tokens: MsTokenClient;
   constructor(private readonly opts: Microsoft365Options) {
-    this.tokens = new MsTokenClient({ authorityUrl: opts.config.msAuthorityUrl, scope: GRAPH_SCOPE });
+    this.tokens = new MsTokenClient({ authorityUrl: opts.config.msAuthorityUrl, scope: GRAPH_SCOPE, logger: opts.logger });
   }
 
   /** A valid token for the connection's app, from the cache or the token endpoint. */

@@ -48,7 +48,7 @@ export class SmtpProvider {
   private readonly transports: SmtpTransports;
   private readonly oauth: SmtpOAuth;
   constructor(private readonly opts: SmtpProviderOptions) {
-    this.oauth = new SmtpOAuth(opts.config);
+    this.oauth = new SmtpOAuth(opts.config, opts.logger);
     this.transports = new SmtpTransports(opts, this.oauth);
   }
 

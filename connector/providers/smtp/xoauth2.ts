@@ -1,6 +1,7 @@
 import XOAuth2, { type XOAuth2ProvisionCallback } from 'nodemailer/lib/xoauth2';
 import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { Config } from '../../config.js';
+import type { Logger } from '../../log.js';
 import type { ResolvedConnection } from '../../connections.js';
 import { failure, type Failure } from '../../failures.js';
 import { MsTokenClient, type AppCredentials, type AppToken } from '../microsoft-identity/token-client.js';
@@ -28,8 +29,8 @@ function appOf(conn: ResolvedConnection): AppCredentials {
 /** Tokens for Exchange Online's SMTP, cached per tenant, client and secret (one per process). */
 export class SmtpOAuth {
   private readonly tokens: MsTokenClient;
-  constructor(config: Pick<Config, 'msAuthorityUrl'>) {
-    this.tokens = new MsTokenClient({ authorityUrl: config.msAuthorityUrl, scope: OUTLOOK_SCOPE });
+  constructor(config: Pick<Config, 'msAuthorityUrl'>, logger?: Logger) {
+    this.tokens = new MsTokenClient({ authorityUrl: config.msAuthorityUrl, scope: OUTLOOK_SCOPE, logger });
   }
 
   /** A token for the connection's app; throws SendFailure (OAUTH_FAILED with the AADSTS hint, THROTTLED). */
