@@ -27,7 +27,11 @@ export interface Manifest<S = `schemas/${SchemaFile}`> {
 }
 
 /** manifest.json as GET /manifest serves it: every schema path replaced by the (bundled) schema. */
-export type ServedManifest = Manifest<Record<string, unknown>> & { connector: { providers: string[] } };
+export type ServedManifest = Manifest<Record<string, unknown>> & {
+  connector: { providers: string[] };
+  /** The `x-envoi*` keywords the schemas use: annotations a host declares to compile them under ajv's strict mode. */
+  vocabulary: { annotations: string[] };
+};
 
 /** The manifest's action list as the registry defines it; manifest.json must equal it (a test checks). */
 export function manifestActions(): ManifestAction[] {
