@@ -19,11 +19,10 @@ export type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement
 function placeholderFor(s: Schema, nested: boolean): string | undefined {
   if (nested && s.default !== undefined) return String(s.default);
   if (Array.isArray(s.examples) && s.examples.length && typeof s.examples[0] !== 'object') return `e.g. ${s.examples.join(', ')}`;
+  if (s['x-envoi-check'] === 'date-time-or-date') return '2026-12-01T09:00 or 2026-12-01';
   switch (s.format) {
     case 'date-time':
       return '2026-12-01T09:00:00Z';
-    case 'iso-date-time-or-date':
-      return '2026-12-01T09:00 or 2026-12-01';
     case 'email':
       return 'name@example.com';
     case 'uri':
