@@ -72,7 +72,8 @@ export function makeControl(kind: Kind, s: Schema, name: string, id: string, req
       spellcheck: 'false',
       placeholder: a.placeholder ?? (kind === 'password' ? undefined : placeholderFor(s, nested)),
     });
-    const list = options.suggestions?.[name] ?? (Array.isArray(s.examples) ? s.examples.map(String) : undefined);
+    const source = typeof s['x-envoi-options'] === 'string' ? (s['x-envoi-options'] as string) : undefined;
+    const list = (source && options.suggestions?.[source]) || (Array.isArray(s.examples) ? s.examples.map(String) : undefined);
     if (list?.length && kind !== 'password') {
       const listId = `${id}-list`;
       control.setAttribute('list', listId);
