@@ -22,16 +22,14 @@ export interface Manifest<S = `schemas/${SchemaFile}`> {
   description: string;
   version: string;
   hostApi: string;
+  /** The `x-envoi*` keywords the schemas use: annotations a host declares to compile them under ajv's strict mode (schemas/validator.ts VOCABULARY). */
+  vocabulary: { annotations: string[] };
   connector: { key: string; title: string; settingsSchema: S; supportsDefault: boolean; supportsTest: boolean; providers?: string[] };
   actions: Array<ManifestAction<S>>;
 }
 
 /** manifest.json as GET /manifest serves it: every schema path replaced by the (bundled) schema. */
-export type ServedManifest = Manifest<Record<string, unknown>> & {
-  connector: { providers: string[] };
-  /** The `x-envoi*` keywords the schemas use: annotations a host declares to compile them under ajv's strict mode. */
-  vocabulary: { annotations: string[] };
-};
+export type ServedManifest = Manifest<Record<string, unknown>> & { connector: { providers: string[] } };
 
 /** The manifest's action list as the registry defines it; manifest.json must equal it (a test checks). */
 export function manifestActions(): ManifestAction[] {

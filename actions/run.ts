@@ -35,7 +35,8 @@ export async function validateAction(s: ActionServices, scope: string, key: stri
   const fields = await s.pool.run<CheckResult>(scope, CHECK_JOB, { input: checkedFields(input) } satisfies CheckJob);
   const faulted = new Set(schema.errors.map((e) => e.path));
   const errors = [...schema.errors, ...fields.details.filter((d) => !faulted.has(d.path))];
-  if (errors.length) return { valid: false, errors, ...(fields.first ? { error: fields.first } : {}) };
+  const first = fields.first?.details?.some((d) => !faulted.has(d.path)) ? fields.first : undefined;
+  if (errors.length) return { valid: false, errors, ...(first ? { error: first } : {}) };
   try {
     await action.preview(actionContext(s, scope), input);
     return { valid: true, errors: [] };

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ServedManifest } from '../actions/manifest.js';
 import { LOCALES } from '../connector/locales.js';
-import { readSchema, VOCABULARY } from '../schemas/validator.js';
+import { readSchema } from '../schemas/validator.js';
 
 /**
  * GET /manifest: manifest.json with every schema inlined, each bundled into one document that
@@ -88,7 +88,5 @@ export function inlinedManifest(root: string): ServedManifest {
   // the registry equal to them), so adding one touches its folder and the registry line only.
   const schema = served.connector.settingsSchema as { properties: { provider: { enum: string[] } } };
   served.connector.providers = schema.properties.provider.enum;
-  // The annotation keywords the schemas use, for hosts to declare (ajv: addKeyword) under strict mode.
-  served.vocabulary = { annotations: [...VOCABULARY] };
   return served;
 }
