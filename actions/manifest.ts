@@ -22,6 +22,8 @@ export interface Manifest<S = `schemas/${SchemaFile}`> {
   description: string;
   version: string;
   hostApi: string;
+  /** The `x-envoi*` keywords the schemas use: annotations a host declares to compile them under ajv's strict mode (schemas/validator.ts VOCABULARY). */
+  vocabulary: { annotations: string[] };
   connector: { key: string; title: string; settingsSchema: S; supportsDefault: boolean; supportsTest: boolean; providers?: string[] };
   actions: Array<ManifestAction<S>>;
 }

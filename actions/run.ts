@@ -1,5 +1,6 @@
 import { EnvoiError, type ErrorDetail } from '../connector/errors.js';
 import { check, validateOrThrow } from '../schemas/validator.js';
+import { CHECK_JOB, type CheckJob, type CheckResult } from './check-job.js';
 import { actionContext, type ActionServices } from './context.js';
 import type { Preview } from './define.js';
 import { getAction } from './registry.js';
@@ -18,11 +19,24 @@ export interface ValidateResult {
   error?: ReturnType<EnvoiError['toBody']>;
 }
 
-/** Checks an input as execute would (schema, addresses, templates, the named connection) and lists what is wrong. */
+/** Only the fields the checks read travel to the pool thread, not attachments or data. */
+const CHECKED = ['to', 'cc', 'bcc', 'replyTo', 'subject', 'html', 'text'];
+const checkedFields = (input: unknown) =>
+  input && typeof input === 'object' && !Array.isArray(input) ? Object.fromEntries(Object.entries(input).filter(([k]) => CHECKED.includes(k))) : {};
+
+/**
+ * Checks an input as execute would (schema, addresses, templates, the named connection) and lists
+ * everything wrong in one answer: the schema's errors and the field checks (check-job.ts) together,
+ * a field the schema already faults not reported twice; preview runs once they all pass.
+ */
 export async function validateAction(s: ActionServices, scope: string, key: string, input: unknown): Promise<ValidateResult> {
   const action = getAction(key);
   const schema = check(action.inputSchema, input);
-  if (!schema.valid) return { valid: false, errors: schema.errors };
+  const fields = await s.pool.run<CheckResult>(scope, CHECK_JOB, { input: checkedFields(input) } satisfies CheckJob);
+  const faulted = new Set(schema.errors.map((e) => e.path));
+  const errors = [...schema.errors, ...fields.details.filter((d) => !faulted.has(d.path))];
+  const first = fields.first?.details?.some((d) => !faulted.has(d.path)) ? fields.first : undefined;
+  if (errors.length) return { valid: false, errors, ...(first ? { error: first } : {}) };
   try {
     await action.preview(actionContext(s, scope), input);
     return { valid: true, errors: [] };

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import formatsPlugin from 'ajv-formats';
+import { CHECKS } from './checks.js';
 import { EnvoiError, type ErrorDetail } from './errors.js';
 import type { SchemaName, SchemaTypes } from './types.js';
 
@@ -16,33 +16,42 @@ import type { SchemaName, SchemaTypes } from './types.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const SCHEMA_DIR = fs.existsSync(path.join(here, 'connection.schema.json')) ? here : path.resolve(here, '..', '..', 'schemas');
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const HOSTNAME = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.?$/i;
-
 // ajv-formats is CommonJS; under NodeNext its default import is the module object.
 const addFormats = ((formatsPlugin as unknown as { default?: typeof formatsPlugin }).default ?? formatsPlugin) as unknown as (ajv: Ajv2020) => Ajv2020;
 
-function isTimeZone(s: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: s });
-    return true;
-  } catch {
+/**
+ * The annotation keywords Envoi's schemas use (design.md "Embedding and operations"). GET
+ * /manifest lists them under `vocabulary` so a host compiling the schemas under ajv's strict
+ * mode declares them (`ajv.addKeyword(k)`): `x-envoi` holds the admin form's layout,
+ * `x-envoi-options` says where a field's options come from ("connections", "locales"), and
+ * `x-envoi-check` names a check Envoi makes in code beyond the standard formats (schemas/checks.ts).
+ */
+export const VOCABULARY = ['x-envoi', 'x-envoi-options', 'x-envoi-check'] as const;
+
+interface DataCheck {
+  (data: unknown): boolean;
+  errors?: Array<Partial<ErrorObject>>;
+}
+
+/** Compiles `"x-envoi-check": name` (an unknown name stops the start): it checks strings only, the error carrying the check's message. */
+function compileCheck(name: string): DataCheck {
+  const c = CHECKS[name];
+  if (!c) throw new Error(`x-envoi-check: no check named "${name}" in schemas/checks.ts`);
+  const fn: DataCheck = (data) => {
+    if (typeof data !== 'string' || c.validate(data)) return true;
+    fn.errors = [{ keyword: 'x-envoi-check', message: c.message, params: { check: name } }];
     return false;
-  }
+  };
+  return fn;
 }
 
 function createAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, useDefaults: false });
+  // Strict as a host compiling the manifest would be (design.md): unknown keywords, formats and loose `required`s fail the start.
+  const ajv = new Ajv2020({ allErrors: true, strict: true, useDefaults: false });
   addFormats(ajv);
-  ajv.addFormat('host', { type: 'string', validate: (s: string) => HOSTNAME.test(s) || net.isIP(s.replace(/^\[|\]$/g, '')) !== 0 });
-  ajv.addFormat('tenant-id', { type: 'string', validate: (s: string) => GUID.test(s) || (HOSTNAME.test(s) && s.includes('.')) });
-  // ISO 8601 date-time with or without an offset (read in the event's time zone), or a date.
-  ajv.addFormat('iso-date-time-or-date', {
-    type: 'string',
-    validate: (s: string) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s.replace(/(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)$/, '$1Z'))),
-  });
-  ajv.addFormat('time-zone', { type: 'string', validate: (s: string) => isTimeZone(s) });
   ajv.addKeyword({ keyword: 'x-envoi', schemaType: 'object' });
+  ajv.addKeyword({ keyword: 'x-envoi-options', schemaType: 'string' });
+  ajv.addKeyword({ keyword: 'x-envoi-check', schemaType: 'string', errors: true, compile: compileCheck });
   return ajv;
 }
 
@@ -114,6 +123,10 @@ export function toDetails(errors: ErrorObject[] | null | undefined, schema?: Rec
       message = 'must be base64: A–Z, a–z, 0–9, + and /, line breaks allowed, at most two "=" at the end';
     } else if (e.keyword === 'pattern' && /\/attachments\/\d+\/filename$/.test(p)) {
       message = 'must not contain control characters, bidi marks or overrides (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069), "/" or "\\"';
+    } else if (e.keyword === 'pattern' && /\/(start|end)$/.test(p)) {
+      message = 'must be an ISO 8601 date-time or date';
+    } else if (e.keyword === 'false schema' && /\/dependentSchemas\/([^/]+)\//.test(e.schemaPath)) {
+      message = `must not be given with ${/\/dependentSchemas\/([^/]+)\//.exec(e.schemaPath)![1]}`;
     } else if (e.keyword === 'pattern' && /name|user/i.test(p)) {
       message = 'must not contain control characters (line breaks, tabs, …)';
     }

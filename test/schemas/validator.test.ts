@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { EnvoiError } from '../../schemas/errors.js';
 import type { EmailConnection, KeyRequest, SchemaTypes, SendInvitationInput, SendSignupConfirmationInput, SystemMailInput } from '../../schemas/types.js';
-import { validate } from '../../schemas/validator.js';
+import { check, validate } from '../../schemas/validator.js';
 
 // Type-level assertions: tsc (npm run build) fails when validate() stops returning the schema's
 // generated type, or when the hand-typed shapes drift from the generated ones.
@@ -39,5 +39,29 @@ describe('schemas: validate(name, value) returns the schema’s generated type',
     expect(e.message).to.match(/^The connection is not valid: /);
     expect(e.details?.map((d) => d.path)).to.include.members(['/senderEmail', '/port']);
     expect(() => validate('key-request', { role: 'owner' })).to.throw(EnvoiError, /^The key request is not valid/);
+  });
+});
+
+describe('schemas: x-envoi-check, what Envoi checks beyond the standard formats', () => {
+  const smtp = (host: string) => ({ name: 'x', senderEmail: 'a@example.com', host });
+  const m365 = (tenantId: string) => ({ name: 'x', provider: 'microsoft365', senderEmail: 'a@example.com', tenantId, clientId: '00000000-0000-0000-0000-000000000000', clientSecret: 's' });
+  const event = (fields: Record<string, string>) => ({ title: 'x', start: '2026-07-01', ...fields });
+  const problems = (file: string, value: unknown) => check(file, value).errors;
+
+  it('host: a host name or an IP address (IPv6 with or without brackets)', () => {
+    for (const ok of ['smtp.example.com', 'localhost', '192.0.2.1', '2001:db8::1', '[2001:db8::1]']) expect(problems('connection.schema.json', smtp(ok)), ok).to.deep.equal([]);
+    for (const bad of ['bad host!', '-smtp.example.com', 'a..b']) expect(problems('connection.schema.json', smtp(bad)), bad).to.deep.equal([{ path: '/host', message: 'must be a host name or an IP address' }]);
+  });
+
+  it('tenant-id: a GUID or a domain with a dot', () => {
+    for (const ok of ['72f988bf-86f1-41af-91ab-2d7cd011db47', 'contoso.onmicrosoft.com']) expect(problems('connection.schema.json', m365(ok)), ok).to.deep.equal([]);
+    for (const bad of ['contoso', 'not a tenant']) expect(problems('connection.schema.json', m365(bad)).map((e) => e.path), bad).to.deep.equal(['/tenantId']);
+  });
+
+  it('date-time-or-date and time-zone: one problem per field, whether the shape or the value is wrong', () => {
+    expect(problems('create-ics.input.schema.json', event({ end: '2026-07-01T10:00+02:00', timeZone: 'Europe/Paris' }))).to.deep.equal([]);
+    expect(problems('create-ics.input.schema.json', event({ end: '2026-07-01 10:00' }))).to.deep.equal([{ path: '/end', message: 'must be an ISO 8601 date-time or date' }]);
+    expect(problems('create-ics.input.schema.json', event({ end: '2026-13-45' }))).to.deep.equal([{ path: '/end', message: 'must be an ISO 8601 date-time or date' }]);
+    expect(problems('create-ics.input.schema.json', event({ timeZone: 'Mars/Olympus' }))).to.deep.equal([{ path: '/timeZone', message: 'must be an IANA time zone such as Europe/Paris' }]);
   });
 });

@@ -32,7 +32,9 @@ describe('manifest, registry and schemas agree', () => {
       const m = await envoi.api('GET', '/api/v1/manifest', undefined, { key: builder });
       const sendEmail = m.body.actions.find((a: { key: string }) => a.key === 'send-email');
       expect(sendEmail.inputSchema.properties.to).to.be.an('object');
-      expect(sendEmail.inputSchema.$defs['calendar-event.schema.json'].$id).to.equal('https://envoi.dev/schemas/calendar-event.schema.json');
+      // Embedded as a plain part of the document (no $id to rebase its pointers), referenced from the root.
+      expect(sendEmail.inputSchema.$defs['calendar-event.schema.json'].title).to.equal('CalendarEvent');
+      expect(sendEmail.inputSchema.properties.calendarEvent.$ref).to.equal('#/$defs/calendar-event.schema.json');
       const list = await envoi.api('GET', '/api/v1/actions', undefined, { key: builder });
       expect(list.body.items.map((a: { key: string }) => a.key).sort()).to.deep.equal([...ACTIONS.keys()].sort());
     } finally {

@@ -1,6 +1,7 @@
 // Form annotations of the connection schema (README "Form annotations"): everything the admin page
 // knows about a provider comes from here, so a provider added by its folder needs no change in
-// server/web/. ajv accepts only the keyword `x-envoi` (an object), so every annotation sits in it.
+// server/web/. The admin form's annotations all sit in the keyword `x-envoi` (an object); the other
+// keywords of the vocabulary (`x-envoi-options`, `x-envoi-check`, schemas/validator.ts) serve every host's forms.
 //
 // Provider level — `x-envoi` of a provider's settings.schema.json (its oneOf alternative):
 //   default: true                   the provider a new connection starts with (exactly one has it)

@@ -19,11 +19,10 @@ export type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement
 function placeholderFor(s: Schema, nested: boolean): string | undefined {
   if (nested && s.default !== undefined) return String(s.default);
   if (Array.isArray(s.examples) && s.examples.length && typeof s.examples[0] !== 'object') return `e.g. ${s.examples.join(', ')}`;
+  if (s['x-envoi-check'] === 'date-time-or-date') return '2026-12-01T09:00 or 2026-12-01';
   switch (s.format) {
     case 'date-time':
       return '2026-12-01T09:00:00Z';
-    case 'iso-date-time-or-date':
-      return '2026-12-01T09:00 or 2026-12-01';
     case 'email':
       return 'name@example.com';
     case 'uri':
@@ -73,7 +72,8 @@ export function makeControl(kind: Kind, s: Schema, name: string, id: string, req
       spellcheck: 'false',
       placeholder: a.placeholder ?? (kind === 'password' ? undefined : placeholderFor(s, nested)),
     });
-    const list = options.suggestions?.[name] ?? (Array.isArray(s.examples) ? s.examples.map(String) : undefined);
+    const source = typeof s['x-envoi-options'] === 'string' ? (s['x-envoi-options'] as string) : undefined;
+    const list = (source && options.suggestions?.[source]) || (Array.isArray(s.examples) ? s.examples.map(String) : undefined);
     if (list?.length && kind !== 'password') {
       const listId = `${id}-list`;
       control.setAttribute('list', listId);

@@ -54,7 +54,7 @@ export interface FormOptions {
   idPrefix: string;
   /** Property names not to show (readOnly ones are always left out). */
   skip?: string[];
-  /** Values offered in a datalist, by property name (e.g. connection names). */
+  /** Values offered in a datalist, by the field's option source (`"x-envoi-options": "connections"`: connection names). */
   suggestions?: Record<string, string[]>;
   /** Fill top-level `default`s as values (nested ones become placeholders). */
   applyDefaults?: boolean;

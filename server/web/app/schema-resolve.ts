@@ -33,7 +33,9 @@ export function resolve(schema: Schema, ctx: Ctx, depth = 0): { schema: Schema; 
   }
   const target = frag ? pointer(doc, frag) : doc;
   if (!target) return { schema: withoutRef(schema), ctx };
-  const inner = resolve(target, { root: ctx.root, doc }, depth + 1);
+  // An embedded schema is its own resource only with an `$id`; GET /manifest bundles without
+  // them, every `#/…` pointing from the root (server/served-manifest.ts).
+  const inner = resolve(target, { root: ctx.root, doc: doc === ctx.doc || doc.$id ? doc : ctx.root }, depth + 1);
   const { $ref: _r, $defs: _d, $id: _i, $schema: _s, ...siblings } = schema;
   return { schema: { ...inner.schema, ...siblings }, ctx: inner.ctx };
 }

@@ -56,7 +56,7 @@ export function tryActionTab(): Tab {
     output.replaceChildren(h('p', { class: 'muted' }, 'Validate or preview the input to see the result here.'));
     if (!current) return;
     about.textContent = current.description;
-    form = schemaForm(current.inputSchema, { idPrefix: `act-${current.key}`, suggestions: { connection: connectionNames } });
+    form = schemaForm(current.inputSchema, { idPrefix: `act-${current.key}`, suggestions: { connections: connectionNames } });
     formHost.append(form.element);
     const primary = PRIMARY[current.key];
     if (primary) {
