@@ -1,13 +1,14 @@
-import { loadConfig } from '../../connector/config.js';
-import { assertScope } from '../../connector/connection-rules.js';
-import { createEnvoi, type Envoi } from '../../connector/envoi.js';
+import type { Envoi } from '../../connector/envoi.js';
 import { EnvoiError } from '../../connector/errors.js';
-import { createLogger } from '../../connector/log.js';
 import { ROLES, type KeyRecord, type Role } from '../../connector/store/keys.js';
 import { UsageError, type Command } from '../cli.js';
 
 /** Opens Envoi without a worker (keys only touch the database), runs `fn`, closes it. */
 async function withEnvoi(fn: (envoi: Envoi) => Promise<void>): Promise<void> {
+  // Loaded here, not at the top, so --help answers without loading the connector.
+  const { loadConfig } = await import('../../connector/config.js');
+  const { createEnvoi } = await import('../../connector/envoi.js');
+  const { createLogger } = await import('../../connector/log.js');
   const envoi = await createEnvoi(loadConfig(), { logger: createLogger({ level: 'warn' }) });
   try {
     await fn(envoi);
@@ -20,7 +21,8 @@ async function withEnvoi(fn: (envoi: Envoi) => Promise<void>): Promise<void> {
  * Checks role and scope before anything is written: a key for scope "Acme Corp" would match no
  * route and could do nothing (design.md "Scopes": `platform` or `^[a-z0-9][a-z0-9-]{0,62}$`).
  */
-function checkKeyRequest(role: string, scope: string): void {
+async function checkKeyRequest(role: string, scope: string): Promise<void> {
+  const { assertScope } = await import('../../connector/connection-rules.js');
   if (!(ROLES as readonly string[]).includes(role)) throw new UsageError(`--role "${role}" is not a role: use ${ROLES.join(', ')}`, 'keys create');
   try {
     assertScope(scope);
@@ -47,7 +49,7 @@ Options:
   async run(values) {
     const { role, scope, label } = values as { role?: string; scope?: string; label?: string };
     if (!role || !scope) throw new UsageError(`keys create needs --role and --scope (missing ${[!role && '--role', !scope && '--scope'].filter(Boolean).join(' and ')})`, 'keys create');
-    checkKeyRequest(role, scope);
+    await checkKeyRequest(role, scope);
     await withEnvoi(async (envoi) => {
       const key = await envoi.keys.create({ role: role as Role, scope, label });
       process.stdout.write(`${key.key}\n`);

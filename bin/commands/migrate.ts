@@ -1,5 +1,3 @@
-import { loadConfig } from '../../connector/config.js';
-import { migrate as runMigrations, openDatabase } from '../../connector/store/database.js';
 import type { Command } from '../cli.js';
 
 export const migrate: Command = {
@@ -14,6 +12,9 @@ or to check a database.
 Options:
   -h, --help  show this help`,
   async run() {
+    // Loaded when run, so --help answers without loading the database drivers.
+    const { loadConfig } = await import('../../connector/config.js');
+    const { migrate: runMigrations, openDatabase } = await import('../../connector/store/database.js');
     const db = openDatabase(loadConfig());
     try {
       const applied = await runMigrations(db);

@@ -1,8 +1,13 @@
-import { loadConfig } from '../../connector/config.js';
-import { createEnvoi } from '../../connector/envoi.js';
-import { createLogger, type Logger } from '../../connector/log.js';
-import { startServer } from '../../server/start.js';
+import type { Logger } from '../../connector/log.js';
 import { UsageError, type Command } from '../cli.js';
+
+// The server and the connector load only when a command runs, so --help and --version answer at once.
+const load = async () => ({
+  ...(await import('../../connector/config.js')),
+  ...(await import('../../connector/envoi.js')),
+  ...(await import('../../connector/log.js')),
+  ...(await import('../../server/start.js')),
+});
 
 /** Stops cleanly on SIGTERM/SIGINT: stop claiming, finish or release sends, close pools and the database. */
 function stopOn(close: () => Promise<void>, logger: Logger): void {
@@ -55,6 +60,7 @@ Options:
 Environment: PORT, HOST (default 0.0.0.0), ENVOI_DATA_DIR, DATABASE_URL, ENVOI_ADMIN_KEY, … (see the README).`,
   options: { demo: { type: 'boolean', default: false } },
   async run(values) {
+    const { loadConfig, createLogger, startServer } = await load();
     const config = loadConfig();
     const logger = createLogger();
     const server = await startServer(config, { logger, host: process.env.HOST || '0.0.0.0', demo: values.demo === true, onDatabaseLost: exitOnDatabaseLoss(logger) }).catch((err: unknown) => {
@@ -96,6 +102,7 @@ Options:
     if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
       throw new UsageError(`--concurrency must be a whole number of at least 1, not "${String(raw)}"`, 'worker');
     }
+    const { loadConfig, createLogger, createEnvoi } = await load();
     const config = loadConfig(process.env, concurrency ? { workerConcurrency: concurrency } : {});
     const logger = createLogger();
     const envoi = await createEnvoi(config, { logger, worker: true, onDatabaseLost: exitOnDatabaseLoss(logger) });

@@ -43,6 +43,19 @@ for (const backend of BACKENDS) {
       expect(s.received).to.have.length(1);
     });
 
+    it('a delivery queued before input hashes were kept (none stored) answers its key as before', async () => {
+      const s = await sink();
+      await connect('hooli', s, { isDefault: true });
+      const first = await execute('hooli', mail('dee@example.com', 'Old'), { idempotencyKey: 'legacy-1' });
+      await envoi.server.envoi.db.knex('deliveries').where({ id: first.body.deliveryId }).update({ input_hash: null });
+      const again = await execute('hooli', mail('dee@example.com', 'Old, other'), { idempotencyKey: 'legacy-1' });
+      expect(again.status).to.equal(202);
+      expect(again.body.deliveryId).to.equal(first.body.deliveryId);
+      await until('hooli', first.body.deliveryId, ['sent']);
+      await settle();
+      expect(s.received.map((r) => r.parsed.subject)).to.deep.equal(['Old']);
+    });
+
     it('concurrent requests with one key: the same input gets one delivery; another input gets 422; one mail', async () => {
       const s = await sink();
       await connect('globex', s, { isDefault: true });
