@@ -50,6 +50,8 @@ Options:
     const { role, scope, label } = values as { role?: string; scope?: string; label?: string };
     if (!role || !scope) throw new UsageError(`keys create needs --role and --scope (missing ${[!role && '--role', !scope && '--scope'].filter(Boolean).join(' and ')})`, 'keys create');
     await checkKeyRequest(role, scope);
+    // The API's key-request schema allows 200 characters; the column holds no more.
+    if (label !== undefined && label.length > 200) throw new UsageError(`--label is ${label.length} characters long: 200 at most`, 'keys create');
     await withEnvoi(async (envoi) => {
       const key = await envoi.keys.create({ role: role as Role, scope, label });
       process.stdout.write(`${key.key}\n`);
