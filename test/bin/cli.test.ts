@@ -60,6 +60,7 @@ describe('the envoi command line', () => {
       [['serve', '--port', '8080'], "envoi: Unknown option '--port' (see `envoi serve --help`)"],
       [['keys', 'delete', 'x'], 'envoi: unknown keys command "delete" (see `envoi keys --help`)'],
       [['keys', 'revoke'], 'envoi: keys revoke takes <id> (see `envoi keys revoke --help`)'],
+      [['keys', 'create', '--role', 'admin', '--scope', 'acme', '--label', 'x'.repeat(201)], 'envoi: --label is 201 characters long: 200 at most (see `envoi keys create --help`)'],
       [['worker', '--concurrency', 'many'], 'envoi: --concurrency must be a whole number of at least 1, not "many" (see `envoi worker --help`)'],
     ];
     for (const [args, line] of cases) {
