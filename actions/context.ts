@@ -35,7 +35,7 @@ export interface ActionContext {
 const PREVIEW_ID = '00000000-0000-4000-8000-000000000000';
 
 /** The context of one action run in `scope`, made from the services it may use. */
-export function actionContext(s: ActionServices, scope: string, opts: { idempotencyKey?: string | undefined; signal?: AbortSignal | undefined } = {}): ActionContext {
+export function actionContext(s: ActionServices, scope: string, opts: { idempotencyKey?: string | undefined; inputHash?: string | undefined; signal?: AbortSignal | undefined } = {}): ActionContext {
   const maxBytes = s.config.maxMessageBytes;
   return {
     scope,
@@ -51,6 +51,7 @@ export function actionContext(s: ActionServices, scope: string, opts: { idempote
         action: req.action,
         mail: s.mailer.envelopeFor(req.connection, req.mail),
         idempotencyKey: opts.idempotencyKey,
+        inputHash: opts.inputHash,
         sendAt: req.sendAt,
         maxAttempts: s.config.maxAttempts,
       });

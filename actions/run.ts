@@ -1,4 +1,5 @@
 import { EnvoiError, type ErrorDetail } from '../connector/errors.js';
+import { inputHash } from '../connector/idempotency.js';
 import { check, validateOrThrow } from '../schemas/validator.js';
 import { CHECK_JOB, type CheckJob, type CheckResult } from './check-job.js';
 import { actionContext, type ActionServices } from './context.js';
@@ -67,7 +68,9 @@ export interface ExecuteOptions {
 export async function executeAction(s: ActionServices, scope: string, key: string, input: unknown, opts: ExecuteOptions = {}): Promise<{ status: 200 | 202; body: unknown }> {
   const action = getAction(key);
   const valid = validateOrThrow(action.inputSchema, input, `${action.key} input`);
-  const result = await action.execute(actionContext(s, scope, { idempotencyKey: opts.idempotencyKey, signal: opts.signal }), valid);
+  // With a key, the input it came with is remembered, so a reuse with another input is refused.
+  const hash = opts.idempotencyKey === undefined ? undefined : inputHash(action.key, input);
+  const result = await action.execute(actionContext(s, scope, { idempotencyKey: opts.idempotencyKey, inputHash: hash, signal: opts.signal }), valid);
   if (action.executeStatus === 200) return { status: 200, body: result };
   const queued = result as { deliveryId: string; status: string };
   if (!opts.waitMs) return { status: 202, body: queued };

@@ -22,10 +22,17 @@ export async function startServer(config: Config, options: EnvoiOptions & { host
   if (capture) await useCapture(envoi, capture);
   const app = createApp(envoi, { capture });
   const server = http.createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, options.host ?? '127.0.0.1', () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, options.host ?? '127.0.0.1', () => resolve());
+    });
+  } catch (err) {
+    // The port is taken (or not ours): the worker already started must not keep sending.
+    await envoi.close();
+    await capture?.close();
+    throw err;
+  }
   const { port } = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;
   return {

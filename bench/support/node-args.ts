@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 
 /**
- * The node options of package.json's start script (`node --flag … dist/bin/envoi.js serve`), so
+ * The node options of package.json's start script (`node --flag … scripts/run.mjs serve`), so
  * every measured process runs as `npm start` runs Envoi: the bench measures what ships.
  */
 export function productNodeArgs(): string[] {

@@ -13,6 +13,8 @@ export interface EnqueueRequest {
   /** The message with From and Reply-To already filled from the connection. */
   mail: Mail.Options;
   idempotencyKey?: string | undefined;
+  /** The hash of the action and input the key came with (see idempotency.ts). */
+  inputHash?: string | undefined;
   sendAt?: Date | undefined;
   /** Attempts before `failed`; a test mail gets one, so it reports instead of retrying. */
   maxAttempts: number;
@@ -57,7 +59,10 @@ export class Outbox {
     return this.opts.composer;
   }
 
-  /** Queues a message durably; with a known idempotency key, returns the first delivery instead. */
+  /**
+   * Queues a message durably; with a known idempotency key, returns the first delivery instead,
+   * or throws IDEMPOTENCY_KEY_REUSED when that key came with another input.
+   */
   async enqueue(req: EnqueueRequest): Promise<{ delivery: Delivery; created: boolean }> {
     const id = crypto.randomUUID();
     const sendAt = req.sendAt && req.sendAt.getTime() > Date.now() ? req.sendAt : undefined;
@@ -76,6 +81,7 @@ export class Outbox {
       size: composed.size,
       messageId: composed.messageId,
       idempotencyKey: req.idempotencyKey ?? null,
+      inputHash: req.idempotencyKey ? (req.inputHash ?? null) : null,
       maxAttempts: req.maxAttempts,
       dueAt: (sendAt ?? new Date()).getTime(),
     });

@@ -13,6 +13,7 @@ import * as m20261130_02 from '../migrations/20261130_02_fair_claim_index.js';
 import * as m20261130_03 from '../migrations/20261130_03_attempt_stage.js';
 import * as m20261130_04 from '../migrations/20261130_04_failover.js';
 import * as m20261130_05 from '../migrations/20261130_05_provider_message_id.js';
+import * as m20261130_06 from '../migrations/20261130_06_idempotency_input_hash.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -35,6 +36,7 @@ const MIGRATIONS: Array<[string, Knex.Migration]> = [
   ['20261130_03_attempt_stage', m20261130_03],
   ['20261130_04_failover', m20261130_04],
   ['20261130_05_provider_message_id', m20261130_05],
+  ['20261130_06_idempotency_input_hash', m20261130_06],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

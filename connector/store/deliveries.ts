@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { EnvoiError } from '../errors.js';
 import { failure, storedFailure } from '../failures.js';
 import { GroupCommit } from '../group-commit.js';
+import { checkSameInput } from '../idempotency.js';
 import { claimDue, type ClaimRequest } from './claim.js';
 import {
   LIST_COLUMNS, STATUSES, num, rawRows, toAttempt, toClaimed, toDelivery,
@@ -27,7 +28,8 @@ export class DeliveryStore {
 
   /**
    * Inserts a delivery. With an idempotency key seen before in the scope, returns the first
-   * delivery instead (the unique index decides between concurrent requests).
+   * delivery instead (the unique index decides between concurrent requests), or throws
+   * IDEMPOTENCY_KEY_REUSED when the key came with another input (its stored hash differs).
    *
    * Inserts are group-committed: the first goes out at once, and the ones that arrive while it is
    * being written go together in the next statement. Under load that turns one database round
@@ -35,7 +37,14 @@ export class DeliveryStore {
    */
   insert(d: NewDelivery): Promise<{ delivery: Delivery; created: boolean }> {
     // A full disk or a lost database: the caller answers 503 STORAGE_UNAVAILABLE, never a 500.
-    return this.inserts.add(d).catch((err: unknown) => rethrowStorage(err, 'nothing was queued'));
+    return this.inserts.add(d).then(
+      ({ delivery, created, storedHash }) => {
+        // Checked outside the group, so a reused key fails its own request and no neighbour's.
+        if (!created) checkSameInput(d.idempotencyKey!, delivery.id, storedHash, d.inputHash ?? undefined);
+        return { delivery, created };
+      },
+      (err: unknown) => rethrowStorage(err, 'nothing was queued'),
+    );
   }
 
   // One bad row must not fail its neighbours: a failed group is written again row by row.
@@ -45,7 +54,7 @@ export class DeliveryStore {
    * One multi-row insert. A row whose idempotency key exists in its scope (or earlier in the same
    * statement) is skipped by `ON CONFLICT DO NOTHING` and answered with the delivery that holds it.
    */
-  private async insertMany(ds: NewDelivery[]): Promise<Array<{ delivery: Delivery; created: boolean }>> {
+  private async insertMany(ds: NewDelivery[]): Promise<Array<{ delivery: Delivery; created: boolean; storedHash: string | null }>> {
     const now = new Date().toISOString();
     const inserted = await this.knex('deliveries')
       .insert(
@@ -64,6 +73,7 @@ export class DeliveryStore {
           size: d.size,
           message_id: d.messageId,
           idempotency_key: d.idempotencyKey,
+          input_hash: d.inputHash ?? null,
           attempts: 0,
           max_attempts: d.maxAttempts,
           due_at: d.dueAt,
@@ -75,27 +85,28 @@ export class DeliveryStore {
       .ignore()
       .returning('id');
     const created = new Set((inserted as Array<{ id: string }>).map((r) => r.id));
-    const out: Array<{ delivery: Delivery; created: boolean }> = [];
+    const out: Array<{ delivery: Delivery; created: boolean; storedHash: string | null }> = [];
     for (const d of ds) {
       if (created.has(d.id)) {
         // What was written is known: no need to read it back.
-        const { raw: _raw, ...rest } = d;
+        const { raw: _raw, inputHash, ...rest } = d;
         out.push({
           delivery: { ...rest, status: 'queued', attempts: 0, unknownAttempts: 0, accepted: null, rejected: null, lastError: null, response: null, createdAt: now, updatedAt: now, sentAt: null, purgedAt: null, waitReason: null, routeIndex: 0 },
           created: true,
+          storedHash: inputHash ?? null,
         });
         continue;
       }
       const existing = d.idempotencyKey ? await this.byIdempotencyKey(d.scope, d.idempotencyKey) : undefined;
       if (!existing) throw new Error(`delivery ${d.id} was neither inserted nor found by its idempotency key`);
-      out.push({ delivery: existing, created: false });
+      out.push({ delivery: existing.delivery, created: false, storedHash: existing.inputHash });
     }
     return out;
   }
 
-  private async byIdempotencyKey(scope: string, key: string): Promise<Delivery | undefined> {
-    const r = await this.knex('deliveries').select(LIST_COLUMNS).where({ scope, idempotency_key: key }).first();
-    return r ? toDelivery(r) : undefined;
+  private async byIdempotencyKey(scope: string, key: string): Promise<{ delivery: Delivery; inputHash: string | null } | undefined> {
+    const r = await this.knex('deliveries').select([...LIST_COLUMNS, 'input_hash']).where({ scope, idempotency_key: key }).first();
+    return r ? { delivery: toDelivery(r), inputHash: r.input_hash ?? null } : undefined;
   }
 
   async get(scope: string, id: string): Promise<Delivery | undefined> {

@@ -104,7 +104,7 @@ export interface Claimed {
 export type NewDelivery = Pick<
   Delivery,
   'id' | 'scope' | 'connectionId' | 'connectionScope' | 'connectionName' | 'action' | 'subject' | 'recipients' | 'envelope' | 'size' | 'messageId' | 'idempotencyKey' | 'maxAttempts' | 'dueAt'
-> & { raw: string };
+> & { raw: string; inputHash?: string | null };
 
 /** A row as the driver returns it. */
 export type Row = Record<string, any>;
