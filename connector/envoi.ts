@@ -17,6 +17,9 @@ import { ThreadPool } from './threads/pool.js';
 import { Outbox } from './delivery/outbox.js';
 import { Worker } from './delivery/worker.js';
 import { EnvoiMetrics } from './metrics.js';
+import { DeliveryEvents } from './events/delivery-events.js';
+import { EventPublisher } from './events/publisher.js';
+import { SuppressionStore } from './store/suppressions.js';
 
 /** The package version, read once from package.json. */
 export const VERSION: string = (() => {
@@ -47,6 +50,11 @@ export interface Envoi {
   worker: Worker | undefined;
   /** The Prometheus registry of this instance (GET /metrics). */
   metrics: EnvoiMetrics;
+  /** Events for the host's webhooks (design.md "Events and webhooks"). */
+  events: EventPublisher;
+  /** What happened to recipients after "sent": bounces, complaints, deliveries. */
+  deliveryEvents: DeliveryEvents;
+  suppressions: SuppressionStore;
   close(): Promise<void>;
 }
 
@@ -103,6 +111,9 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
   const composer = new Composer(pool);
   const outbox = new Outbox({ store: deliveries, composer, maxMessageBytes: config.maxMessageBytes });
   const metrics = new EnvoiMetrics({ knex: db.knex, logger });
+  const events = new EventPublisher(db.knex, logger);
+  const suppressions = new SuppressionStore(db.knex);
+  const deliveryEvents = new DeliveryEvents({ knex: db.knex, deliveries, suppressions, publisher: events, logger });
   const worker = options.worker
     ? new Worker({ store: deliveries, outbox, connections, mailer, rateLimits, logger, config, onDatabaseLost: options.onDatabaseLost, onRecorded: metrics.attemptRecorded })
     : undefined;
@@ -124,6 +135,9 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
     pool,
     worker,
     metrics,
+    events,
+    deliveryEvents,
+    suppressions,
     close() {
       // Order matters: stop claiming and finish (or release) sends, then close pools, then the database.
       closing ??= (async () => {

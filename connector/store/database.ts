@@ -14,6 +14,7 @@ import * as m20261130_03 from '../migrations/20261130_03_attempt_stage.js';
 import * as m20261130_04 from '../migrations/20261130_04_failover.js';
 import * as m20261130_05 from '../migrations/20261130_05_provider_message_id.js';
 import * as m20261130_06 from '../migrations/20261130_06_idempotency_input_hash.js';
+import * as m20261130_07 from '../migrations/20261130_07_events.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -37,6 +38,7 @@ const MIGRATIONS: Array<[string, Knex.Migration]> = [
   ['20261130_04_failover', m20261130_04],
   ['20261130_05_provider_message_id', m20261130_05],
   ['20261130_06_idempotency_input_hash', m20261130_06],
+  ['20261130_07_events', m20261130_07],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {
