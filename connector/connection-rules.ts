@@ -3,7 +3,8 @@ import { warningsFor, type Warning } from './connection-warnings.js';
 import { EnvoiError } from './errors.js';
 import type { NormalizeContext } from './providers/provider.js';
 import { DEFAULT_PROVIDER, providerOf } from './providers/registry.js';
-import type { ConnectionSettings, StoredConnection } from './store/connections.js';
+import type { ConnectionSettings, SecretField, StoredConnection } from './store/connections.js';
+import { takeExtraSecrets } from './connection-extra-secrets.js';
 
 export const PLATFORM_SCOPE = 'platform';
 const TENANT_SCOPE = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -29,6 +30,8 @@ export interface NormalizedConnection {
   provider: StoredConnection['provider'];
   settings: ConnectionSettings;
   secret: string | undefined;
+  /** The extra secrets given (see connection-extra-secrets.ts). */
+  extraSecrets: Partial<Record<SecretField, string>>;
   isDefault: boolean | undefined;
   /** The fallback as named (an id or a name), checked and stored as an id by the service. */
   fallback: string | undefined;
@@ -43,10 +46,14 @@ export type RulesContext = NormalizeContext;
  * stored one): applies the provider's defaults, drops the fields of other providers, checks the policy.
  */
 export async function normalizeConnection(input: Record<string, unknown>, ctx: RulesContext): Promise<NormalizedConnection> {
-  const body = Object.fromEntries(Object.entries(input).filter(([k, v]) => !(READ_ONLY as readonly string[]).includes(k) && v !== null));
-  const c = validate('connection', body);
-  const provider = c.provider ?? DEFAULT_PROVIDER;
+  // `has…` flags are the view's (hasSecret, hasWebhookSigningKey): a client may send a view back.
+  const body = Object.fromEntries(Object.entries(input).filter(([k, v]) => !(READ_ONLY as readonly string[]).includes(k) && !/^has[A-Z]/.test(k) && v !== null));
+  const valid = validate('connection', body);
+  const provider = valid.provider ?? DEFAULT_PROVIDER;
   const p = providerOf(provider);
+  // Extra secrets (a webhook signing key, a bounce mailbox password) never reach the settings.
+  const { values: extraSecrets, rest } = takeExtraSecrets(provider, valid as unknown as Record<string, unknown>);
+  const c = rest as unknown as typeof valid;
   const common = pick(c, ['senderEmail', 'senderName', 'replyTo', 'rateLimit', 'pool']) as ConnectionSettings;
   // Only the provider's own fields are kept: those of another provider are dropped.
   const own = await p.normalize(pick(c, p.fields) as Partial<ConnectionSettings>, ctx);
@@ -54,5 +61,5 @@ export async function normalizeConnection(input: Record<string, unknown>, ctx: R
   const given: unknown = c[p.secret(settings).field];
   const secret = given === undefined ? undefined : p.readSecret ? p.readSecret(given) : (given as string);
   const warnings = own.warnings;
-  return { name: c.name.trim(), provider, settings, secret, isDefault: c.isDefault, fallback: c.fallback, warnings: [...warnings, ...warningsFor(provider, settings)] };
+  return { name: c.name.trim(), provider, settings, secret, extraSecrets, isDefault: c.isDefault, fallback: c.fallback, warnings: [...warnings, ...warningsFor(provider, settings)] };
 }

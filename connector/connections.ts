@@ -3,7 +3,9 @@ import type { EmailConnection } from '../schemas/types.js';
 import { assertScope, normalizeConnection, PLATFORM_SCOPE, type NormalizedConnection } from './connection-rules.js';
 import { fallbackFor } from './connection-fallback.js';
 import { assertReusable, missingSecret, needsSecret, openSecret, sealSecret, secretFieldOf } from './connection-secrets.js';
-import { mergeWarnings, type Warning } from './connection-warnings.js';
+import type { Warning } from './connection-warnings.js';
+import { openExtraSecrets, planExtraSecrets } from './connection-extra-secrets.js';
+import { connectionView, type ConnectionView } from './connection-view.js';
 import { EnvoiError } from './errors.js';
 import type { LookupAll, NetworkPolicy } from './network-policy.js';
 import { providerOf } from './providers/registry.js';
@@ -15,11 +17,7 @@ export { assertScope, PLATFORM_SCOPE } from './connection-rules.js';
 export { warningsFor, type Warning } from './connection-warnings.js';
 
 /** A connection as the API shows it: no secret, `hasSecret` instead, plus warnings. */
-export type ConnectionView = Omit<EmailConnection, 'fallback'> & {
-  id: string; scope: string; hasSecret: boolean; isDefault: boolean; health: StoredConnection['health']; warnings: Warning[];
-  /** The connection that carries the mail when this one fails, or null. */
-  fallback: StoredConnection['fallback'];
-};
+export type { ConnectionView } from './connection-view.js';
 
 /** A connection ready to send: settings plus its opened secrets. Never leaves the connector. */
 export interface ResolvedConnection extends StoredConnection {
@@ -62,21 +60,7 @@ export class ConnectionService {
 
   /** Shows a stored connection the way the API may: masked, with warnings. */
   view(c: StoredConnection, extraWarnings: Warning[] = []): ConnectionView {
-    return {
-      id: c.id,
-      scope: c.scope,
-      name: c.name,
-      provider: c.provider,
-      ...c.settings,
-      fallback: c.fallback,
-      hasSecret: c.secretFields.includes(secretFieldOf(c.provider, c.settings)),
-      isDefault: c.isDefault,
-      health: c.health,
-      version: c.version,
-      createdAt: c.createdAt,
-      updatedAt: c.updatedAt,
-      warnings: mergeWarnings(c.provider, c.settings, extraWarnings),
-    };
+    return connectionView(c, extraWarnings);
   }
 
   async list(scope: string): Promise<StoredConnection[]> {
@@ -146,6 +130,7 @@ export class ConnectionService {
       if (!n.secret) throw missingSecret(n.provider, n.settings, provider.secret(n.settings).whyRequired);
       secrets.push(sealSecret(this.opts.keyring, { scope, id, provider: n.provider, settings: n.settings }, n.secret));
     }
+    secrets.push(...planExtraSecrets(this.opts.keyring, { scope, id, provider: n.provider, settings: n.settings }, n.extraSecrets).set);
     const now = new Date().toISOString();
     const connection = await this.store.insert(
       { id, scope, name: n.name, provider: n.provider, settings: n.settings, fallbackId, createdAt: now, updatedAt: now },
@@ -171,7 +156,11 @@ export class ConnectionService {
     const fallbackId = await fallbackFor(this.store, { scope, id, name: n.name }, n.fallback);
     const field = secretFieldOf(n.provider, n.settings);
     const setSecrets: SealedSecret[] = [];
-    const deleteSecrets = new Set<SecretField>(current.secretFields.filter((f) => f !== field));
+    const extras = planExtraSecrets(this.opts.keyring, { scope, id, provider: n.provider, settings: n.settings }, n.extraSecrets, current);
+    setSecrets.push(...extras.set);
+    // Every stored secret but the one these settings use and the extras they keep or replace goes.
+    const kept = new Set<SecretField>([field, ...extras.keep, ...extras.set.map((x) => x.field)]);
+    const deleteSecrets = new Set<SecretField>(current.secretFields.filter((f) => !kept.has(f)));
     if (!needsSecret(n.provider, n.settings)) {
       if (current.secretFields.includes(field)) deleteSecrets.add(field);
     } else if (n.secret) {
@@ -255,8 +244,9 @@ export class ConnectionService {
    */
   async withSecrets(c: StoredConnection): Promise<ResolvedConnection> {
     providerOf(c.provider).vetStored?.(c, this.opts.policy);
-    const secrets: ResolvedConnection['secrets'] = {};
-    for (const s of await this.store.sealedSecrets(c.id)) {
+    const sealed = await this.store.sealedSecrets(c.id);
+    const secrets: ResolvedConnection['secrets'] = openExtraSecrets(this.opts.keyring, c, sealed);
+    for (const s of sealed) {
       if (s.field !== secretFieldOf(c.provider, c.settings)) continue;
       secrets[s.field] = openSecret(this.opts.keyring, c, s).value;
     }
@@ -275,12 +265,16 @@ export class ConnectionService {
     const now = new Date().toISOString();
     const conn: StoredConnection = { id, scope, name: n.name, provider: n.provider, settings: n.settings, isDefault: false, version: 0, createdAt: now, updatedAt: now, secretFields: [], health: { status: 'ok' }, fallback: null };
     const field = secretFieldOf(n.provider, n.settings);
-    if (!needsSecret(n.provider, n.settings)) return { ...conn, secrets: {} };
-    if (n.secret) return { ...conn, secrets: { [field]: n.secret } };
-    if (!base) throw missingSecret(n.provider, n.settings, providerOf(n.provider).secret(n.settings).whyRequired);
+    // Extra secrets follow the rules of saving too: given, or stored and still bound right.
+    const keep = planExtraSecrets(this.opts.keyring, { scope, id, provider: n.provider, settings: n.settings }, n.extraSecrets, base).keep;
+    const reuseMain = needsSecret(n.provider, n.settings) && !n.secret;
+    if (reuseMain && !base) throw missingSecret(n.provider, n.settings, providerOf(n.provider).secret(n.settings).whyRequired);
     // The same rule as saving: a test must not send the stored secret anywhere a save could not.
-    assertReusable(base, n);
-    return { ...conn, secrets: (await this.withSecrets(base)).secrets };
+    if (reuseMain) assertReusable(base!, n);
+    const stored = base && (reuseMain || keep.length) ? (await this.withSecrets(base)).secrets : {};
+    const secrets: ResolvedConnection['secrets'] = { ...n.extraSecrets, ...Object.fromEntries(keep.map((f) => [f, stored[f]])) };
+    if (needsSecret(n.provider, n.settings)) secrets[field] = n.secret ?? stored[field];
+    return { ...conn, secrets };
   }
 }
 

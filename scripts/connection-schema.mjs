@@ -57,6 +57,8 @@ export function composeConnectionSchema() {
     properties[name] = name === 'provider' ? { ...def, enum: fragments.map((f) => f.key), default: defaultKey } : def;
     if (name === 'fallback') for (const [field, defs] of shared) properties[field] = topLevel(defs);
   }
+  // The view's flags for extra secrets sit beside hasSecret (read-only, as the view shows them).
+  for (const flag of extraSecretFlags(fragments)) properties[flag] = { type: 'boolean', readOnly: true, description: 'Whether this secret is stored (it is never shown).' };
   const oneOf = fragments.map(({ key, schema }) => ({
     title: schema.title,
     ...(schema.description ? { description: schema.description } : {}),
@@ -68,9 +70,29 @@ export function composeConnectionSchema() {
   return { ...head, properties, oneOf };
 }
 
-/** The write-only fields of every provider: the secrets a connection may store. */
+/**
+ * The write-only fields of every provider: the secrets a connection may store. A nested one (a
+ * bounce mailbox's password) is named by its path joined: bounceMailbox.password → bounceMailboxPassword.
+ */
 export function secretFields(schema) {
-  return Object.entries(schema.properties).filter(([, d]) => d.writeOnly === true).map(([name]) => name);
+  const out = [];
+  for (const [name, d] of Object.entries(schema.properties)) {
+    if (d.writeOnly === true) out.push(name);
+    for (const [inner, n] of Object.entries(d.properties ?? {})) if (n.writeOnly === true) out.push(name + inner[0].toUpperCase() + inner.slice(1));
+  }
+  return out;
+}
+
+/** The secrets besides a provider's main one (`x-envoi.extraSecret`, or nested): the view shows `has<Field>` for each. */
+function extraSecretFlags(fragments) {
+  const flags = new Set();
+  for (const { schema } of fragments) {
+    for (const [name, d] of Object.entries(schema.properties ?? {})) {
+      if (d.writeOnly === true && d['x-envoi']?.extraSecret === true) flags.add(name);
+      for (const [inner, n] of Object.entries(d.properties ?? {})) if (n.writeOnly === true) flags.add(name + inner[0].toUpperCase() + inner.slice(1));
+    }
+  }
+  return [...flags].map((f) => `has${f[0].toUpperCase()}${f.slice(1)}`);
 }
 
 /** Writes schemas/connection.schema.json; returns the schema. */

@@ -59,6 +59,25 @@ export interface SecretSpec {
   whyRequired: string;
 }
 
+/**
+ * A secret besides the main one (a webhook signing key, a bounce mailbox's password): optional
+ * unless `required`, sealed on its own with its own binding (see connection-extra-secrets.ts).
+ */
+export interface ExtraSecret {
+  /** The field it is sealed under (write-only in the schema; a nested one is named by its path joined). */
+  field: SecretField;
+  /** Where it sits in a connection object: ['webhookSigningKey'], or ['bounceMailbox', 'password']. */
+  path: readonly string[];
+  /** How a person calls it (SECRET_REQUIRED names it). */
+  name: string;
+  /** Whether these settings use it at all (a stored one they no longer use is deleted). */
+  applies(s: ConnectionSettings): boolean;
+  /** Whether these settings cannot work without it. */
+  required(s: ConnectionSettings): boolean;
+  /** The settings it is bound to: it is reused only while these stay the same. */
+  binding(s: ConnectionSettings): Array<[string, string]>;
+}
+
 export interface Provider {
   readonly key: ProviderKey;
   /** The provider's own settings (besides sender, reply-to, rate limit and pool). */
@@ -68,6 +87,8 @@ export interface Provider {
    * secret with XOAUTH2), how a person calls it, and the rule for reusing a stored one.
    */
   secret(s: ConnectionSettings): SecretSpec;
+  /** Secrets besides the main one, each optional unless it says otherwise. */
+  readonly extraSecrets?: readonly ExtraSecret[];
   /** Labels of the bound settings, as SECRET_REQUIRED names them. */
   readonly labels: Readonly<Record<string, string>>;
   /** Settings a new connection starts with when the input leaves them out (editable later). */
