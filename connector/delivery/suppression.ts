@@ -33,7 +33,8 @@ export interface Screened {
 
 /** Drops the recipients of `mail` that are on `scope`'s suppression list. */
 export async function screenRecipients(list: SuppressionStore, scope: string, mail: Mail.Options): Promise<Screened> {
-  const suppressed = await list.suppressed(scope, recipientAddresses(mail));
+  // Each listed address once, however often the message names it (in to and in cc, say).
+  const suppressed = [...new Set(await list.suppressed(scope, recipientAddresses(mail)))];
   if (!suppressed.length) return { mail, suppressed, anyLeft: true };
   const dropped = new Set(suppressed.map((a) => a.toLowerCase()));
   const out: Mail.Options = { ...mail };
