@@ -102,16 +102,38 @@ const deliveryOps: Operation[] = [
     method: 'get', path: `${S}/deliveries`, tag: 'deliveries', role: 'runtime', summary: 'The delivery log, newest first',
     query: [
       { name: 'status', description: 'Only deliveries in this status', schema: { type: 'string', enum: [...STATUSES] } },
+      { name: 'event', description: 'Only deliveries with a recipient event of this type', schema: { type: 'string', enum: ['delivered', 'bounced', 'complained'] } },
       { name: 'limit', description: 'At most this many (default 50)', schema: { type: 'integer', minimum: 1, maximum: 500 } },
       { name: 'cursor', description: 'nextCursor of the previous page', schema: { type: 'string' } },
     ],
     replies: [json(200, 'A page of deliveries', 'DeliveryList')],
   },
-  { method: 'get', path: `${S}/deliveries/{id}`, tag: 'deliveries', role: 'runtime', summary: 'One delivery with every attempt', replies: [json(200, 'The delivery', 'DeliveryDetail')], errors: [404] },
+  { method: 'get', path: `${S}/deliveries/{id}`, tag: 'deliveries', role: 'runtime', summary: 'One delivery with every attempt, its recipients\' events and who was suppressed', replies: [json(200, 'The delivery', 'DeliveryDetail')], errors: [404] },
   { method: 'post', path: `${S}/deliveries/{id}/retry`, tag: 'deliveries', role: 'admin', summary: 'Queue a failed delivery again', replies: [json(200, 'The delivery, queued', 'Delivery')], errors: [404, 409] },
   { method: 'get', path: template, tag: 'templates', role: 'builder', summary: "The template a system mail uses in this scope and locale", replies: [json(200, 'The template and where it comes from', 'Template')], errors: [404] },
   { method: 'put', path: template, tag: 'templates', role: 'admin', summary: "Set the scope's own template", body: fileRef('template.schema.json'), replies: [json(200, 'The template now used', 'Template')], errors: [404] },
   { method: 'delete', path: template, tag: 'templates', role: 'admin', summary: 'Return to the platform\'s or the built-in template', replies: [empty('Removed')], errors: [404] },
+];
+
+const html = (status: number, description: string): Reply => ({ status, description, body: { type: 'string' }, mediaType: 'text/html' });
+const suppressionOps: Operation[] = [
+  {
+    method: 'get', path: `${S}/suppressions`, tag: 'suppressions', role: 'runtime', summary: "The scope's suppression list, newest first",
+    query: [
+      { name: 'email', description: 'Only addresses containing this', schema: { type: 'string', maxLength: 320 } },
+      { name: 'reason', description: 'Only entries added for this reason', schema: { type: 'string', enum: ['hard-bounce', 'complaint', 'unsubscribe', 'manual'] } },
+      { name: 'limit', description: 'At most this many (default 50)', schema: { type: 'integer', minimum: 1, maximum: 500 } },
+      { name: 'cursor', description: 'nextCursor of the previous page', schema: { type: 'string' } },
+    ],
+    replies: [json(200, 'A page of the list', 'SuppressionList')],
+  },
+  { method: 'post', path: `${S}/suppressions`, tag: 'suppressions', role: 'admin', summary: 'Add an address by hand: mail of this scope no longer goes to it', body: fileRef('suppression-request.schema.json'), replies: [json(201, 'Listed', 'Suppression')], errors: [409] },
+  { method: 'delete', path: `${S}/suppressions/{email}`, tag: 'suppressions', role: 'admin', summary: 'Take an address off the list: mail goes to it again', replies: [empty('Removed')], errors: [404] },
+  { method: 'get', path: '/u/{token}', tag: 'suppressions', role: 'none', summary: 'One-click unsubscribe page (RFC 8058): a button that POSTs; a GET never unsubscribes', replies: [html(200, 'The page with its button'), html(400, 'The link is not valid')] },
+  {
+    method: 'post', path: '/u/{token}', tag: 'suppressions', role: 'none', summary: "One-click unsubscribe (RFC 8058): the link's recipient joins the scope's list (reason unsubscribe)",
+    replies: [json(200, 'Unsubscribed (a browser that accepts HTML gets a page)', 'Unsubscribed')], errors: [400],
+  },
 ];
 
 const otherOps: Operation[] = [
@@ -132,7 +154,7 @@ const otherOps: Operation[] = [
 ];
 
 /** Every operation of the API. */
-export const OPERATIONS: readonly Operation[] = [...otherOps, ...connectionOps, ...actionOps, ...deliveryOps];
+export const OPERATIONS: readonly Operation[] = [...otherOps, ...connectionOps, ...actionOps, ...deliveryOps, ...suppressionOps];
 
 /** The schemas of the path parameters, by name. */
 export const PATH_PARAMS: Record<string, Schema> = {
@@ -140,4 +162,6 @@ export const PATH_PARAMS: Record<string, Schema> = {
   id: { type: 'string', maxLength: 64 },
   action: { type: 'string', description: `An action's key; of templates, a system mail's (${SYSTEM_ACTIONS.join(', ')})` },
   locale: { type: 'string', enum: [...LOCALES] },
+  email: { type: 'string', maxLength: 320, description: 'An address of the list (URL-encoded)' },
+  token: { type: 'string', maxLength: 2048, description: 'The signed token of an unsubscribe link' },
 };
