@@ -13,6 +13,7 @@ import { actionList, actionRoutes } from './routes/actions.js';
 import { connectionRoutes } from './routes/connections.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { keyRoutes } from './routes/keys.js';
+import { providerEventRoutes } from './routes/provider-events.js';
 import { templateRoutes } from './routes/templates.js';
 import { inlinedManifest, ROOT } from './served-manifest.js';
 import { mountWeb } from './web/mount.js';
@@ -40,6 +41,8 @@ export interface EnvoiRouterOptions {
 export function envoiRouter(envoi: Envoi, options: EnvoiRouterOptions = {}): Router {
   const { core } = envoi;
   const r = express.Router();
+  // Before the JSON parsers: providers sign the exact bytes they post (see provider-events.ts).
+  r.use('/hooks/v1', providerEventRoutes(envoi));
   r.use(bodyLimits(core.config));
   // The API's description is public, like the page that documents it; `servers` is this mount.
   r.get('/api/v1/openapi.json', openApiRoute());

@@ -118,6 +118,12 @@ const otherOps: Operation[] = [
   { method: 'get', path: '/health', tag: 'operations', role: 'none', summary: 'The process is up and the database answers', replies: [json(200, 'Up', 'Health')] },
   { method: 'get', path: '/ready', tag: 'operations', role: 'none', summary: 'Ready: the database answers and migrations are current', replies: [json(200, 'Ready', { type: 'object' }), json(503, 'Not ready, with the reason', { type: 'object' })] },
   { method: 'get', path: '/metrics', tag: 'operations', role: 'none', summary: 'Prometheus metrics (Authorization: Bearer ENVOI_METRICS_TOKEN)', replies: [{ status: 200, description: 'Prometheus text format', body: { type: 'string' }, mediaType: 'text/plain' }], errors: [401, 404] },
+  {
+    method: 'post', path: '/hooks/v1/{connectionId}', tag: 'operations', role: 'none', summary: "A provider's delivery events (SES through SNS, SendGrid, Mailgun, Postmark, Resend), checked with the provider's own signature",
+    body: { type: 'object', description: 'The provider\'s own event body, exactly as it signed it' },
+    replies: [json(200, 'Verified; the events of known messages recorded (others ignored)', { type: 'object', properties: { ok: { type: 'boolean' }, received: { type: 'integer' }, recorded: { type: 'integer' } } })],
+    errors: [400, 401, 404, 413],
+  },
   { method: 'get', path: '/api/v1/openapi.json', tag: 'operations', role: 'none', summary: 'This document', replies: [json(200, 'OpenAPI 3.1', { type: 'object' })] },
   { method: 'get', path: '/api/v1/whoami', tag: 'keys', role: 'any', summary: "The caller's key, role and scope", replies: [json(200, 'The caller', 'WhoAmI')] },
   { method: 'post', path: '/api/v1/keys', tag: 'keys', role: 'platform admin', summary: 'Create an API key (shown once)', body: fileRef('key-request.schema.json'), replies: [json(201, 'The key', 'CreatedKey')] },
@@ -138,6 +144,7 @@ export const OPERATIONS: readonly Operation[] = [...otherOps, ...connectionOps, 
 export const PATH_PARAMS: Record<string, Schema> = {
   scope: { type: 'string', pattern: '^(platform|[a-z0-9][a-z0-9-]{0,62})$', description: '"platform" or a tenant' },
   id: { type: 'string', maxLength: 64 },
+  connectionId: { type: 'string', maxLength: 64, description: 'The connection whose provider posts (its event URL names it)' },
   action: { type: 'string', description: `An action's key; of templates, a system mail's (${SYSTEM_ACTIONS.join(', ')})` },
   locale: { type: 'string', enum: [...LOCALES] },
 };
