@@ -51,7 +51,8 @@ export class InboundEvents {
     });
     let recorded = 0;
     for (const e of events) {
-      const deliveryId = await this.opts.deliveryEvents.deliveryOfProviderMessage(e.providerMessageId);
+      let deliveryId: string | undefined;
+      for (const id of [e.providerMessageId].flat()) if ((deliveryId = await this.opts.deliveryEvents.deliveryOfProviderMessage(id))) break;
       if (!deliveryId) {
         this.opts.logger.info('provider event for an unknown message', { connectionId: conn.id, provider: conn.provider, type: e.type });
         continue;

@@ -20,8 +20,11 @@ export interface InboundRequest {
 
 /** One recipient's event as the provider reported it. */
 export interface InboundEvent {
-  /** The id the provider gave the message when it took it (what the attempt stored). */
-  providerMessageId: string;
+  /**
+   * The id the provider gave the message when it took it (what the attempt stored), or the
+   * candidates for it, most specific first, when the event carries it with a suffix.
+   */
+  providerMessageId: string | string[];
   recipient: string;
   type: RecipientEventType;
   bounce?: Bounce | undefined;
