@@ -52,14 +52,15 @@ export const postmarkInbound: ProviderInbound = {
     const p = jsonBody<PostmarkPost>(req);
     if (!p.MessageID) return [];
     const base = { providerMessageId: p.MessageID };
+    // Bounce IDs may pass 2^53 and lose digits in JSON.parse: the message and address keep keys apart.
     const events: InboundEvent[] = [];
     if (p.RecordType === 'Delivery' && p.Recipient) {
       events.push({ ...base, recipient: p.Recipient, type: 'delivered', at: p.DeliveredAt, eventId: `delivery:${p.MessageID}:${p.Recipient.toLowerCase()}` });
     } else if (p.RecordType === 'Bounce' && p.Email && p.Type && BOUNCES[p.Type]) {
       const diagnostic = (p.Details || p.Description || '').slice(0, 1000);
-      events.push({ ...base, recipient: p.Email, type: 'bounced', at: p.BouncedAt, eventId: `bounce:${p.ID ?? p.MessageID}`, bounce: { type: BOUNCES[p.Type]!, ...(diagnostic ? { diagnostic } : {}) } });
+      events.push({ ...base, recipient: p.Email, type: 'bounced', at: p.BouncedAt, eventId: `bounce:${p.ID}:${p.MessageID}:${p.Email.toLowerCase()}`, bounce: { type: BOUNCES[p.Type]!, ...(diagnostic ? { diagnostic } : {}) } });
     } else if (p.RecordType === 'SpamComplaint' && p.Email) {
-      events.push({ ...base, recipient: p.Email, type: 'complained', at: p.BouncedAt, eventId: `complaint:${p.ID ?? p.MessageID}` });
+      events.push({ ...base, recipient: p.Email, type: 'complained', at: p.BouncedAt, eventId: `complaint:${p.ID}:${p.MessageID}:${p.Email.toLowerCase()}` });
     }
     return events;
   },
