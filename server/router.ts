@@ -14,6 +14,7 @@ import { connectionRoutes } from './routes/connections.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { keyRoutes } from './routes/keys.js';
 import { suppressionRoutes } from './routes/suppressions.js';
+import { providerEventRoutes } from './routes/provider-events.js';
 import { templateRoutes } from './routes/templates.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { inlinedManifest, ROOT } from './served-manifest.js';
@@ -42,6 +43,8 @@ export interface EnvoiRouterOptions {
 export function envoiRouter(envoi: Envoi, options: EnvoiRouterOptions = {}): Router {
   const { core } = envoi;
   const r = express.Router();
+  // Before the JSON parsers: providers sign the exact bytes they post (see provider-events.ts).
+  r.use('/hooks/v1', providerEventRoutes(envoi));
   r.use(bodyLimits(core.config));
   // The API's description is public, like the page that documents it; `servers` is this mount.
   r.get('/api/v1/openapi.json', openApiRoute());
