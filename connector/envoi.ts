@@ -20,6 +20,12 @@ import { EnvoiMetrics } from './metrics.js';
 import { DeliveryEvents } from './events/delivery-events.js';
 import { EventPublisher } from './events/publisher.js';
 import { SuppressionStore } from './store/suppressions.js';
+import { attemptEvents } from './events/attempt-events.js';
+import { ConnectionEvents } from './events/connection-events.js';
+import { WebhookService } from './events/webhooks.js';
+import { WebhookWorker } from './events/webhook-worker.js';
+import { WebhookEndpointStore } from './store/webhook-endpoints.js';
+import { WebhookMessageStore } from './store/webhook-messages.js';
 
 /** The package version, read once from package.json. */
 export const VERSION: string = (() => {
@@ -55,6 +61,10 @@ export interface Envoi {
   /** What happened to recipients after "sent": bounces, complaints, deliveries. */
   deliveryEvents: DeliveryEvents;
   suppressions: SuppressionStore;
+  /** The scopes' webhook endpoints (create, rotate, test, messages). */
+  webhooks: WebhookService;
+  /** The in-process webhook worker, beside the delivery worker (never on its path). */
+  webhookWorker: WebhookWorker | undefined;
   close(): Promise<void>;
 }
 
@@ -95,7 +105,10 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
       wakeWaiting(id);
     },
     // Marked unhealthy by a worker, which forgets it itself; healthy again: its mail goes now.
-    onHealthChange: (id, health) => health.status === 'ok' && wakeWaiting(id),
+    onHealthChange: (id, health) => {
+      if (health.status === 'ok') wakeWaiting(id);
+      void connectionEvents.healthChanged(id, health);
+    },
   });
   const deliveries = new DeliveryStore(db.knex);
   /** A connection was edited or is healthy again: mail that waited for it goes now. */
@@ -114,10 +127,21 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
   const events = new EventPublisher(db.knex, logger);
   const suppressions = new SuppressionStore(db.knex);
   const deliveryEvents = new DeliveryEvents({ knex: db.knex, deliveries, suppressions, publisher: events, logger });
+  const connectionEvents = new ConnectionEvents({ knex: db.knex, publisher: events, logger });
+  deliveries.afterRecord = attemptEvents(events);
+  const webhookStores = { endpoints: new WebhookEndpointStore(db.knex), messages: new WebhookMessageStore(db.knex) };
+  const webhooks = new WebhookService({ ...webhookStores, keyring, policy, lookup: options.lookup, publisher: events });
   const worker = options.worker
-    ? new Worker({ store: deliveries, outbox, connections, mailer, rateLimits, logger, config, onDatabaseLost: options.onDatabaseLost, onRecorded: metrics.attemptRecorded })
+    ? new Worker({
+        store: deliveries, outbox, connections, mailer, rateLimits, logger, config, onDatabaseLost: options.onDatabaseLost, onRecorded: metrics.attemptRecorded,
+        onFailover: (c, f, a) => connectionEvents.failover(c, f, a),
+      })
+    : undefined;
+  const webhookWorker = options.worker
+    ? new WebhookWorker({ ...webhookStores, keyring, policy, lookup: options.lookup, logger, signals: events.signals, onEndpointsChanged: () => events.endpointsChanged(), config })
     : undefined;
   worker?.start();
+  webhookWorker?.start();
   let closing: Promise<void> | undefined;
   return {
     config,
@@ -138,10 +162,12 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
     events,
     deliveryEvents,
     suppressions,
+    webhooks,
+    webhookWorker,
     close() {
       // Order matters: stop claiming and finish (or release) sends, then close pools, then the database.
       closing ??= (async () => {
-        await worker?.stop(config.shutdownGraceMs);
+        await Promise.all([worker?.stop(config.shutdownGraceMs), webhookWorker?.stop(config.shutdownGraceMs)]);
         mailer.close();
         await pool.close();
         await db.close();

@@ -42,15 +42,24 @@ export class EventPublisher {
     return this.endpoints.get(scope, async () => (await (trx ?? this.knex)('webhook_endpoints').whereIn('scope', [...new Set([scope, PLATFORM])]).andWhere({ enabled: true }).select('id', 'scope', 'events')) as EndpointRow[]);
   }
 
+  private async listeners(scope: string, type: EventType, trx?: Knex.Transaction): Promise<EndpointRow[]> {
+    return (await this.enabledEndpoints(scope, trx)).filter((e) => {
+      const events = JSON.parse(e.events) as string[];
+      return events.includes('*') || events.includes(type);
+    });
+  }
+
+  /** Whether any endpoint hears this event (so a caller skips building data nobody receives). */
+  async listens(scope: string, type: EventType, trx?: Knex.Transaction): Promise<boolean> {
+    return (await this.listeners(scope, type, trx)).length > 0;
+  }
+
   /**
    * Writes the event for every endpoint that hears it (inside `trx` when given, so it is durable
    * with what it reports); answers how many messages were written.
    */
   async publish(scope: string, type: EventType, data: Record<string, unknown>, trx?: Knex.Transaction): Promise<number> {
-    const listeners = (await this.enabledEndpoints(scope, trx)).filter((e) => {
-      const events = JSON.parse(e.events) as string[];
-      return events.includes('*') || events.includes(type);
-    });
+    const listeners = await this.listeners(scope, type, trx);
     if (!listeners.length) return 0;
     const now = new Date();
     const payload = JSON.stringify({ type, timestamp: now.toISOString(), data });
