@@ -5,6 +5,7 @@ import { connectionOperations, type ConnectionOperations } from './operations/co
 import { deliveryOperations, type DeliveryOperations } from './operations/deliveries.js';
 import { keyOperations, type KeyOperations } from './operations/keys.js';
 import { templateOperations, type TemplateOperations } from './operations/templates.js';
+import { webhookOperations, type WebhookOperations } from './operations/webhooks.js';
 import { configFromOptions, type EnvoiOptions } from './options.js';
 
 /**
@@ -19,6 +20,7 @@ export interface Envoi {
   readonly deliveries: DeliveryOperations;
   readonly templates: TemplateOperations;
   readonly keys: KeyOperations;
+  readonly webhooks: WebhookOperations;
   /** The services underneath (database, worker, pools), for Envoi's own server; not a stable API. */
   readonly core: Core;
   /** Stops the worker (letting sends in flight finish), the thread pool and the database. */
@@ -34,6 +36,7 @@ export function envoiFrom(core: Core): Envoi {
     deliveries: deliveryOperations(core),
     templates: templateOperations(core),
     keys: keyOperations(core),
+    webhooks: webhookOperations(core),
     core,
     close: () => core.close(),
   };

@@ -14,6 +14,7 @@ import { connectionRoutes } from './routes/connections.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { keyRoutes } from './routes/keys.js';
 import { templateRoutes } from './routes/templates.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { inlinedManifest, ROOT } from './served-manifest.js';
 import { mountWeb } from './web/mount.js';
 import { openApiRoute } from './openapi/document.js';
@@ -86,6 +87,7 @@ export function envoiRouter(envoi: Envoi, options: EnvoiRouterOptions = {}): Rou
   api.use('/scopes/:scope/actions', actionRoutes(envoi));
   api.use('/scopes/:scope/deliveries', deliveryRoutes(envoi));
   api.use('/scopes/:scope/templates', templateRoutes(envoi));
+  api.use('/scopes/:scope/webhooks', webhookRoutes(envoi));
   api.use(route(() => {
     throw new EnvoiError('NOT_FOUND', 'No such API route', { hint: 'See the HTTP API table in the README.' });
   }));
