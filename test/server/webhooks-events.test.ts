@@ -1,10 +1,14 @@
 import { expect } from 'chai';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import formatsPlugin from 'ajv-formats';
+import { triggers } from '../../connector/events/triggers.js';
 import { skipUnlessCI } from '../support/env.js';
 import { BACKENDS, smtpConnection, TestEnvoi } from '../support/harness.js';
 import { SmtpSink } from '../support/smtp-sink.js';
 import { pollFor, waitUntil } from '../support/wait.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
+const addFormats = ((formatsPlugin as unknown as { default?: typeof formatsPlugin }).default ?? formatsPlugin) as unknown as (ajv: Ajv2020) => Ajv2020;
 const smtpError = (text: string, responseCode: number) => Object.assign(new Error(text), { responseCode });
 
 for (const backend of BACKENDS) {
@@ -135,6 +139,17 @@ for (const backend of BACKENDS) {
       expect(on.body).to.include({ enabled: true, disabledReason: null });
       expect((await envoi.api('POST', `${base}/webhooks/${id}/test`)).status).to.equal(202);
       await waitUntil('the test after enabling', () => receiver.received.length === before + 1, 10_000);
+    });
+
+    it("every event the receivers got matches its trigger's data schema (the manifest's)", () => {
+      const ajv = addFormats(new Ajv2020({ strict: true }));
+      const schemas = new Map(triggers().map((t) => [t.key, ajv.compile(t.dataSchema)]));
+      const got = receivers.flatMap((r) => r.received);
+      expect(new Set(got.map((h) => h.event!.type))).to.deep.equal(new Set(['delivery.sent', 'delivery.retrying', 'delivery.failed', 'webhook.test']));
+      for (const h of got) {
+        const validate = schemas.get(h.event!.type as never)!;
+        expect(validate(h.event!.data), `${h.event!.type}: ${JSON.stringify(validate.errors)}`).to.equal(true);
+      }
     });
   });
 }
