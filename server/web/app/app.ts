@@ -10,6 +10,7 @@ import { mailboxTab } from './mailbox.js';
 import { can, SCOPE_PATTERN, state } from './state.js';
 import type { Tab } from './tabs.js';
 import { tryActionTab } from './try-action.js';
+import { webhooksTab } from './webhooks.js';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
@@ -184,6 +185,7 @@ async function enter(me: WhoAmI) {
   if (can.viewConnections()) list.push(connectionsTab());
   if (can.viewDeliveries()) list.push(deliveriesTab());
   if (can.tryActions()) list.push(tryActionTab());
+  if (can.manageWebhooks()) list.push(webhooksTab());
   if (can.mailbox()) list.push(mailboxTab());
   tablist.replaceChildren();
   panels.replaceChildren();

@@ -15,6 +15,7 @@ export const can = {
   retry: () => state.me?.role === 'admin',
   tryActions: () => state.me?.role === 'admin' || state.me?.role === 'builder',
   execute: () => state.me?.role === 'admin',
+  manageWebhooks: () => state.me?.role === 'admin',
   pickScope: () => state.me?.scope === 'platform',
   mailbox: () => state.demo && state.me?.scope === 'platform' && can.viewConnections(),
   clearMailbox: () => state.demo && state.me?.scope === 'platform' && state.me?.role === 'admin',
