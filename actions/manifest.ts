@@ -29,7 +29,7 @@ export interface Manifest<S = `schemas/${SchemaFile}`> {
 }
 
 /** manifest.json as GET /manifest serves it: every schema path replaced by the (bundled) schema. */
-export type ServedManifest = Manifest<Record<string, unknown>> & { connector: { providers: string[] } };
+export type ServedManifest = Manifest<Record<string, unknown>> & { connector: { providers: string[] }; triggers?: Array<{ key: string; title: string; description: string; dataSchema: Record<string, unknown> }> };
 
 /** The manifest's action list as the registry defines it; manifest.json must equal it (a test checks). */
 export function manifestActions(): ManifestAction[] {

@@ -47,6 +47,8 @@ export interface Config {
   readonly dbDownExitMs: number;
   /** How often a worker logs its counts (its health signal). */
   readonly healthLogMs: number;
+  /** Multiplies the webhook retry schedule (ENVOI_WEBHOOK_RETRY_SCALE; tests use 0.01). */
+  readonly webhookRetryScale: number;
   readonly msAuthorityUrl: string;
   readonly msGraphUrl: string;
   /** Google's service-account token endpoint and the Gmail API (design.md "Environment"). */
@@ -118,6 +120,17 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): n
 /** 0 keeps jobs on the event loop; any other count is raised to 2, the fewest that can be shared. */
 const composeThreads = (n: number): number => (n === 0 ? 0 : Math.max(2, n));
 
+/** A positive number, fractions allowed (a scale factor). */
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new EnvoiError('CONFIG_INVALID', `${name} must be a number above 0, not "${raw}"`, { hint: `Unset ${name} to use the default (${fallback}) or give a number such as 0.5.` });
+  }
+  return n;
+}
+
 function bool(env: NodeJS.ProcessEnv, name: string): boolean {
   return /^(1|true|yes|on)$/i.test(env[name] ?? '');
 }
@@ -157,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     unknownRetries: int(env, 'ENVOI_UNKNOWN_RETRIES', 1, 0),
     dbDownExitMs: int(env, 'ENVOI_DB_DOWN_EXIT_MS', 60_000, 100),
     healthLogMs: int(env, 'ENVOI_HEALTH_LOG_MS', 60_000, 100),
+    webhookRetryScale: positive(env, 'ENVOI_WEBHOOK_RETRY_SCALE', 1),
     msAuthorityUrl: (env.ENVOI_MS_AUTHORITY_URL || 'https://login.microsoftonline.com').replace(/\/+$/, ''),
     msGraphUrl: (env.ENVOI_MS_GRAPH_URL || 'https://graph.microsoft.com').replace(/\/+$/, ''),
     googleTokenUrl: env.ENVOI_GOOGLE_TOKEN_URL || 'https://oauth2.googleapis.com/token',

@@ -22,6 +22,12 @@ import { EventPublisher } from './events/publisher.js';
 import { SuppressionStore } from './store/suppressions.js';
 import { InboundEvents } from './events/inbound-events.js';
 import { InboundTokenStore } from './store/inbound-tokens.js';
+import { attemptEvents } from './events/attempt-events.js';
+import { ConnectionEvents } from './events/connection-events.js';
+import { WebhookService } from './events/webhooks.js';
+import { WebhookWorker } from './events/webhook-worker.js';
+import { WebhookEndpointStore } from './store/webhook-endpoints.js';
+import { WebhookMessageStore } from './store/webhook-messages.js';
 
 /** The package version, read once from package.json. */
 export const VERSION: string = (() => {
@@ -59,6 +65,10 @@ export interface Envoi {
   suppressions: SuppressionStore;
   /** The email APIs' events (POST /hooks/v1/:connectionId): verified, matched, recorded. */
   inboundEvents: InboundEvents;
+  /** The scopes' webhook endpoints (create, rotate, test, messages). */
+  webhooks: WebhookService;
+  /** The in-process webhook worker, beside the delivery worker (never on its path). */
+  webhookWorker: WebhookWorker | undefined;
   close(): Promise<void>;
 }
 
@@ -100,7 +110,10 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
       wakeWaiting(id);
     },
     // Marked unhealthy by a worker, which forgets it itself; healthy again: its mail goes now.
-    onHealthChange: (id, health) => health.status === 'ok' && wakeWaiting(id),
+    onHealthChange: (id, health) => {
+      if (health.status === 'ok') wakeWaiting(id);
+      void connectionEvents.healthChanged(id, health);
+    },
   });
   const deliveries = new DeliveryStore(db.knex);
   /** A connection was edited or is healthy again: mail that waited for it goes now. */
@@ -119,10 +132,21 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
   const events = new EventPublisher(db.knex, logger);
   const suppressions = new SuppressionStore(db.knex);
   const deliveryEvents = new DeliveryEvents({ knex: db.knex, deliveries, suppressions, publisher: events, logger });
+  const connectionEvents = new ConnectionEvents({ knex: db.knex, publisher: events, logger });
+  deliveries.afterRecord = attemptEvents(events);
+  const webhookStores = { endpoints: new WebhookEndpointStore(db.knex), messages: new WebhookMessageStore(db.knex) };
+  const webhooks = new WebhookService({ ...webhookStores, keyring, policy, lookup: options.lookup, publisher: events });
   const worker = options.worker
-    ? new Worker({ store: deliveries, outbox, connections, mailer, rateLimits, logger, config, onDatabaseLost: options.onDatabaseLost, onRecorded: metrics.attemptRecorded })
+    ? new Worker({
+        store: deliveries, outbox, connections, mailer, rateLimits, logger, config, onDatabaseLost: options.onDatabaseLost, onRecorded: metrics.attemptRecorded,
+        onFailover: (c, f, a) => connectionEvents.failover(c, f, a),
+      })
+    : undefined;
+  const webhookWorker = options.worker
+    ? new WebhookWorker({ ...webhookStores, keyring, policy, lookup: options.lookup, logger, signals: events.signals, onEndpointsChanged: () => events.endpointsChanged(), config })
     : undefined;
   worker?.start();
+  webhookWorker?.start();
   let closing: Promise<void> | undefined;
   return {
     config,
@@ -144,10 +168,12 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
     deliveryEvents,
     suppressions,
     inboundEvents: new InboundEvents({ connections, deliveryEvents, tokens: new InboundTokenStore(db.knex), keyring, config, logger }),
+    webhooks,
+    webhookWorker,
     close() {
       // Order matters: stop claiming and finish (or release) sends, then close pools, then the database.
       closing ??= (async () => {
-        await worker?.stop(config.shutdownGraceMs);
+        await Promise.all([worker?.stop(config.shutdownGraceMs), webhookWorker?.stop(config.shutdownGraceMs)]);
         mailer.close();
         await pool.close();
         await db.close();

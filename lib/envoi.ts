@@ -7,6 +7,7 @@ import { keyOperations, type KeyOperations } from './operations/keys.js';
 import { suppressionOperations, type SuppressionOperations } from './operations/suppressions.js';
 import { providerEventOperations, type ProviderEventOperations } from './operations/provider-events.js';
 import { templateOperations, type TemplateOperations } from './operations/templates.js';
+import { webhookOperations, type WebhookOperations } from './operations/webhooks.js';
 import { configFromOptions, type EnvoiOptions } from './options.js';
 
 /**
@@ -25,6 +26,7 @@ export interface Envoi {
   readonly suppressions: SuppressionOperations;
   /** Delivery events the email APIs post (what POST /hooks/v1/:connectionId does). */
   readonly providerEvents: ProviderEventOperations;
+  readonly webhooks: WebhookOperations;
   /** The services underneath (database, worker, pools), for Envoi's own server; not a stable API. */
   readonly core: Core;
   /** Stops the worker (letting sends in flight finish), the thread pool and the database. */
@@ -42,6 +44,7 @@ export function envoiFrom(core: Core): Envoi {
     keys: keyOperations(core),
     suppressions: suppressionOperations(core),
     providerEvents: providerEventOperations(core),
+    webhooks: webhookOperations(core),
     core,
     close: () => core.close(),
   };

@@ -13,6 +13,7 @@ export type { DeliveryDetail, DeliveryOperations, DeliveryQuery, DeliveryView } 
 export type { TemplateInput, TemplateOperations } from './operations/templates.js';
 export type { KeyOperations } from './operations/keys.js';
 export type { SuppressionOperations, SuppressionQuery } from './operations/suppressions.js';
+export type { WebhookMessageQuery, WebhookOperations } from './operations/webhooks.js';
 export type { ValidateResult } from '../actions/run.js';
 export type { Preview } from '../actions/define.js';
 export type { ConnectionView, Warning } from '../connector/connections.js';

@@ -17,6 +17,7 @@ import { suppressionRoutes } from './routes/suppressions.js';
 import { providerEventRoutes } from './routes/provider-events.js';
 import { templateRoutes } from './routes/templates.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { inlinedManifest, ROOT } from './served-manifest.js';
 import { mountWeb } from './web/mount.js';
 import { openApiRoute } from './openapi/document.js';
@@ -92,6 +93,7 @@ export function envoiRouter(envoi: Envoi, options: EnvoiRouterOptions = {}): Rou
   api.use('/scopes/:scope/deliveries', deliveryRoutes(envoi));
   api.use('/scopes/:scope/templates', templateRoutes(envoi));
   api.use('/scopes/:scope/suppressions', suppressionRoutes(envoi));
+  api.use('/scopes/:scope/webhooks', webhookRoutes(envoi));
   api.use(route(() => {
     throw new EnvoiError('NOT_FOUND', 'No such API route', { hint: 'See the HTTP API table in the README.' });
   }));

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServedManifest } from '../actions/manifest.js';
+import { triggers } from '../connector/events/triggers.js';
 import { LOCALES } from '../connector/locales.js';
 import { readSchema } from '../schemas/validator.js';
 
@@ -96,5 +97,7 @@ export function inlinedManifest(root: string = ROOT): ServedManifest {
   // the registry equal to them), so adding one touches its folder and the registry line only.
   const schema = served.connector.settingsSchema as { properties: { provider: { enum: string[] } } };
   served.connector.providers = schema.properties.provider.enum;
+  // One trigger per event type, with the schema of its data (connector/events/triggers.ts).
+  served.triggers = triggers();
   return served;
 }

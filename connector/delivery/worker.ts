@@ -11,7 +11,7 @@ import type { Claimed, DeliveryStore } from '../store/deliveries.js';
 import type { ResolvedConnection } from '../connections.js';
 import type { RateLimitStore } from '../store/rate-limits.js';
 import type { Outbox } from './outbox.js';
-import { decide } from './decide.js';
+import { decide, type Decision } from './decide.js';
 import { OutcomeWriter, type AttemptRecorded } from './outcome-writer.js';
 import { bump } from './busy-counts.js';
 import { SendAttempts, type Routed } from './send-attempt.js';
@@ -28,6 +28,8 @@ export interface WorkerOptions {
   onDatabaseLost?: (downForMs: number) => void;
   /** Told of every attempt once it is stored (metrics, debug lines). */
   onRecorded?: AttemptRecorded;
+  /** A fallback takes the mail (connector/events/connection-events.ts logs it and publishes `connection.failover`). */
+  onFailover?: (c: Claimed, failover: NonNullable<Decision['failover']>, attempt: Decision['attempt']) => void;
 }
 
 /** A delivery this worker holds: how to stop its send, and whether the send still runs. */
@@ -244,11 +246,10 @@ export class Worker {
     const d = decide(outcome, { ...c, unknownAttempts, route: outcome.route }, this.opts.config);
     this.counts[d.tally]++;
     if (d.unhealthy) await this.markUnhealthy(outcome.route?.connection.id ?? c.connectionId, d.unhealthy);
-    // The record the events work publishes as `connection.failover` (design.md "Events"); a log line for now.
-    if (d.failover) this.opts.logger.warn('connection failover', { deliveryId: c.id, ...d.failover, reason: d.attempt.code });
+    if (d.failover) this.opts.onFailover?.(c, d.failover, d.attempt);
     if (d.tally === 'unknown') this.opts.logger.warn('outcome of an attempt unknown', { deliveryId: c.id, code: d.attempt.code, next: d.next.status });
     const attempt = { ...d.attempt, number: c.attempts, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started };
-    return this.writer.write({ id: c.id, attempt, next: d.next }, giveUp);
+    return this.writer.write({ id: c.id, scope: c.scope, attempt, next: d.next }, giveUp);
   }
 
   /** The connection is broken, not the mail: mark it unhealthy so its mail waits for a fix. */

@@ -29,17 +29,36 @@ export class EventPublisher {
   readonly signals = new EventEmitter();
   /** Enabled endpoints by scope, for a second: most events find none, and an edit clears it. */
   private readonly endpoints = new TtlCache<EndpointRow[]>({ ttlMs: 1000, max: 10_000 });
+  /**
+   * The same, read inside transactions. Kept apart: on SQLite a transaction holds the one
+   * connection, so awaiting a lookup that a caller outside it started (and that waits for that
+   * connection) would never end.
+   */
+  private readonly endpointsInTrx = new TtlCache<EndpointRow[]>({ ttlMs: 1000, max: 10_000 });
 
   constructor(private readonly knex: Knex, private readonly logger: Logger) {}
 
   /** Forgets what it knows of endpoints (one was created, edited or deleted). */
   endpointsChanged(): void {
     this.endpoints.clear();
+    this.endpointsInTrx.clear();
   }
 
   /** Read through `trx` when there is one: SQLite has one connection, which the transaction holds. */
   private enabledEndpoints(scope: string, trx?: Knex.Transaction): Promise<EndpointRow[]> {
-    return this.endpoints.get(scope, async () => (await (trx ?? this.knex)('webhook_endpoints').whereIn('scope', [...new Set([scope, PLATFORM])]).andWhere({ enabled: true }).select('id', 'scope', 'events')) as EndpointRow[]);
+    return (trx ? this.endpointsInTrx : this.endpoints).get(scope, async () => (await (trx ?? this.knex)('webhook_endpoints').whereIn('scope', [...new Set([scope, PLATFORM])]).andWhere({ enabled: true }).select('id', 'scope', 'events')) as EndpointRow[]);
+  }
+
+  private async listeners(scope: string, type: EventType, trx?: Knex.Transaction): Promise<EndpointRow[]> {
+    return (await this.enabledEndpoints(scope, trx)).filter((e) => {
+      const events = JSON.parse(e.events) as string[];
+      return events.includes('*') || events.includes(type);
+    });
+  }
+
+  /** Whether any endpoint hears this event (so a caller skips building data nobody receives). */
+  async listens(scope: string, type: EventType, trx?: Knex.Transaction): Promise<boolean> {
+    return (await this.listeners(scope, type, trx)).length > 0;
   }
 
   /**
@@ -47,10 +66,7 @@ export class EventPublisher {
    * with what it reports); answers how many messages were written.
    */
   async publish(scope: string, type: EventType, data: Record<string, unknown>, trx?: Knex.Transaction): Promise<number> {
-    const listeners = (await this.enabledEndpoints(scope, trx)).filter((e) => {
-      const events = JSON.parse(e.events) as string[];
-      return events.includes('*') || events.includes(type);
-    });
+    const listeners = await this.listeners(scope, type, trx);
     if (!listeners.length) return 0;
     const now = new Date();
     const payload = JSON.stringify({ type, timestamp: now.toISOString(), data });

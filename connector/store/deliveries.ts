@@ -8,7 +8,7 @@ import {
   LIST_COLUMNS, STATUSES, num, rawRows, toAttempt, toClaimed, toDelivery,
   type Attempt, type Claimed, type Delivery, type DeliveryError, type DeliveryStatus, type FinishItem, type NewDelivery, type Row,
 } from './delivery-rows.js';
-import { finishAttempts } from './finish.js';
+import { finishAttempts, type AfterRecord } from './finish.js';
 import { rethrowStorage } from './storage-errors.js';
 
 // Callers import the outbox's types from here, beside the store they use.
@@ -22,6 +22,9 @@ export type { Attempt, Claimed, Delivery, DeliveryError, DeliveryStatus, FinishI
  */
 export class DeliveryStore {
   private readonly isPg: boolean;
+  /** Runs inside the transaction that records attempts (the events of their outcomes). */
+  afterRecord: AfterRecord | undefined;
+
   constructor(private readonly knex: Knex) {
     this.isPg = knex.client.config.client === 'pg';
   }
@@ -204,7 +207,7 @@ export class DeliveryStore {
    * end together writes them together). Each delivery moves on only while `worker` still holds it.
    */
   finishMany(worker: string, items: FinishItem[]): Promise<boolean[]> {
-    return finishAttempts(this.knex, this.isPg, worker, items);
+    return finishAttempts(this.knex, this.isPg, worker, items, this.afterRecord);
   }
 
   /**

@@ -78,6 +78,8 @@ export type NextState =
 /** A finished attempt to record, and where it leaves its delivery. */
 export interface FinishItem {
   id: string;
+  /** The delivery's scope when known (the worker's claim): events skip reading it when nobody listens. */
+  scope?: string | undefined;
   attempt: Omit<Attempt, 'worker'>;
   next: NextState;
 }

@@ -1,6 +1,9 @@
 import type { Knex } from 'knex';
 import { rawRows, type FinishItem, type Row } from './delivery-rows.js';
 
+/** Told, inside the transaction, of the attempts that were recorded (connector/events/attempt-events.ts). */
+export type AfterRecord = (trx: Knex.Transaction, items: FinishItem[]) => Promise<void>;
+
 /** Deliveries per grouped 'sent' update (4 values each in CASE lists, plus the id list). */
 const FINISH_SENT_BATCH = 100;
 
@@ -9,7 +12,7 @@ const FINISH_SENT_BATCH = 100;
  * end together writes them together). Each delivery moves on only while `worker` still holds it.
  * Returns, per item, whether its delivery moved on.
  */
-export async function finishAttempts(knex: Knex, isPg: boolean, worker: string, items: FinishItem[]): Promise<boolean[]> {
+export async function finishAttempts(knex: Knex, isPg: boolean, worker: string, items: FinishItem[], recorded?: AfterRecord): Promise<boolean[]> {
   const now = new Date().toISOString();
   return knex.transaction(async (trx) => {
     const done: boolean[] = new Array(items.length).fill(false);
@@ -73,6 +76,8 @@ export async function finishAttempts(knex: Knex, isPg: boolean, worker: string, 
         provider_message_id: attempt.providerMessageId ?? null,
       }));
     if (rows.length) await trx('delivery_attempts').insert(rows);
+    // The events of these outcomes (delivery.sent/retrying/failed), durable with them.
+    if (recorded && rows.length) await recorded(trx, items.filter((_, i) => done[i]));
     return done;
   });
 }

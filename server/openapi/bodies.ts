@@ -1,6 +1,7 @@
 import { STATUSES } from '../../connector/store/deliveries.js';
 import { LOCALES } from '../../connector/locales.js';
 import { connectionPatch, connectionView, type Schema } from './schemas.js';
+import { webhookBodies } from './webhooks.js';
 
 /**
  * Schemas of the response bodies that schemas/ does not describe (its files are what callers
@@ -216,5 +217,6 @@ export function bodyComponents(): Record<string, Schema> {
     Health: obj(['status', 'database', 'version'], { status: { const: 'ok' }, database: { type: 'string', enum: ['sqlite', 'postgres'] }, version: str() }),
     Demo: obj(['enabled'], { enabled: { type: 'boolean' }, mailbox: obj(['host', 'port'], { host: str(), port: { type: 'integer' } }) }),
     Mailbox: list(capturedMail),
+    ...webhookBodies(),
   };
 }

@@ -4,6 +4,7 @@ import { MAX_WAIT_S } from '../../actions/run.js';
 import { LOCALES } from '../../connector/locales.js';
 import { STATUSES } from '../../connector/store/deliveries.js';
 import { fileRef, type Schema } from './schemas.js';
+import { WEBHOOK_OPERATIONS } from './webhooks.js';
 
 /**
  * The HTTP API as data: one entry per route of server/app.ts and server/routes/*.ts, with what it
@@ -160,7 +161,7 @@ const otherOps: Operation[] = [
 ];
 
 /** Every operation of the API. */
-export const OPERATIONS: readonly Operation[] = [...otherOps, ...connectionOps, ...actionOps, ...deliveryOps, ...suppressionOps];
+export const OPERATIONS: readonly Operation[] = [...otherOps, ...connectionOps, ...actionOps, ...deliveryOps, ...suppressionOps, ...WEBHOOK_OPERATIONS];
 
 /** The schemas of the path parameters, by name. */
 export const PATH_PARAMS: Record<string, Schema> = {

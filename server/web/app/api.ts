@@ -105,6 +105,9 @@ export type ManifestAction = StoredManifestAction<Record<string, unknown>>;
 export type { CapturedMail } from '../../../connector/demo.js';
 /** An entry of a scope's suppression list. */
 export type { Suppression } from '../../../connector/store/suppressions.js';
+export type { EndpointView as WebhookEndpoint } from '../../../connector/store/webhook-endpoints.js';
+export type { EndpointWithSecret as WebhookEndpointWithSecret } from '../../../connector/events/webhooks.js';
+export type { MessageView as WebhookMessage } from '../../../connector/store/webhook-messages.js';
 
 let manifest: Promise<Manifest> | undefined;
 let presets: Promise<Preset[]> | undefined;

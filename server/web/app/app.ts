@@ -11,6 +11,7 @@ import { can, SCOPE_PATTERN, state } from './state.js';
 import type { Tab } from './tabs.js';
 import { suppressionsTab } from './suppressions.js';
 import { tryActionTab } from './try-action.js';
+import { webhooksTab } from './webhooks.js';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
@@ -186,6 +187,7 @@ async function enter(me: WhoAmI) {
   if (can.viewDeliveries()) list.push(deliveriesTab());
   if (can.viewSuppressions()) list.push(suppressionsTab());
   if (can.tryActions()) list.push(tryActionTab());
+  if (can.manageWebhooks()) list.push(webhooksTab());
   if (can.mailbox()) list.push(mailboxTab());
   tablist.replaceChildren();
   panels.replaceChildren();

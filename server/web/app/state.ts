@@ -17,6 +17,7 @@ export const can = {
   viewSuppressions: () => state.me?.role === 'admin' || state.me?.role === 'runtime',
   tryActions: () => state.me?.role === 'admin' || state.me?.role === 'builder',
   execute: () => state.me?.role === 'admin',
+  manageWebhooks: () => state.me?.role === 'admin',
   pickScope: () => state.me?.scope === 'platform',
   mailbox: () => state.demo && state.me?.scope === 'platform' && can.viewConnections(),
   clearMailbox: () => state.demo && state.me?.scope === 'platform' && state.me?.role === 'admin',

@@ -1,0 +1,88 @@
+// The webhook endpoint dialogs: create or edit (URL, description, events, enabled), and the
+// secret shown once after create or rotate, with a copy button.
+
+import { api, ApiError, getManifest, scoped, type WebhookEndpoint, type WebhookEndpointWithSecret } from './api.js';
+import { errorView } from './connection-form.js';
+import { busy, h, openDialog, uid } from './dom.js';
+import { state } from './state.js';
+
+/** The event types a builder's trigger and a webhook may name (the manifest's triggers). */
+async function eventTypes(): Promise<Array<{ key: string; title: string }>> {
+  const m = await getManifest();
+  return (m.triggers ?? []).map((t) => ({ key: t.key, title: t.title }));
+}
+
+/** Opens the create (no `endpoint`) or edit dialog; `done` gets the saved endpoint. */
+export async function endpointDialog(endpoint: WebhookEndpoint | undefined, done: (saved: WebhookEndpoint | WebhookEndpointWithSecret) => void): Promise<void> {
+  const types = await eventTypes();
+  const urlId = uid('wh-url');
+  const descId = uid('wh-desc');
+  const url = h('input', { id: urlId, type: 'url', required: true, maxlength: 2048, placeholder: 'https://crm.example.com/hooks/envoi', value: endpoint?.url ?? '', autocomplete: 'off' });
+  const description = h('input', { id: descId, type: 'text', maxlength: 500, value: endpoint?.description ?? '' });
+  const all = !endpoint || endpoint.events.includes('*');
+  const allBox = h('input', { type: 'checkbox', checked: all, 'data-event': '*' });
+  const boxes = types.map((t) => h('input', { type: 'checkbox', 'data-event': t.key, checked: !all && !!endpoint?.events.includes(t.key), disabled: all }));
+  allBox.addEventListener('change', () => boxes.forEach((b) => (b.disabled = allBox.checked)));
+  const enabled = h('input', { type: 'checkbox', checked: endpoint ? endpoint.enabled : true });
+  const result = h('div', { role: 'status', 'aria-live': 'polite' });
+  const save = h('button', { type: 'submit', class: 'btn primary' }, endpoint ? 'Save' : 'Create endpoint');
+  const form = h(
+    'form',
+    { class: 'form', novalidate: true },
+    h('div', { class: 'field' }, h('label', { for: urlId }, 'URL *'), url, h('p', { class: 'small muted' }, 'https:// on a public address. Envoi signs every message (Standard Webhooks).')),
+    h('div', { class: 'field' }, h('label', { for: descId }, 'Description'), description),
+    h(
+      'fieldset',
+      { class: 'field' },
+      h('legend', {}, 'Events'),
+      h('label', { class: 'check' }, allBox, ' All events'),
+      ...types.map((t, i) => h('label', { class: 'check' }, boxes[i]!, ` ${t.title} `, h('code', { class: 'small' }, t.key))),
+    ),
+    h('label', { class: 'check' }, enabled, ' Enabled'),
+    result,
+    h('div', { class: 'actions' }, save),
+  );
+  const d = openDialog(endpoint ? 'Edit webhook endpoint' : 'New webhook endpoint', [form], { wide: true });
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    void busy(save, async () => {
+      const events = allBox.checked ? ['*'] : boxes.filter((b) => b.checked).map((b) => b.dataset.event!);
+      const body = { url: url.value.trim(), events, enabled: enabled.checked, ...(description.value.trim() ? { description: description.value.trim() } : {}) };
+      try {
+        const saved = endpoint
+          ? await api<WebhookEndpoint>('PATCH', scoped(state.scope, `webhooks/${encodeURIComponent(endpoint.id)}`), body)
+          : await api<WebhookEndpointWithSecret>('POST', scoped(state.scope, 'webhooks'), body);
+        d.close();
+        done(saved);
+      } catch (e) {
+        result.replaceChildren(errorView(e instanceof ApiError ? e : new ApiError(0, 'ERROR', String(e))));
+      }
+    });
+  });
+}
+
+/** Shows a secret once, with a copy button; it is never shown again. */
+export function secretDialog(title: string, e: WebhookEndpointWithSecret): void {
+  const id = uid('wh-secret');
+  const field = h('input', { id, type: 'text', readonly: true, value: e.secret, class: 'mono', spellcheck: 'false', autocomplete: 'off' });
+  const copied = h('span', { role: 'status', 'aria-live': 'polite', class: 'small' });
+  const copy = h('button', { type: 'button', class: 'btn' }, 'Copy');
+  copy.addEventListener('click', async () => {
+    field.select();
+    try {
+      await navigator.clipboard.writeText(e.secret);
+      copied.textContent = 'Copied.';
+    } catch {
+      // No clipboard permission (an http page, an old browser): the selected text can be copied by hand.
+      copied.textContent = 'Selected: press Ctrl+C (⌘C) to copy.';
+    }
+  });
+  const d = openDialog(title, [
+    h('p', {}, 'This is the signing secret of ', h('code', {}, e.url), '. It is shown this once: store it where your receiver reads it.'),
+    h('div', { class: 'field' }, h('label', { for: id }, 'Signing secret'), h('div', { class: 'row' }, field, copy), copied),
+    h('p', { class: 'small muted' }, 'Verify messages with any Standard Webhooks library, e.g. new Webhook(secret).verify(body, headers) from the standardwebhooks package.'),
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn primary', onclick: () => d.close() }, 'Done')),
+  ]);
+  field.focus();
+  field.select();
+}
