@@ -21,7 +21,7 @@ const SEND_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 /** Statuses of a delivery not finished yet (design.md "Delivery"). */
 const QUEUE_STATUSES = ['queued', 'retrying', 'sending'] as const;
-/** A webhook message's statuses (design.md "Events and webhooks"); zero until webhooks exist. */
+/** A webhook message's statuses (design.md "Events and webhooks"). */
 const WEBHOOK_STATUSES = ['pending', 'delivered', 'failed'] as const;
 
 type Row = Record<string, unknown>;
@@ -67,8 +67,13 @@ export class EnvoiMetrics {
       registers,
       collect: fromDb('envoi_connection_healthy', (g) => this.connectionHealth(g)),
     });
-    const webhooks = new Gauge({ name: 'envoi_webhook_messages_total', help: 'Webhook messages by status', labelNames: ['status'], registers });
-    for (const status of WEBHOOK_STATUSES) webhooks.set({ status }, 0);
+    new Gauge({
+      name: 'envoi_webhook_messages_total',
+      help: 'Webhook messages stored, by status (read from the database at each scrape)',
+      labelNames: ['status'],
+      registers,
+      collect: fromDb('envoi_webhook_messages_total', (g) => this.webhookMessages(g)),
+    });
     this.attempts = new Counter({ name: 'envoi_attempts_total', help: 'Delivery attempts recorded by this process, by outcome and failure code ("" when sent)', labelNames: ['outcome', 'code'], registers });
     this.sendDuration = new Histogram({ name: 'envoi_send_duration_seconds', help: 'Duration of the delivery attempts of this process, by outcome', labelNames: ['outcome'], buckets: SEND_BUCKETS, registers });
     this.httpDuration = new Histogram({ name: 'envoi_http_request_duration_seconds', help: 'HTTP requests by method, route pattern and status', labelNames: ['method', 'route', 'status'], buckets: HTTP_BUCKETS, registers });
@@ -110,5 +115,10 @@ export class EnvoiMetrics {
   private async connectionHealth(g: Gauge<string>): Promise<void> {
     const rows: Row[] = await this.opts.knex('connections').select('scope', 'name', 'health_status');
     for (const r of rows) g.set({ scope: String(r.scope), connection: String(r.name) }, r.health_status === 'unhealthy' ? 0 : 1);
+  }
+
+  private async webhookMessages(g: Gauge<string>): Promise<void> {
+    const rows: Row[] = await this.opts.knex('webhook_messages').select('status').count({ n: '*' }).groupBy('status');
+    for (const status of WEBHOOK_STATUSES) g.set({ status }, Number(rows.find((r) => r.status === status)?.n ?? 0));
   }
 }

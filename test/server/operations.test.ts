@@ -67,7 +67,14 @@ for (const backend of BACKENDS) {
       expect(value('envoi_queue_depth', { status: 'queued' })).to.equal(0);
       expect(value('envoi_oldest_due_age_seconds', {})).to.equal(0);
       expect(value('envoi_connection_healthy', { scope: 'platform', connection: 'metrics relay' })).to.equal(1);
-      expect(value('envoi_webhook_messages_total', { status: 'delivered' })).to.equal(0);
+      // Webhook messages as the database holds them: none without an endpoint, then one per event.
+      expect(value('envoi_webhook_messages_total', { status: 'pending' })).to.equal(0);
+      const core = envoi.server.envoi;
+      const now = new Date().toISOString();
+      await core.db.knex('webhook_messages').insert([0, 1].map((i) => ({ id: `msg_metrics_${i}`, endpoint_id: 'we_x', scope: 'platform', type: 'webhook.test', payload: '{}', status: i ? 'failed' : 'pending', attempts: i, due_at: Date.now() + 3_600_000, created_at: now, updated_at: now })));
+      const again = samples((await metrics()).text);
+      const webhook = (status: string) => again.find((x) => x.name === 'envoi_webhook_messages_total' && x.labels.status === status)?.value;
+      expect([webhook('pending'), webhook('delivered'), webhook('failed')]).to.deep.equal([1, 0, 1]);
       // Requests are labelled by their route pattern, never by a URL carrying ids.
       expect(value('envoi_http_request_duration_seconds_count', { method: 'POST', route: '/api/v1/scopes/:scope/actions/:action/execute', status: '202' })).to.equal(5);
       expect(all.filter((x) => x.name === 'envoi_http_request_duration_seconds_count').map((x) => x.labels.route)).to.include('/api/v1/scopes/:scope/deliveries');
