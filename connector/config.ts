@@ -61,6 +61,10 @@ export interface Config {
   readonly resendUrl: string;
   /** ENVOI_PUBLIC_URL: this server's public base URL (one-click unsubscribe links); unset, send-email's listUnsubscribe is refused. */
   readonly publicUrl: string | undefined;
+  /** ENVOI_SANDBOX: no mail leaves the instance; every message is captured (design.md "Sandbox"). */
+  readonly sandbox: boolean;
+  /** ENVOI_MAILBOX_MAX: captured mails kept per scope, the oldest dropped first. */
+  readonly mailboxMax: number;
   /** SMTP timeouts in ms; short enough that a connection test answers while a person waits. */
   readonly smtpTimeouts: Readonly<{ connection: number; greeting: number; socket: number; dns: number }>;
 }
@@ -162,6 +166,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     postmarkUrl: url(env.ENVOI_POSTMARK_URL) ?? 'https://api.postmarkapp.com',
     resendUrl: url(env.ENVOI_RESEND_URL) ?? 'https://api.resend.com',
     publicUrl: url(env.ENVOI_PUBLIC_URL),
+    sandbox: bool(env, 'ENVOI_SANDBOX'),
+    mailboxMax: int(env, 'ENVOI_MAILBOX_MAX', 1000, 1),
     smtpTimeouts: Object.freeze({
       connection: int(env, 'ENVOI_SMTP_CONNECT_TIMEOUT_MS', 10_000, 100),
       greeting: int(env, 'ENVOI_SMTP_GREETING_TIMEOUT_MS', 10_000, 100),

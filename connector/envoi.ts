@@ -20,6 +20,9 @@ import { EnvoiMetrics } from './metrics.js';
 import { DeliveryEvents } from './events/delivery-events.js';
 import { EventPublisher } from './events/publisher.js';
 import { SuppressionStore } from './store/suppressions.js';
+import { Sandbox } from './delivery/sandbox.js';
+import { MailboxStore } from './store/mailbox.js';
+import { ScopeSettingsStore } from './store/scope-settings.js';
 
 /** The package version, read once from package.json. */
 export const VERSION: string = (() => {
@@ -55,6 +58,10 @@ export interface Envoi {
   /** What happened to recipients after "sent": bounces, complaints, deliveries. */
   deliveryEvents: DeliveryEvents;
   suppressions: SuppressionStore;
+  /** Sandbox mode: each scope's settings and what is captured instead of sent (design.md "Sandbox"). */
+  sandbox: Sandbox;
+  /** Captured mail, per scope. */
+  mailbox: MailboxStore;
   close(): Promise<void>;
 }
 
@@ -109,9 +116,11 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
   const rateLimits = new RateLimitStore(db.knex, { leaseMs: config.leaseMs });
   const pool = new ThreadPool({ threads: config.composeThreads, timeoutMs: config.composeTimeoutMs, memoryMb: config.composeMemoryMb, label: 'Building the message' });
   const composer = new Composer(pool);
-  const outbox = new Outbox({ store: deliveries, composer, maxMessageBytes: config.maxMessageBytes });
-  const metrics = new EnvoiMetrics({ knex: db.knex, logger });
   const events = new EventPublisher(db.knex, logger);
+  const mailbox = new MailboxStore(db.knex, config.mailboxMax);
+  const sandbox = new Sandbox({ config, settings: new ScopeSettingsStore(db.knex), mailbox, events, logger });
+  const outbox = new Outbox({ store: deliveries, composer, maxMessageBytes: config.maxMessageBytes, sandbox });
+  const metrics = new EnvoiMetrics({ knex: db.knex, logger });
   const suppressions = new SuppressionStore(db.knex);
   const deliveryEvents = new DeliveryEvents({ knex: db.knex, deliveries, suppressions, publisher: events, logger });
   const worker = options.worker
@@ -138,6 +147,8 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
     events,
     deliveryEvents,
     suppressions,
+    sandbox,
+    mailbox,
     close() {
       // Order matters: stop claiming and finish (or release) sends, then close pools, then the database.
       closing ??= (async () => {

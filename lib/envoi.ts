@@ -4,6 +4,7 @@ import { actionOperations, type ActionOperations } from './operations/actions.js
 import { connectionOperations, type ConnectionOperations } from './operations/connections.js';
 import { deliveryOperations, type DeliveryOperations } from './operations/deliveries.js';
 import { keyOperations, type KeyOperations } from './operations/keys.js';
+import { sandboxOperations, type SandboxOperations } from './operations/sandbox.js';
 import { suppressionOperations, type SuppressionOperations } from './operations/suppressions.js';
 import { templateOperations, type TemplateOperations } from './operations/templates.js';
 import { configFromOptions, type EnvoiOptions } from './options.js';
@@ -22,6 +23,8 @@ export interface Envoi {
   readonly keys: KeyOperations;
   /** The suppression lists (design.md "Bounces, complaints and suppression") and one-click unsubscribe. */
   readonly suppressions: SuppressionOperations;
+  /** Sandbox mode: each scope's settings and its mailbox of captured mail (design.md "Sandbox"). */
+  readonly sandbox: SandboxOperations;
   /** The services underneath (database, worker, pools), for Envoi's own server; not a stable API. */
   readonly core: Core;
   /** Stops the worker (letting sends in flight finish), the thread pool and the database. */
@@ -38,6 +41,7 @@ export function envoiFrom(core: Core): Envoi {
     templates: templateOperations(core),
     keys: keyOperations(core),
     suppressions: suppressionOperations(core),
+    sandbox: sandboxOperations(core),
     core,
     close: () => core.close(),
   };
