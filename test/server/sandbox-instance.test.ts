@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { BACKENDS, type TestEnvoi } from '../support/harness.js';
 import { EnvoiProcess } from '../support/process.js';
 import type { SmtpSink } from '../support/smtp-sink.js';
-import { sleep } from '../support/wait.js';
+import { pollFor, sleep } from '../support/wait.js';
 import { deliverySuite } from './delivery-suite.js';
 
 /** ENVOI_SANDBOX=true (design.md "Sandbox"): every scope, allow lists ignored, test mails included. */
@@ -57,12 +57,14 @@ describe('--demo keeps a platform default an admin chose', function () {
     await server?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
+  /** The demo line comes after the ready line, in a write of its own. */
+  const demoLine = (p: EnvoiProcess) => pollFor(async () => p.output.join(''), (o) => /Demo mode: sandbox on/.test(o), (o) => `no demo line in:\n${o}`, 5000);
   const defaults = async (p: EnvoiProcess) =>
     ((await p.call(adminKey, 'GET', '/api/v1/scopes/platform/connections')).body.items as Array<{ name: string; isDefault: boolean; port: number }>);
 
   it('the first start makes "Local capture" the default; after an admin picks another, the second start leaves it', async () => {
     server = await new EnvoiProcess('serve', env, ['--demo']).start(30_000);
-    expect(server.output.join('')).to.match(/Demo mode: sandbox on/);
+    await demoLine(server);
     expect((await defaults(server)).find((c) => c.name === 'Local capture')).to.include({ isDefault: true });
     const relay = await server.call(adminKey, 'POST', '/api/v1/scopes/platform/connections', { name: 'Company relay', senderEmail: 'noreply@company.test', host: '93.184.216.34', port: 587, authMethod: 'NONE' });
     expect(relay.status, JSON.stringify(relay.body)).to.equal(201);
@@ -73,7 +75,7 @@ describe('--demo keeps a platform default an admin chose', function () {
     const after = await defaults(server);
     expect(after.filter((c) => c.isDefault).map((c) => c.name)).to.deep.equal(['Company relay']);
     // The demo connection still follows this run's capture server.
-    const port = Number(/SMTP server on 127\.0\.0\.1:(\d+)\)/.exec(server.output.join(''))?.[1]);
+    const port = Number(/SMTP server on 127\.0\.0\.1:(\d+)\)/.exec(await demoLine(server))?.[1]);
     expect(port).to.be.above(0);
     expect(after.find((c) => c.name === 'Local capture')).to.include({ isDefault: false, port });
     // Still a sandbox: mail through the admin's default is captured, never sent to the relay.
