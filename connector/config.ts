@@ -68,6 +68,10 @@ export interface Config {
    * `*` standing for one label. https only, but for a loopback address listed by name here.
    */
   readonly snsCertHosts: readonly string[];
+  /** ENVOI_SANDBOX: no mail leaves the instance; every message is captured (design.md "Sandbox"). */
+  readonly sandbox: boolean;
+  /** ENVOI_MAILBOX_MAX: captured mails kept per scope, the oldest dropped first. */
+  readonly mailboxMax: number;
   /** SMTP timeouts in ms; short enough that a connection test answers while a person waits. */
   readonly smtpTimeouts: Readonly<{ connection: number; greeting: number; socket: number; dns: number }>;
 }
@@ -182,6 +186,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     resendUrl: url(env.ENVOI_RESEND_URL) ?? 'https://api.resend.com',
     publicUrl: url(env.ENVOI_PUBLIC_URL),
     snsCertHosts: Object.freeze((env.ENVOI_SNS_CERT_HOSTS || 'sns.*.amazonaws.com').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
+    sandbox: bool(env, 'ENVOI_SANDBOX'),
+    mailboxMax: int(env, 'ENVOI_MAILBOX_MAX', 1000, 1),
     smtpTimeouts: Object.freeze({
       connection: int(env, 'ENVOI_SMTP_CONNECT_TIMEOUT_MS', 10_000, 100),
       greeting: int(env, 'ENVOI_SMTP_GREETING_TIMEOUT_MS', 10_000, 100),

@@ -28,6 +28,9 @@ import { WebhookService } from './events/webhooks.js';
 import { WebhookWorker } from './events/webhook-worker.js';
 import { WebhookEndpointStore } from './store/webhook-endpoints.js';
 import { WebhookMessageStore } from './store/webhook-messages.js';
+import { Sandbox } from './delivery/sandbox.js';
+import { MailboxStore } from './store/mailbox.js';
+import { ScopeSettingsStore } from './store/scope-settings.js';
 
 /** The package version, read once from package.json. */
 export const VERSION: string = (() => {
@@ -69,6 +72,10 @@ export interface Envoi {
   webhooks: WebhookService;
   /** The in-process webhook worker, beside the delivery worker (never on its path). */
   webhookWorker: WebhookWorker | undefined;
+  /** Sandbox mode: each scope's settings and what is captured instead of sent (design.md "Sandbox"). */
+  sandbox: Sandbox;
+  /** Captured mail, per scope. */
+  mailbox: MailboxStore;
   close(): Promise<void>;
 }
 
@@ -127,9 +134,11 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
   const rateLimits = new RateLimitStore(db.knex, { leaseMs: config.leaseMs });
   const pool = new ThreadPool({ threads: config.composeThreads, timeoutMs: config.composeTimeoutMs, memoryMb: config.composeMemoryMb, label: 'Building the message' });
   const composer = new Composer(pool);
-  const outbox = new Outbox({ store: deliveries, composer, maxMessageBytes: config.maxMessageBytes });
-  const metrics = new EnvoiMetrics({ knex: db.knex, logger });
   const events = new EventPublisher(db.knex, logger);
+  const mailbox = new MailboxStore(db.knex, config.mailboxMax);
+  const sandbox = new Sandbox({ config, settings: new ScopeSettingsStore(db.knex), mailbox, events, logger });
+  const outbox = new Outbox({ store: deliveries, composer, maxMessageBytes: config.maxMessageBytes, sandbox });
+  const metrics = new EnvoiMetrics({ knex: db.knex, logger });
   const suppressions = new SuppressionStore(db.knex);
   const deliveryEvents = new DeliveryEvents({ knex: db.knex, deliveries, suppressions, publisher: events, logger });
   const connectionEvents = new ConnectionEvents({ knex: db.knex, publisher: events, logger });
@@ -170,6 +179,8 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
     inboundEvents: new InboundEvents({ connections, deliveryEvents, tokens: new InboundTokenStore(db.knex), keyring, config, logger }),
     webhooks,
     webhookWorker,
+    sandbox,
+    mailbox,
     close() {
       // Order matters: stop claiming and finish (or release) sends, then close pools, then the database.
       closing ??= (async () => {

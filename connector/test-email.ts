@@ -74,8 +74,13 @@ export async function sendTestEmail(deps: TestEmailDeps, scope: string, connecti
   const d = (await deps.outbox.waitForAttempt(delivery.id, TEST_EMAIL_WAIT_MS))!;
   const common = { deliveryId: d.id, locale, subject: message.subject, messageId: d.messageId };
   const durationMs = Date.now() - Date.parse(d.createdAt);
+  const captured = d.captured.length ? { captured: d.captured } : {};
   if (d.status === 'sent') {
-    return { ok: true, stage: 'done', message: `The test email was accepted for ${(d.accepted ?? []).join(', ')}`, durationMs, accepted: d.accepted, rejected: d.rejected, response: d.response, ...common };
+    return { ok: true, stage: 'done', message: `The test email was accepted for ${(d.accepted ?? []).join(', ')}`, durationMs, accepted: d.accepted, rejected: d.rejected, response: d.response, ...captured, ...common };
+  }
+  if (d.status === 'captured') {
+    // Sandbox mode (design.md "Sandbox"): test mails are captured like any other, and nothing was tried.
+    return { ok: true, stage: 'done', status: d.status, message: `Sandbox mode: the test email was captured for ${d.captured.join(', ')} instead of being sent`, hint: 'Read it in the mailbox of this scope. The connection itself was not used; "Test" checks it.', durationMs, ...captured, ...common };
   }
   // `unknown`: the server may have taken it but never said so (the hint says to check the inbox).
   if ((d.status === 'failed' || d.status === 'unknown') && d.lastError) {

@@ -4,6 +4,7 @@ import { actionOperations, type ActionOperations } from './operations/actions.js
 import { connectionOperations, type ConnectionOperations } from './operations/connections.js';
 import { deliveryOperations, type DeliveryOperations } from './operations/deliveries.js';
 import { keyOperations, type KeyOperations } from './operations/keys.js';
+import { sandboxOperations, type SandboxOperations } from './operations/sandbox.js';
 import { suppressionOperations, type SuppressionOperations } from './operations/suppressions.js';
 import { providerEventOperations, type ProviderEventOperations } from './operations/provider-events.js';
 import { templateOperations, type TemplateOperations } from './operations/templates.js';
@@ -27,6 +28,8 @@ export interface Envoi {
   /** Delivery events the email APIs post (what POST /hooks/v1/:connectionId does). */
   readonly providerEvents: ProviderEventOperations;
   readonly webhooks: WebhookOperations;
+  /** Sandbox mode: each scope's settings and its mailbox of captured mail (design.md "Sandbox"). */
+  readonly sandbox: SandboxOperations;
   /** The services underneath (database, worker, pools), for Envoi's own server; not a stable API. */
   readonly core: Core;
   /** Stops the worker (letting sends in flight finish), the thread pool and the database. */
@@ -45,6 +48,7 @@ export function envoiFrom(core: Core): Envoi {
     suppressions: suppressionOperations(core),
     providerEvents: providerEventOperations(core),
     webhooks: webhookOperations(core),
+    sandbox: sandboxOperations(core),
     core,
     close: () => core.close(),
   };

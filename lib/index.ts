@@ -14,6 +14,9 @@ export type { TemplateInput, TemplateOperations } from './operations/templates.j
 export type { KeyOperations } from './operations/keys.js';
 export type { SuppressionOperations, SuppressionQuery } from './operations/suppressions.js';
 export type { WebhookMessageQuery, WebhookOperations } from './operations/webhooks.js';
+export type { CapturedMailView, SandboxOperations, SettingsView } from './operations/sandbox.js';
+export type { MailboxItem } from '../connector/store/mailbox.js';
+export type { ScopeSettings } from '../connector/store/scope-settings.js';
 export type { ValidateResult } from '../actions/run.js';
 export type { Preview } from '../actions/define.js';
 export type { ConnectionView, Warning } from '../connector/connections.js';

@@ -13,6 +13,7 @@ import { actionList, actionRoutes } from './routes/actions.js';
 import { connectionRoutes } from './routes/connections.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { keyRoutes } from './routes/keys.js';
+import { mailboxRoutes, settingsRoutes } from './routes/sandbox.js';
 import { suppressionRoutes } from './routes/suppressions.js';
 import { providerEventRoutes } from './routes/provider-events.js';
 import { templateRoutes } from './routes/templates.js';
@@ -61,19 +62,6 @@ export function envoiRouter(envoi: Envoi, options: EnvoiRouterOptions = {}): Rou
     authorize(req, 'builder');
     return options.capture ? { enabled: true, mailbox: { host: options.capture.host, port: options.capture.port } } : { enabled: false };
   }));
-  const capture = () => {
-    if (!options.capture) throw new EnvoiError('NOT_FOUND', 'The demo mailbox runs only in demo mode', { hint: 'Start Envoi with `npm start -- --demo`.' });
-    return options.capture;
-  };
-  api.get('/demo/mailbox', route((req) => {
-    authorize(req, 'builder', 'platform');
-    return { items: capture().list() };
-  }));
-  api.delete('/demo/mailbox', route((req, res) => {
-    authorize(req, 'admin', 'platform');
-    capture().clear();
-    res.status(204).end();
-  }));
   api.get('/presets', route((req) => {
     authorize(req, 'builder');
     return { items: PRESETS };
@@ -94,6 +82,8 @@ export function envoiRouter(envoi: Envoi, options: EnvoiRouterOptions = {}): Rou
   api.use('/scopes/:scope/templates', templateRoutes(envoi));
   api.use('/scopes/:scope/suppressions', suppressionRoutes(envoi));
   api.use('/scopes/:scope/webhooks', webhookRoutes(envoi));
+  api.use('/scopes/:scope/settings', settingsRoutes(envoi));
+  api.use('/scopes/:scope/mailbox', mailboxRoutes(envoi));
   api.use(route(() => {
     throw new EnvoiError('NOT_FOUND', 'No such API route', { hint: 'See the HTTP API table in the README.' });
   }));

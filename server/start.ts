@@ -14,9 +14,11 @@ export interface RunningServer {
 }
 
 /** Opens Envoi, serves the API on config.port (0 picks a free one), and returns how to stop it. */
-export async function startServer(config: Config, options: EnvoiOptions & { host?: string; demo?: boolean } = {}): Promise<RunningServer> {
-  // Demo mode: a capture SMTP server on loopback, allowed by the network policy for exactly that
-  // address and port and only for the default "Local capture" connection pointing at it.
+export async function startServer(given: Config, options: EnvoiOptions & { host?: string; demo?: boolean } = {}): Promise<RunningServer> {
+  // Demo mode is sandbox mode (design.md "Sandbox": every mail is captured into the mailbox) plus
+  // a capture SMTP server on loopback, allowed by the network policy for exactly that address and
+  // port and only for the "Local capture" connection pointing at it.
+  const config = options.demo ? Object.freeze({ ...given, sandbox: true }) : given;
   const capture = options.demo ? await new CaptureServer().start() : undefined;
   const envoi = await createEnvoi(config, { worker: config.serveWorker, ...options });
   if (capture) await useCapture(envoi, capture);

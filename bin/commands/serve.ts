@@ -53,8 +53,9 @@ Serves the API (/api/v1) and the admin page on PORT (default 3000; 0 picks a fre
 delivery worker in the same process. Prints one line with its URL; stops cleanly on SIGTERM.
 
 Options:
-  --demo      also start a local capture SMTP server and a "Local capture" connection, so mail
-              sent through it lands in the admin page's Mailbox tab (sandbox mode)
+  --demo      sandbox mode (ENVOI_SANDBOX=true: every mail is captured into the admin page's
+              Mailbox tab, none leaves) with a local capture SMTP server and a "Local capture"
+              connection, the platform default when there is none
   -h, --help  show this help
 
 Environment: PORT, HOST (default 0.0.0.0), ENVOI_DATA_DIR, DATABASE_URL, ENVOI_ADMIN_KEY, … (see the README).`,
@@ -69,7 +70,7 @@ Environment: PORT, HOST (default 0.0.0.0), ENVOI_DATA_DIR, DATABASE_URL, ENVOI_A
     // One line a person (or a script) can read the URL from.
     process.stdout.write(`Envoi ${server.envoi.db.dialect === 'postgres' ? 'on PostgreSQL' : 'on SQLite'} listening on ${server.url}\n`);
     if (server.capture) {
-      process.stdout.write(`Demo mode: mail sent through "Local capture" lands in the Mailbox tab (capture SMTP server on ${server.capture.host}:${server.capture.port})\n`);
+      process.stdout.write(`Demo mode: sandbox on, every mail lands in the Mailbox tab instead of leaving ("Local capture" SMTP server on ${server.capture.host}:${server.capture.port})\n`);
     }
     const noKeys = !config.adminKey && (await server.envoi.keys.list()).length === 0;
     if (noKeys && server.capture) {

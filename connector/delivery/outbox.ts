@@ -4,6 +4,7 @@ import type Mail from 'nodemailer/lib/mailer';
 import type { StoredConnection } from '../store/connections.js';
 import type { Delivery, DeliveryStore } from '../store/deliveries.js';
 import type { Composer } from './composer.js';
+import type { Sandbox } from './sandbox.js';
 import { Mailer } from '../mailer.js';
 import { failure, storedFailure } from '../failures.js';
 
@@ -38,8 +39,8 @@ const ALL_SUPPRESSED = storedFailure(failure('ALL_RECIPIENTS_SUPPRESSED', 'Every
  * or waiting because it found its connection broken (then no attempt was counted).
  */
 export const firstAttemptEnded = (d: Delivery): boolean =>
-  // A delivery stored `failed` with no attempt (every recipient suppressed) has nothing to wait for.
-  (d.status === 'failed' && d.attempts === 0) ||
+  // A delivery stored `failed` with no attempt (every recipient suppressed), or `captured`, has nothing to wait for.
+  (d.status === 'failed' && d.attempts === 0) || d.status === 'captured' ||
   ((d.attempts > 0 && d.status !== 'sending') || (d.status === 'queued' && d.waitReason?.code === 'CONNECTION_UNHEALTHY')) && !failingOver(d);
 
 /**
@@ -65,7 +66,7 @@ export class Outbox {
   /** 'queued' when a delivery was stored; 'attempt' (id) when a worker finished an attempt. */
   readonly events = new EventEmitter();
 
-  constructor(private readonly opts: { store: DeliveryStore; composer: Composer; maxMessageBytes: number }) {
+  constructor(private readonly opts: { store: DeliveryStore; composer: Composer; maxMessageBytes: number; sandbox?: Sandbox | undefined }) {
     this.events.setMaxListeners(0);
   }
 
@@ -82,6 +83,13 @@ export class Outbox {
     const id = req.id ?? crypto.randomUUID();
     const sendAt = req.sendAt && req.sendAt.getTime() > Date.now() ? req.sendAt : undefined;
     const composed = await this.opts.composer.compose(req.scope, id, { ...req.mail, date: sendAt ?? new Date() }, this.opts.maxMessageBytes, { keepBcc: Mailer.keepsBcc(req.connection) });
+    // Sandbox mode (sandbox.ts): the captured recipients leave the envelope, never the headers.
+    const captured = req.allSuppressed || !this.opts.sandbox ? [] : await this.opts.sandbox.captures(req.scope, composed.envelope.to);
+    const allCaptured = captured.length > 0 && captured.length === composed.envelope.to.length;
+    const kept = new Set(captured.map((a) => a.toLowerCase()));
+    const envelope = { from: composed.envelope.from, to: req.allSuppressed ? [] : composed.envelope.to.filter((a) => !kept.has(a.toLowerCase())) };
+    // Nothing to send (all suppressed or all captured): no body is stored, so nothing ever can be.
+    const nothingToSend = req.allSuppressed || allCaptured;
     const result = await this.opts.store.insert({
       id,
       scope: req.scope,
@@ -91,9 +99,10 @@ export class Outbox {
       action: req.action,
       subject: typeof req.mail.subject === 'string' ? req.mail.subject : null,
       recipients: req.allSuppressed ? [] : composed.envelope.to,
-      envelope: req.allSuppressed ? { from: composed.envelope.from, to: [] } : composed.envelope,
-      raw: req.allSuppressed ? null : composed.raw,
+      envelope,
+      raw: nothingToSend ? null : composed.raw,
       ...(req.suppressed?.length ? { suppressed: req.suppressed } : {}),
+      ...(captured.length ? { captured, allCaptured } : {}),
       ...(req.allSuppressed ? { failed: ALL_SUPPRESSED } : {}),
       size: composed.size,
       messageId: composed.messageId,
@@ -103,7 +112,8 @@ export class Outbox {
       dueAt: (sendAt ?? new Date()).getTime(),
     });
     // With its connection and scope, so a worker that holds their share already need not look.
-    if (result.created && !req.allSuppressed) this.events.emit('queued', result.delivery.id, { connectionId: req.connection.id, scope: req.scope });
+    if (result.created && !nothingToSend) this.events.emit('queued', result.delivery.id, { connectionId: req.connection.id, scope: req.scope });
+    if (result.created && captured.length) await this.opts.sandbox!.keep(result.delivery, composed.raw);
     return result;
   }
 

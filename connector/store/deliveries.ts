@@ -5,7 +5,7 @@ import { GroupCommit } from '../group-commit.js';
 import { checkSameInput } from '../idempotency.js';
 import { claimDue, type ClaimRequest } from './claim.js';
 import {
-  LIST_COLUMNS, STATUSES, num, rawRows, toAttempt, toClaimed, toDelivery,
+  LIST_COLUMNS, STATUSES, initialStatus, num, rawRows, toAttempt, toClaimed, toDelivery,
   type Attempt, type Claimed, type Delivery, type DeliveryError, type DeliveryStatus, type FinishItem, type NewDelivery, type Row,
 } from './delivery-rows.js';
 import { finishAttempts, type AfterRecord } from './finish.js';
@@ -68,9 +68,10 @@ export class DeliveryStore {
           connection_scope: d.connectionScope,
           connection_name: d.connectionName,
           action: d.action,
-          status: d.failed ? 'failed' : 'queued',
+          status: initialStatus(d),
           last_error: d.failed ? JSON.stringify(d.failed) : null,
           suppressed: d.suppressed?.length ? JSON.stringify(d.suppressed) : null,
+          captured: d.captured?.length ? JSON.stringify(d.captured) : null,
           subject: d.subject,
           recipients: JSON.stringify(d.recipients),
           envelope: JSON.stringify(d.envelope),
@@ -94,9 +95,9 @@ export class DeliveryStore {
     for (const d of ds) {
       if (created.has(d.id)) {
         // What was written is known: no need to read it back.
-        const { raw: _raw, inputHash, failed, suppressed, ...rest } = d;
+        const { raw: _raw, inputHash, failed, suppressed, captured, allCaptured: _allCaptured, ...rest } = d;
         out.push({
-          delivery: { ...rest, status: failed ? 'failed' : 'queued', suppressed: suppressed ?? [], attempts: 0, unknownAttempts: 0, accepted: null, rejected: null, lastError: failed ?? null, response: null, createdAt: now, updatedAt: now, sentAt: null, purgedAt: null, waitReason: null, routeIndex: 0 },
+          delivery: { ...rest, status: initialStatus(d), suppressed: suppressed ?? [], captured: captured ?? [], attempts: 0, unknownAttempts: 0, accepted: null, rejected: null, lastError: failed ?? null, response: null, createdAt: now, updatedAt: now, sentAt: null, purgedAt: null, waitReason: null, routeIndex: 0 },
           created: true,
           storedHash: inputHash ?? null,
         });

@@ -2,9 +2,12 @@
 import type { Stage, StoredFailure } from '../failures.js';
 import type { ConnectionRef } from './connection-types.js';
 
-/** `unknown`: the last attempt's outcome is unknown (see decide.ts) and no retry is left for it. */
-export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'retrying' | 'failed' | 'unknown';
-export const STATUSES: readonly DeliveryStatus[] = ['queued', 'sending', 'sent', 'retrying', 'failed', 'unknown'];
+/**
+ * `unknown`: the last attempt's outcome is unknown (see decide.ts) and no retry is left for it.
+ * `captured`: sandbox mode kept the message from every recipient (design.md "Sandbox"); final.
+ */
+export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'retrying' | 'failed' | 'unknown' | 'captured';
+export const STATUSES: readonly DeliveryStatus[] = ['queued', 'sending', 'sent', 'retrying', 'failed', 'unknown', 'captured'];
 
 /**
  * The reason a delivery failed (last) or waits: a failure of the catalogue as it was stored, with
@@ -45,6 +48,8 @@ export interface Delivery {
   routeIndex: number;
   /** Recipients dropped before queueing because they are on the scope's suppression list. */
   suppressed: string[];
+  /** Recipients sandbox mode captured the message for instead of sending it (design.md "Sandbox"). */
+  captured: string[];
 }
 
 export interface Attempt {
@@ -115,7 +120,13 @@ export type NewDelivery = Pick<
   suppressed?: string[];
   /** Stored `failed` with this error and no attempt (ALL_RECIPIENTS_SUPPRESSED). */
   failed?: DeliveryError;
+  captured?: string[];
+  /** Every recipient was captured: stored `captured`, with no body and no attempt. */
+  allCaptured?: boolean;
 };
+
+/** The status a new delivery starts in. */
+export const initialStatus = (d: Pick<NewDelivery, 'failed' | 'allCaptured'>): DeliveryStatus => (d.failed ? 'failed' : d.allCaptured ? 'captured' : 'queued');
 
 /** A row as the driver returns it. */
 export type Row = Record<string, any>;
@@ -155,13 +166,14 @@ export function toDelivery(r: Row): Delivery {
     waitReason: json(r.wait_reason),
     routeIndex: num(r.route_index ?? 0),
     suppressed: json<string[]>(r.suppressed) ?? [],
+    captured: json<string[]>(r.captured) ?? [],
   };
 }
 
 /** Every column but the message itself (`raw`), which only a claim reads. */
 export const LIST_COLUMNS = [
   'id', 'scope', 'connection_id', 'connection_scope', 'connection_name', 'action', 'status', 'subject', 'recipients', 'envelope', 'size', 'message_id',
-  'idempotency_key', 'attempts', 'max_attempts', 'unknown_attempts', 'due_at', 'accepted', 'rejected', 'last_error', 'response', 'created_at', 'updated_at', 'sent_at', 'purged_at', 'wait_reason', 'route_index', 'suppressed',
+  'idempotency_key', 'attempts', 'max_attempts', 'unknown_attempts', 'due_at', 'accepted', 'rejected', 'last_error', 'response', 'created_at', 'updated_at', 'sent_at', 'purged_at', 'wait_reason', 'route_index', 'suppressed', 'captured',
 ];
 
 /** An attempt as stored in delivery_attempts. */

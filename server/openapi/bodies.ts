@@ -66,6 +66,7 @@ const deliveryProps: Record<string, Schema> = {
   sentAt: nullable(dateTime),
   bodyPurgedAt: nullable(dateTime),
   suppressed: { type: 'array', items: str(), description: "Recipients dropped because they are on the scope's suppression list." },
+  captured: { type: 'array', items: str(), description: 'Recipients sandbox mode captured the message for instead of sending it.' },
 };
 
 /** connector/events/delivery-events.ts DeliveryEventView. */
@@ -127,11 +128,19 @@ const template: Schema = obj(['action', 'locale', 'source', 'subject', 'html', '
   text: str(),
 });
 
-/** A mail the demo mailbox caught (connector/demo.ts CapturedMail). */
-const capturedMail: Schema = obj(['id', 'receivedAt', 'envelope', 'subject', 'text', 'html', 'size'], {
+/** A mailbox item (connector/store/mailbox.ts MailboxItem): `to` lists the recipients it was captured for. */
+const mailboxItemProps: Record<string, Schema> = {
   id: str(),
+  deliveryId: str(),
   receivedAt: dateTime,
-  envelope: obj(['from', 'to'], { from: str(), to: { type: 'array', items: str() } }),
+  from: str(),
+  to: { type: 'array', items: str() },
+  subject: nullable(str()),
+  size: { type: 'integer', minimum: 0 },
+};
+
+/** A captured message as a reader sees it (connector/mail-view.ts MailView). */
+const mailView: Schema = obj(['from', 'to', 'cc', 'subject', 'date', 'messageId', 'text', 'html', 'headers', 'attachments'], {
   from: str(),
   to: str(),
   cc: str(),
@@ -142,8 +151,7 @@ const capturedMail: Schema = obj(['id', 'receivedAt', 'envelope', 'subject', 'te
   html: nullable(str()),
   headers: { type: 'array', items: obj(['name', 'value'], { name: str(), value: str() }) },
   attachments: { type: 'array', items: obj(['contentType', 'size'], { filename: nullable(str()), contentType: str(), size: { type: 'integer' }, inline: { type: 'boolean' }, contentId: nullable(str()) }) },
-  size: { type: 'integer', minimum: 0 },
-});
+}, true);
 
 const detail: Schema = obj(['path', 'message'], { path: str(), message: str() });
 
@@ -174,6 +182,7 @@ export function bodyComponents(): Record<string, Schema> {
         accepted: { type: 'array', items: str() },
         rejected: { type: 'array', items: str() },
         response: nullable(str()),
+        captured: { type: 'array', items: str() },
       }),
     },
     Delivery: obj(Object.keys(deliveryProps), deliveryProps, true),
@@ -216,7 +225,12 @@ export function bodyComponents(): Record<string, Schema> {
     Template: template,
     Health: obj(['status', 'database', 'version'], { status: { const: 'ok' }, database: { type: 'string', enum: ['sqlite', 'postgres'] }, version: str() }),
     Demo: obj(['enabled'], { enabled: { type: 'boolean' }, mailbox: obj(['host', 'port'], { host: str(), port: { type: 'integer' } }) }),
-    Mailbox: list(capturedMail),
+    Mailbox: list(obj(Object.keys(mailboxItemProps), mailboxItemProps, true), { nextCursor: nullable(str()) }),
+    CapturedMail: obj([...Object.keys(mailboxItemProps), 'message', 'raw'], { ...mailboxItemProps, message: mailView, raw: { type: 'string', description: 'The message as it would have left (RFC 5322).' } }, true),
+    ScopeSettings: obj(['sandbox', 'instanceSandbox'], {
+      sandbox: obj(['enabled', 'allow'], { enabled: { type: 'boolean' }, allow: { type: 'array', items: str(320) } }, true),
+      instanceSandbox: { type: 'boolean', description: 'ENVOI_SANDBOX (or demo mode): every scope is captured, allow lists ignored.' },
+    }, true),
     ...webhookBodies(),
   };
 }

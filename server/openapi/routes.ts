@@ -156,12 +156,25 @@ const otherOps: Operation[] = [
   { method: 'get', path: '/api/v1/presets', tag: 'connections', role: 'builder', summary: 'Starting points for a connection form', replies: [json(200, 'The presets', 'PresetList')] },
   { method: 'get', path: '/api/v1/actions', tag: 'actions', role: 'builder', summary: 'The actions of the manifest', replies: [json(200, 'The actions', 'ActionList')] },
   { method: 'get', path: '/api/v1/demo', tag: 'demo', role: 'builder', summary: 'Whether demo mode runs, and its mailbox', replies: [json(200, 'Demo mode', 'Demo')] },
-  { method: 'get', path: '/api/v1/demo/mailbox', tag: 'demo', role: 'builder', summary: 'Mail the demo mailbox caught (a platform key)', replies: [json(200, 'The mail, newest first', 'Mailbox')], errors: [404] },
-  { method: 'delete', path: '/api/v1/demo/mailbox', tag: 'demo', role: 'platform admin', summary: 'Empty the demo mailbox', replies: [empty('Emptied')], errors: [404] },
+];
+
+const sandboxOps: Operation[] = [
+  { method: 'get', path: `${S}/settings`, tag: 'sandbox', role: 'builder', summary: "The scope's settings: its sandbox and allow list", replies: [json(200, 'The settings', 'ScopeSettings')] },
+  { method: 'put', path: `${S}/settings`, tag: 'sandbox', role: 'admin', summary: "Replace the scope's settings", body: fileRef('scope-settings.schema.json'), replies: [json(200, 'The settings now used', 'ScopeSettings')] },
+  {
+    method: 'get', path: `${S}/mailbox`, tag: 'sandbox', role: 'admin', summary: 'Mail sandbox mode captured in this scope, newest first',
+    query: [
+      { name: 'limit', description: 'At most this many (default 50)', schema: { type: 'integer', minimum: 1, maximum: 500 } },
+      { name: 'cursor', description: 'nextCursor of the previous page', schema: { type: 'string' } },
+    ],
+    replies: [json(200, 'A page of captured mail', 'Mailbox')],
+  },
+  { method: 'get', path: `${S}/mailbox/{id}`, tag: 'sandbox', role: 'admin', summary: 'One captured mail: the message as a reader sees it, and as it would have left', replies: [json(200, 'The mail', 'CapturedMail')], errors: [404] },
+  { method: 'delete', path: `${S}/mailbox`, tag: 'sandbox', role: 'admin', summary: "Empty the scope's mailbox", replies: [empty('Emptied')] },
 ];
 
 /** Every operation of the API. */
-export const OPERATIONS: readonly Operation[] = [...otherOps, ...connectionOps, ...actionOps, ...deliveryOps, ...suppressionOps, ...WEBHOOK_OPERATIONS];
+export const OPERATIONS: readonly Operation[] = [...otherOps, ...connectionOps, ...actionOps, ...deliveryOps, ...suppressionOps, ...sandboxOps, ...WEBHOOK_OPERATIONS];
 
 /** The schemas of the path parameters, by name. */
 export const PATH_PARAMS: Record<string, Schema> = {

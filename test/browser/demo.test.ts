@@ -61,7 +61,8 @@ describe('admin page: demo mode, Try an action and Mailbox (browser)', function 
       const result = output.locator('.result');
       await result.waitFor();
       const sent = (await result.textContent()) ?? '';
-      expect(sent).to.contain('✓ Sent');
+      // Demo mode is a sandbox: the mail is captured, not sent.
+      expect(sent).to.contain('✓ Captured');
       const deliveryId = await output.locator('code.delivery-id').textContent();
       expect(deliveryId).to.match(/^[0-9a-f-]{36}$/);
 
@@ -85,7 +86,7 @@ describe('admin page: demo mode, Try an action and Mailbox (browser)', function 
       await page.getByRole('tab', { name: 'Deliveries' }).click();
       const row = page.locator(`tr[data-delivery-id="${deliveryId}"]`);
       await row.waitFor();
-      expect(await row.locator('.badge').first().textContent()).to.equal('sent');
+      expect(await row.locator('.badge').first().textContent()).to.equal('captured');
       // The <script> in the mail was refused by the sandbox (preview and mailbox), not run.
       const blocked = p.errors.filter((e) => /Blocked script execution in 'about:srcdoc'.*sandboxed/.test(e));
       expect(blocked.length).to.be.at.least(2);

@@ -1,3 +1,4 @@
+import type { Config } from '../../connector/config.js';
 import { onBackend } from '../support/backend-suite.js';
 import { type Backend, smtpConnection, type TestEnvoi } from '../support/harness.js';
 import type { SmtpSink } from '../support/smtp-sink.js';
@@ -6,12 +7,12 @@ import { pollFor } from '../support/wait.js';
 /**
  * The hooks and helpers of a delivery suite on `backend`: a fast-polling, fast-retrying TestEnvoi
  * and a platform runtime key (both handed to `started`), plain sinks, and short ways to connect,
- * execute send-email and follow a delivery.
+ * execute send-email and follow a delivery. `overrides` adds to the suite's configuration.
  */
-export function deliverySuite(backend: Backend, started: (s: { envoi: TestEnvoi; runtime: string }) => void = () => {}) {
+export function deliverySuite(backend: Backend, started: (s: { envoi: TestEnvoi; runtime: string }) => void = () => {}, overrides: Partial<Config> = {}) {
   let envoi: TestEnvoi;
   let runtime: string;
-  const { sink } = onBackend(backend, { overrides: { retryBaseMs: 100, pollMs: 50, maxAttempts: 5, leaseMs: 5000 }, sinkDefaults: { tls: 'none' } }, async (e) => {
+  const { sink } = onBackend(backend, { overrides: { retryBaseMs: 100, pollMs: 50, maxAttempts: 5, leaseMs: 5000, ...overrides }, sinkDefaults: { tls: 'none' } }, async (e) => {
     envoi = e;
     runtime = await envoi.key('runtime', 'platform');
     started({ envoi, runtime });

@@ -39,13 +39,18 @@ describe('OpenAPI: demo mode responses conform to the document', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('demo, its mailbox with a caught mail, and emptying it', async () => {
+  it('demo, the settings and mailbox of a scope with a captured mail, and emptying it', async () => {
     expect((await call(200, 'GET', '/api/v1/demo')).enabled).to.equal(true);
+    expect((await call(200, 'GET', '/api/v1/scopes/platform/settings')).instanceSandbox).to.equal(true);
     const sent = await call(200, 'POST', '/api/v1/scopes/platform/actions/send-email/execute?wait=20', { input: { to: 'someone@customer.test', subject: 'Caught', html: '<p>Hi</p>' } });
-    expect(sent.status).to.equal('sent');
-    const box = await call(200, 'GET', '/api/v1/demo/mailbox');
-    expect(box.items.map((m: { subject: string }) => m.subject)).to.include('Caught');
-    await call(204, 'DELETE', '/api/v1/demo/mailbox');
-    expect((await call(200, 'GET', '/api/v1/demo/mailbox')).items).to.deep.equal([]);
+    expect(sent.status).to.equal('captured');
+    const box = await call(200, 'GET', '/api/v1/scopes/platform/mailbox');
+    const item = box.items.find((m: { subject: string }) => m.subject === 'Caught');
+    expect(item).to.include({ deliveryId: sent.deliveryId });
+    const mail = await call(200, 'GET', `/api/v1/scopes/platform/mailbox/${item.id}`);
+    expect(mail.message.html).to.contain('<p>Hi</p>');
+    await call(204, 'DELETE', '/api/v1/scopes/platform/mailbox');
+    expect((await call(200, 'GET', '/api/v1/scopes/platform/mailbox')).items).to.deep.equal([]);
+    await call(404, 'GET', `/api/v1/scopes/platform/mailbox/${item.id}`);
   });
 });

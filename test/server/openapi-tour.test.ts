@@ -86,7 +86,22 @@ for (const backend of BACKENDS) {
       await call(200, 'GET', '/api/v1/actions');
       await call(200, 'GET', '/api/v1/manifest');
       await call(200, 'GET', '/api/v1/demo');
-      await call(404, 'GET', '/api/v1/demo/mailbox');
+    });
+
+    it('sandbox: settings, a captured mail in the mailbox, emptying it', async () => {
+      const sink2 = await suite.sink();
+      await call(201, 'POST', '/api/v1/scopes/sandboxed/connections', { ...smtpConnection(sink2, { authMethod: 'NONE' }), isDefault: true });
+      await call(200, 'GET', '/api/v1/scopes/sandboxed/settings');
+      await call(400, 'PUT', '/api/v1/scopes/sandboxed/settings', { sandbox: { enabled: true } });
+      await call(200, 'PUT', '/api/v1/scopes/sandboxed/settings', { sandbox: { enabled: true, allow: ['@example.com'] } });
+      const sent = await call(202, 'POST', '/api/v1/scopes/sandboxed/actions/send-email/execute', { input: mail('someone@customer.test') });
+      expect(sent.body.status).to.equal('captured');
+      const items = (await call(200, 'GET', '/api/v1/scopes/sandboxed/mailbox')).body.items;
+      await call(200, 'GET', `/api/v1/scopes/sandboxed/mailbox/${items[0].id}`);
+      await call(200, 'GET', '/api/v1/scopes/sandboxed/deliveries?status=captured');
+      await call(204, 'DELETE', '/api/v1/scopes/sandboxed/mailbox');
+      await call(404, 'GET', `/api/v1/scopes/sandboxed/mailbox/${items[0].id}`);
+      await call(400, 'GET', '/api/v1/scopes/sandboxed/mailbox?cursor=nope');
     });
 
     it('connections: create, conflict, read, edit, test, default, test mail', async () => {

@@ -13,12 +13,14 @@ export class EnvoiProcess {
   constructor(
     private readonly command: 'serve' | 'worker',
     private readonly env: Record<string, string>,
+    /** Command-line options after the command (`--demo`). */
+    private readonly args: string[] = [],
   ) {}
 
   /** Starts it and waits for its ready line. */
   async start(timeoutMs = 20_000): Promise<this> {
     const bin = path.resolve('dist/bin/envoi.js');
-    this.child = spawn(process.execPath, [bin, this.command], {
+    this.child = spawn(process.execPath, [bin, this.command, ...this.args], {
       env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

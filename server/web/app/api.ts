@@ -102,7 +102,9 @@ export type { Preset };
 /** The manifest as GET /manifest serves it: every schema inlined. */
 export type Manifest = ServedManifest;
 export type ManifestAction = StoredManifestAction<Record<string, unknown>>;
-export type { CapturedMail } from '../../../connector/demo.js';
+/** A mail sandbox mode captured: as the mailbox lists it, and with its message. */
+export type { MailboxItem } from '../../../connector/store/mailbox.js';
+export type { CapturedMailView as CapturedMail } from '../../../lib/operations/sandbox.js';
 /** An entry of a scope's suppression list. */
 export type { Suppression } from '../../../connector/store/suppressions.js';
 export type { EndpointView as WebhookEndpoint } from '../../../connector/store/webhook-endpoints.js';

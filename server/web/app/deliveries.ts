@@ -8,10 +8,10 @@ import { eventsView } from './delivery-events.js';
 import { can, state } from './state.js';
 import type { Tab } from './tabs.js';
 
-const STATUSES = ['queued', 'sending', 'sent', 'retrying', 'failed', 'unknown'] as const;
+const STATUSES = ['queued', 'sending', 'sent', 'retrying', 'failed', 'unknown', 'captured'] as const;
 /** Recipient events `?event=` filters on. */
 const EVENTS = ['delivered', 'bounced', 'complained'] as const;
-const KIND: Record<string, string> = { sent: 'ok', failed: 'fail', retrying: 'warn', queued: 'neutral', sending: 'info', lost: 'warn' };
+const KIND: Record<string, string> = { captured: 'info', sent: 'ok', failed: 'fail', retrying: 'warn', queued: 'neutral', sending: 'info', lost: 'warn' };
 const PAGE = 25;
 
 export const statusBadge = (status: string): HTMLElement => badge(status, KIND[status] ?? 'neutral');

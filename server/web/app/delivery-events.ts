@@ -1,5 +1,5 @@
 // What happened to a delivery's recipients after "sent" (provider events, DSNs, complaint
-// reports) as a timeline, and who was never sent to because of the suppression list.
+// reports) as a timeline, and who was never sent to because of the suppression list or a sandbox.
 
 import type { DeliveryDetail } from './api.js';
 import { badge, h, time } from './dom.js';
@@ -7,7 +7,7 @@ import { badge, h, time } from './dom.js';
 const KIND: Record<string, string> = { delivered: 'ok', bounced: 'fail', complained: 'fail' };
 
 /** The "Recipient events" section of the delivery detail: a list, oldest first. */
-export function eventsView(d: Pick<DeliveryDetail, 'events' | 'suppressed'>): HTMLElement {
+export function eventsView(d: Pick<DeliveryDetail, 'events' | 'suppressed' | 'captured'>): HTMLElement {
   const events = d.events ?? [];
   return h(
     'section',
@@ -15,6 +15,9 @@ export function eventsView(d: Pick<DeliveryDetail, 'events' | 'suppressed'>): HT
     h('h3', {}, 'Recipient events'),
     d.suppressed?.length
       ? h('p', { class: 'suppressed' }, badge('suppressed', 'warn'), ' Not sent to (on the suppression list): ', h('span', { class: 'suppressed-list' }, d.suppressed.join(', ')))
+      : null,
+    d.captured?.length
+      ? h('p', { class: 'captured' }, badge('captured', 'info'), ' Not sent to (sandbox mode; the copy is in the Mailbox): ', h('span', { class: 'captured-list' }, d.captured.join(', ')))
       : null,
     events.length
       ? h(

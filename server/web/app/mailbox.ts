@@ -1,118 +1,130 @@
-// The Mailbox tab (demo mode): mail caught by the local capture server, and one mail rendered
-// in a sandboxed frame with its text, headers and attachments.
+// The Mailbox tab (sandbox mode, design.md "Sandbox"): the scope's sandbox settings, the mail it
+// captured instead of sending, and one mail rendered in a sandboxed frame with its text, headers
+// and attachments. Demo mode is a sandbox too: everything sent there lands here.
 
-import { api, type CapturedMail } from './api.js';
+import { api, scoped, type CapturedMail, type MailboxItem } from './api.js';
 import { errorView } from './connection-form.js';
 import { announce, busy, bytes, confirmDialog, fill, h, mailFrame, time } from './dom.js';
-import { can } from './state.js';
+import { sandboxSettings } from './sandbox-settings.js';
+import { state } from './state.js';
 import type { Tab } from './tabs.js';
 
+const PAGE = 100;
+
 export function mailboxTab(): Tab {
+  const heading = h('h2', {}, 'Mailbox');
   const refreshBtn = h('button', { type: 'button', class: 'btn' }, 'Refresh');
-  const clearBtn = can.clearMailbox() ? h('button', { type: 'button', class: 'btn danger' }, 'Clear mailbox') : null;
-  const info = h('p', { class: 'muted' });
+  const clearBtn = h('button', { type: 'button', class: 'btn danger' }, 'Clear mailbox');
+  const settings = sandboxSettings();
   const notice = h('div', { class: 'notice-area', role: 'status', 'aria-live': 'polite' });
   const list = h('ul', { class: 'mail-list', 'aria-label': 'Captured mail, newest first' });
   const detail = h('div', { class: 'mail-detail' }, h('p', { class: 'muted' }, 'Pick a mail to read it.'));
   const panel = h(
     'div',
     {},
-    h('div', { class: 'toolbar' }, h('h2', {}, 'Mailbox'), h('div', { class: 'spacer' }), refreshBtn, clearBtn),
-    info,
+    h('div', { class: 'toolbar' }, heading, h('div', { class: 'spacer' }), refreshBtn, clearBtn),
+    settings.element,
     notice,
     h('div', { class: 'mailbox' }, h('section', { 'aria-label': 'Mail list' }, list), h('section', { 'aria-label': 'Mail', class: 'mail-pane' }, detail)),
   );
 
-  let mails: CapturedMail[] = [];
+  let items: MailboxItem[] = [];
   let selected: string | undefined;
 
-  function open(m: CapturedMail, focus = true) {
-    selected = m.id;
+  async function open(item: MailboxItem, focus = true) {
+    selected = item.id;
     for (const b of list.querySelectorAll('button[aria-current]')) b.removeAttribute('aria-current');
-    list.querySelector(`button[data-mail-id="${m.id}"]`)?.setAttribute('aria-current', 'true');
-    const heading = h('h3', { tabindex: -1, class: 'detail-subject' }, m.subject || '(no subject)');
-    fill(detail, 
-      heading,
+    list.querySelector(`button[data-mail-id="${item.id}"]`)?.setAttribute('aria-current', 'true');
+    let m: CapturedMail;
+    try {
+      m = await api<CapturedMail>('GET', scoped(state.scope, `mailbox/${encodeURIComponent(item.id)}`));
+    } catch (e) {
+      fill(detail, errorView(e));
+      return;
+    }
+    if (selected !== item.id) return;
+    const msg = m.message;
+    const subject = h('h3', { tabindex: -1, class: 'detail-subject' }, msg.subject || '(no subject)');
+    fill(
+      detail,
+      subject,
       h(
         'dl',
         { class: 'facts' },
         h('dt', {}, 'From'),
-        h('dd', {}, m.from),
+        h('dd', {}, msg.from),
         h('dt', {}, 'To'),
-        h('dd', {}, m.to || m.envelope.to.join(', ')),
-        m.cc ? h('dt', {}, 'Cc') : null,
-        m.cc ? h('dd', {}, m.cc) : null,
-        h('dt', {}, 'Envelope'),
-        h('dd', { class: 'small' }, `${m.envelope.from} → ${m.envelope.to.join(', ')}`),
+        h('dd', {}, msg.to || m.to.join(', ')),
+        msg.cc ? h('dt', {}, 'Cc') : null,
+        msg.cc ? h('dd', {}, msg.cc) : null,
+        h('dt', {}, 'Captured for'),
+        h('dd', { class: 'small' }, m.to.join(', ')),
         h('dt', {}, 'Received'),
         h('dd', {}, time(m.receivedAt)),
         h('dt', {}, 'Size'),
         h('dd', {}, bytes(m.size)),
+        h('dt', {}, 'Delivery'),
+        h('dd', {}, h('code', {}, m.deliveryId)),
         h('dt', {}, 'Message-ID'),
-        h('dd', {}, m.messageId ? h('code', {}, m.messageId) : '—'),
+        h('dd', {}, msg.messageId ? h('code', {}, msg.messageId) : '—'),
       ),
-      m.html ? mailFrame(m.html, `Mail “${m.subject}”`) : h('p', { class: 'muted' }, 'This mail has no HTML part.'),
-      h('details', { open: !m.html }, h('summary', {}, 'Text version'), h('pre', { class: 'mail-text', tabindex: 0 }, m.text)),
-      m.attachments.length
-        ? h('div', {}, h('h4', {}, `Attachments (${m.attachments.length})`), h('ul', {}, ...m.attachments.map((a) => h('li', {}, `${a.filename ?? '(no name)'} — ${a.contentType}, ${bytes(a.size)}${a.inline ? `, inline${a.contentId ? ` (cid ${a.contentId})` : ''}` : ''}`))))
+      msg.html ? mailFrame(msg.html, `Mail “${msg.subject}”`) : h('p', { class: 'muted' }, 'This mail has no HTML part.'),
+      h('details', { open: !msg.html }, h('summary', {}, 'Text version'), h('pre', { class: 'mail-text', tabindex: 0 }, msg.text)),
+      msg.attachments.length
+        ? h('div', {}, h('h4', {}, `Attachments (${msg.attachments.length})`), h('ul', {}, ...msg.attachments.map((a) => h('li', {}, `${a.filename ?? '(no name)'} — ${a.contentType}, ${bytes(a.size)}${a.inline ? `, inline${a.contentId ? ` (cid ${a.contentId})` : ''}` : ''}`))))
         : null,
       h(
         'details',
         {},
-        h('summary', {}, `Headers (${m.headers.length})`),
-        h('table', { class: 'data compact headers' }, h('tbody', {}, ...m.headers.map((x) => h('tr', {}, h('th', { scope: 'row' }, x.name), h('td', {}, h('code', {}, x.value)))))),
+        h('summary', {}, `Headers (${msg.headers.length})`),
+        h('table', { class: 'data compact headers' }, h('tbody', {}, ...msg.headers.map((x) => h('tr', {}, h('th', { scope: 'row' }, x.name), h('td', {}, h('code', {}, x.value)))))),
       ),
     );
-    if (focus) heading.focus();
+    if (focus) subject.focus();
   }
 
   async function load(): Promise<void> {
+    heading.textContent = `Mailbox of ${state.scope}`;
+    void settings.load();
     try {
-      const [demo, r] = await Promise.all([
-        api<{ enabled: boolean; mailbox?: { host: string; port: number } }>('GET', '/demo'),
-        api<{ items: CapturedMail[] }>('GET', '/demo/mailbox'),
-      ]);
-      info.textContent = demo.mailbox
-        ? `Demo mode: mail sent through “Local capture” (SMTP ${demo.mailbox.host}:${demo.mailbox.port}) lands here instead of going out. The last 200 are kept in memory.`
-        : '';
-      mails = r.items;
+      items = (await api<{ items: MailboxItem[] }>('GET', `${scoped(state.scope, 'mailbox')}?limit=${PAGE}`)).items;
       notice.replaceChildren();
     } catch (e) {
       notice.replaceChildren(errorView(e));
       return;
     }
     list.replaceChildren(
-      ...mails.map((m) =>
+      ...items.map((m) =>
         h(
           'li',
           {},
           h(
             'button',
-            { type: 'button', class: 'mail-item', 'data-mail-id': m.id, onclick: () => open(m) },
+            { type: 'button', class: 'mail-item', 'data-mail-id': m.id, onclick: () => void open(m) },
             h('span', { class: 'mail-subject' }, m.subject || '(no subject)'),
-            h('span', { class: 'small block muted' }, `${m.from} → ${m.to}`),
+            h('span', { class: 'small block muted' }, `${m.from} → ${m.to.join(', ')}`),
             h('span', { class: 'small block muted' }, new Date(m.receivedAt).toLocaleString()),
           ),
         ),
       ),
     );
-    if (!mails.length) {
-      list.append(h('li', { class: 'empty' }, 'No mail yet. Send one from “Try an action” or a connection’s “Send test email”.'));
+    if (!items.length) {
+      list.append(h('li', { class: 'empty' }, 'No mail captured yet. With the sandbox on, send one from “Try an action” or a connection’s “Send test email”.'));
       detail.replaceChildren(h('p', { class: 'muted' }, 'Pick a mail to read it.'));
       selected = undefined;
     } else {
       // Keep the mail being read; else show the newest.
-      open(mails.find((m) => m.id === selected) ?? mails[0]!, false);
+      await open(items.find((m) => m.id === selected) ?? items[0]!, false);
     }
   }
 
   refreshBtn.addEventListener('click', () => void busy(refreshBtn, load));
-  clearBtn?.addEventListener('click', async () => {
-    if (!(await confirmDialog('Clear the mailbox?', 'Every captured mail is removed from the demo mailbox.', 'Clear mailbox'))) return;
+  clearBtn.addEventListener('click', async () => {
+    if (!(await confirmDialog('Clear the mailbox?', `Every mail captured in ${state.scope} is removed.`, 'Clear mailbox'))) return;
     try {
-      await api('DELETE', '/demo/mailbox');
+      await api('DELETE', scoped(state.scope, 'mailbox'));
       selected = undefined;
-      announce('The demo mailbox is empty.', 'ok');
+      announce('The mailbox is empty.', 'ok');
       await load();
     } catch (e) {
       notice.replaceChildren(errorView(e));

@@ -19,6 +19,6 @@ export const can = {
   execute: () => state.me?.role === 'admin',
   manageWebhooks: () => state.me?.role === 'admin',
   pickScope: () => state.me?.scope === 'platform',
-  mailbox: () => state.demo && state.me?.scope === 'platform' && can.viewConnections(),
-  clearMailbox: () => state.demo && state.me?.scope === 'platform' && state.me?.role === 'admin',
+  /** The sandbox settings and the captured mail of the scope (design.md "Sandbox"). */
+  mailbox: () => state.me?.role === 'admin',
 };

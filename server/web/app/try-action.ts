@@ -136,13 +136,16 @@ export function tryActionTab(): Tab {
           say(`Created ${r.filename}; a download link is in the result.`);
           return;
         }
-        const ok = r.status === 'sent' || r.status === 'queued' || r.status === 'sending';
+        // captured: sandbox mode kept it from every recipient; it is in the Mailbox tab.
+        const done = r.status === 'sent' || r.status === 'captured';
+        const ok = done || r.status === 'queued' || r.status === 'sending';
         say(`Delivery ${r.deliveryId}: ${r.status}.`);
         output.replaceChildren(
           h(
             'div',
-            { class: `result ${r.status === 'sent' ? 'ok' : ok ? '' : 'fail'}` },
-            h('p', { class: 'result-title' }, h('strong', {}, r.status === 'sent' ? '✓ Sent' : ok ? 'Queued' : `✗ ${r.status}`), ' — status ', statusBadge(String(r.status))),
+            { class: `result ${done ? 'ok' : ok ? '' : 'fail'}` },
+            h('p', { class: 'result-title' }, h('strong', {}, r.status === 'sent' ? '✓ Sent' : r.status === 'captured' ? '✓ Captured' : ok ? 'Queued' : `✗ ${r.status}`), ' — status ', statusBadge(String(r.status))),
+            r.status === 'captured' ? h('p', { class: 'small' }, 'Sandbox mode: nothing was sent; the Mailbox tab shows the mail.') : null,
             h('p', {}, 'Delivery ', h('code', { class: 'delivery-id' }, String(r.deliveryId))),
             r.messageId ? h('p', { class: 'small' }, 'Message-ID ', h('code', {}, String(r.messageId))) : null,
             r.accepted?.length ? h('p', { class: 'small' }, `Accepted: ${r.accepted.join(', ')}`) : null,
