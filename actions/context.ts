@@ -1,3 +1,6 @@
+import crypto from 'node:crypto';
+import { announceSuppressed, screenRecipients } from '../connector/delivery/suppression.js';
+import { withOneClick } from '../connector/delivery/one-click.js';
 import type { Composed } from '../connector/delivery/compose.js';
 import type { Envoi } from '../connector/envoi.js';
 import type { Logger } from '../connector/log.js';
@@ -10,7 +13,7 @@ import { systemTemplate, type ResolvedTemplate } from './templates/system.js';
 import type { SystemAction } from './templates/builtin.js';
 
 /** The services an action context is made from: a slice of Envoi, never handed to an action whole. */
-export type ActionServices = Pick<Envoi, 'config' | 'logger' | 'connections' | 'outbox' | 'mailer' | 'templates' | 'pool'>;
+export type ActionServices = Pick<Envoi, 'config' | 'logger' | 'connections' | 'outbox' | 'mailer' | 'templates' | 'pool' | 'suppressions' | 'events' | 'keyring'>;
 
 /** What an action may do while it runs, and nothing else (style.md, practice 1). */
 export interface ActionContext {
@@ -23,8 +26,13 @@ export interface ActionContext {
   resolveConnection(ref?: string): Promise<StoredConnection>;
   /** Renders a message's templates off the event loop, under the scope's share and the budgets. */
   render(parts: MessageParts, opts: { uidDomain: string; locale?: string | undefined }): Promise<BuiltMessage>;
-  /** Queues a rendered message through `connection` (From and Reply-To filled from it). */
-  enqueue(req: { action: string; connection: StoredConnection; mail: Mail.Options; sendAt?: Date | undefined }): Promise<Delivery>;
+  /** This server's public base URL (ENVOI_PUBLIC_URL), which one-click unsubscribe links need. */
+  publicUrl: string | undefined;
+  /**
+   * Queues a rendered message through `connection` (From and Reply-To filled from it), without
+   * the recipients on the scope's suppression list; `listUnsubscribe` adds RFC 8058's headers.
+   */
+  enqueue(req: { action: string; connection: StoredConnection; mail: Mail.Options; sendAt?: Date | undefined; listUnsubscribe?: boolean | undefined }): Promise<Delivery>;
   /** Builds the MIME message without queueing it (what preview measures). */
   compose(mail: Mail.Options, connection: StoredConnection | undefined): Promise<Composed>;
   /** The scope's template of a system mail in the nearest locale (scope, platform, built-in). */
@@ -44,17 +52,26 @@ export function actionContext(s: ActionServices, scope: string, opts: { idempote
     signal: opts.signal,
     resolveConnection: (ref) => s.connections.resolveForSend(scope, ref),
     render: (parts, o) => s.pool.run<BuiltMessage>(scope, RENDER_JOB, { parts, uidDomain: o.uidDomain, locale: o.locale, maxBytes } satisfies RenderJob),
+    publicUrl: s.config.publicUrl,
     async enqueue(req) {
-      const { delivery } = await s.outbox.enqueue({
+      const id = crypto.randomUUID();
+      const full = s.mailer.envelopeFor(req.connection, req.mail);
+      const screened = await screenRecipients(s.suppressions, scope, full);
+      const mail = req.listUnsubscribe && screened.anyLeft ? withOneClick(s.keyring, s.config.publicUrl, { scope, deliveryId: id }, screened.mail) : screened.mail;
+      const { delivery, created } = await s.outbox.enqueue({
+        id,
         scope,
         connection: req.connection,
         action: req.action,
-        mail: s.mailer.envelopeFor(req.connection, req.mail),
+        mail: screened.anyLeft ? mail : full,
+        suppressed: screened.suppressed,
+        allSuppressed: !screened.anyLeft,
         idempotencyKey: opts.idempotencyKey,
         inputHash: opts.inputHash,
         sendAt: req.sendAt,
         maxAttempts: s.config.maxAttempts,
       });
+      if (created) await announceSuppressed(s.events, delivery);
       return delivery;
     },
     compose(mail, connection) {

@@ -51,6 +51,8 @@ export interface MailPlan {
   connection?: string | undefined;
   locale?: string | undefined;
   sendAt?: Date | undefined;
+  /** Add RFC 8058 one-click unsubscribe headers (send-email's listUnsubscribe). */
+  listUnsubscribe?: boolean | undefined;
 }
 
 const domainOf = (email: string | undefined) => (email && email.includes('@') ? email.split('@').pop()! : 'envoi.invalid');
@@ -74,7 +76,7 @@ export function defineMailAction<I>(spec: Omit<ActionDefinition<I, SendEmailOutp
       const plan = await spec.plan(ctx, input);
       const connection = await ctx.resolveConnection(plan.connection);
       const built = await render(ctx, plan, connection);
-      const delivery = await ctx.enqueue({ action: spec.key, connection, mail: built.mail, sendAt: plan.sendAt });
+      const delivery = await ctx.enqueue({ action: spec.key, connection, mail: built.mail, sendAt: plan.sendAt, listUnsubscribe: plan.listUnsubscribe });
       return { deliveryId: delivery.id, status: delivery.status };
     },
     async preview(ctx, input) {

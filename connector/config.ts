@@ -61,6 +61,13 @@ export interface Config {
   readonly mailgunUrl: string | undefined;
   readonly postmarkUrl: string;
   readonly resendUrl: string;
+  /** ENVOI_PUBLIC_URL: this server's public base URL (one-click unsubscribe links); unset, send-email's listUnsubscribe is refused. */
+  readonly publicUrl: string | undefined;
+  /**
+   * ENVOI_SNS_CERT_HOSTS: the hosts an SNS signing certificate (and a SubscribeURL) may come from,
+   * `*` standing for one label. https only, but for a loopback address listed by name here.
+   */
+  readonly snsCertHosts: readonly string[];
   /** SMTP timeouts in ms; short enough that a connection test answers while a person waits. */
   readonly smtpTimeouts: Readonly<{ connection: number; greeting: number; socket: number; dns: number }>;
 }
@@ -162,6 +169,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     mailgunUrl: url(env.ENVOI_MAILGUN_URL),
     postmarkUrl: url(env.ENVOI_POSTMARK_URL) ?? 'https://api.postmarkapp.com',
     resendUrl: url(env.ENVOI_RESEND_URL) ?? 'https://api.resend.com',
+    publicUrl: url(env.ENVOI_PUBLIC_URL),
+    snsCertHosts: Object.freeze((env.ENVOI_SNS_CERT_HOSTS || 'sns.*.amazonaws.com').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
     smtpTimeouts: Object.freeze({
       connection: int(env, 'ENVOI_SMTP_CONNECT_TIMEOUT_MS', 10_000, 100),
       greeting: int(env, 'ENVOI_SMTP_GREETING_TIMEOUT_MS', 10_000, 100),

@@ -2,6 +2,7 @@ import type { EmailConnection } from '../schemas/types.js';
 import { extraSecretFlags } from './connection-extra-secrets.js';
 import { secretFieldOf } from './connection-secrets.js';
 import { mergeWarnings, type Warning } from './connection-warnings.js';
+import { eventUrlOf, type EventUrlContext } from './events/event-url.js';
 import type { StoredConnection } from './store/connections.js';
 
 /** A connection as the API shows it: no secret, `hasSecret` (and `has…` per extra secret) instead, plus warnings. */
@@ -11,8 +12,12 @@ export type ConnectionView = Omit<EmailConnection, 'fallback'> & {
   fallback: StoredConnection['fallback'];
 };
 
-/** Shows a stored connection the way the API may: masked, with warnings. */
-export function connectionView(c: StoredConnection, extraWarnings: Warning[] = []): ConnectionView {
+/**
+ * Shows a stored connection the way the API may: masked, with warnings; with `events`, a
+ * provider that posts events adds its `eventUrl`.
+ */
+export function connectionView(c: StoredConnection, extraWarnings: Warning[] = [], events?: EventUrlContext): ConnectionView {
+  const hook = events ? eventUrlOf(c, events) : { warnings: [] };
   return {
     id: c.id,
     scope: c.scope,
@@ -27,6 +32,7 @@ export function connectionView(c: StoredConnection, extraWarnings: Warning[] = [
     version: c.version,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
-    warnings: mergeWarnings(c.provider, c.settings, extraWarnings),
+    ...(hook.eventUrl !== undefined ? { eventUrl: hook.eventUrl } : {}),
+    warnings: mergeWarnings(c.provider, c.settings, [...extraWarnings, ...hook.warnings]),
   };
 }

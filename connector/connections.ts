@@ -36,6 +36,8 @@ export interface ConnectionServiceOptions {
   dnsTimeoutMs?: number;
   /** Called after a connection changed or was deleted, so cached transports can be closed. */
   onChange?: (id: string) => void;
+  /** ENVOI_PUBLIC_URL, for the event URL the view shows. */
+  publicUrl?: string | undefined;
   /** Called when a connection's health changed (marked unhealthy by delivery, or healthy again). */
   onHealthChange?: (id: string, health: StoredConnection['health']) => void;
 }
@@ -60,7 +62,7 @@ export class ConnectionService {
 
   /** Shows a stored connection the way the API may: masked, with warnings. */
   view(c: StoredConnection, extraWarnings: Warning[] = []): ConnectionView {
-    return connectionView(c, extraWarnings);
+    return connectionView(c, extraWarnings, { publicUrl: this.opts.publicUrl, macKeys: (p) => this.opts.keyring.macKeys(p) });
   }
 
   async list(scope: string): Promise<StoredConnection[]> {
@@ -79,6 +81,11 @@ export class ConnectionService {
     const c = await this.store.get(scope, id);
     if (!c) throw notFound(id);
     return c;
+  }
+
+  /** A connection by id in whatever scope it is (a provider's event names only the id), or undefined. */
+  async findAnywhere(id: string): Promise<StoredConnection | undefined> {
+    return this.store.byId(id);
   }
 
   /** A connection by id in its scope, or undefined. */

@@ -21,6 +21,8 @@ import { EnvoiMetrics } from './metrics.js';
 import { DeliveryEvents } from './events/delivery-events.js';
 import { EventPublisher } from './events/publisher.js';
 import { SuppressionStore } from './store/suppressions.js';
+import { InboundEvents } from './events/inbound-events.js';
+import { InboundTokenStore } from './store/inbound-tokens.js';
 
 /** The package version, read once from package.json. */
 export const VERSION: string = (() => {
@@ -58,6 +60,8 @@ export interface Envoi {
   /** What happened to recipients after "sent": bounces, complaints, deliveries. */
   deliveryEvents: DeliveryEvents;
   suppressions: SuppressionStore;
+  /** The email APIs' events (POST /hooks/v1/:connectionId): verified, matched, recorded. */
+  inboundEvents: InboundEvents;
   close(): Promise<void>;
 }
 
@@ -93,6 +97,7 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
     policy,
     lookup: options.lookup,
     dnsTimeoutMs: config.smtpTimeouts.dns,
+    publicUrl: config.publicUrl,
     onChange: (id) => {
       mailer.evict(id);
       wakeWaiting(id);
@@ -145,6 +150,7 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
     events,
     deliveryEvents,
     suppressions,
+    inboundEvents: new InboundEvents({ connections, deliveryEvents, tokens: new InboundTokenStore(db.knex), keyring, config, logger }),
     close() {
       // Order matters: stop claiming and finish (or release) sends, then close pools, then the database.
       closing ??= (async () => {

@@ -14,6 +14,11 @@ export interface Keyring {
   readonly currentKeyId: string;
   seal(plaintext: string, context: SecretContext): Sealed;
   open(sealed: Sealed, context: SecretContext): string;
+  /**
+   * HMAC keys for `purpose`, derived from every key of the ring (HKDF-SHA256, RFC 5869), the
+   * current one first: sign with the first, accept any, so a rotation keeps old links valid.
+   */
+  macKeys(purpose: string): Buffer[];
 }
 
 /** What a sealed value is bound to. */
@@ -58,6 +63,8 @@ export function createKeyring(keys: Buffer[]): Keyring {
   const currentKeyId = keyId(keys[0]!);
   return {
     currentKeyId,
+    macKeys: (purpose) => [byId.get(currentKeyId)!, ...[...byId.entries()].filter(([id]) => id !== currentKeyId).map(([, k]) => k)]
+      .map((k) => Buffer.from(crypto.hkdfSync('sha256', k, Buffer.alloc(0), `envoi-mac/v1\0${purpose}`, 32))),
     seal(plaintext, ctx) {
       const iv = crypto.randomBytes(12);
       const cipher = crypto.createCipheriv('aes-256-gcm', byId.get(currentKeyId)!, iv);

@@ -4,6 +4,8 @@ import { actionOperations, type ActionOperations } from './operations/actions.js
 import { connectionOperations, type ConnectionOperations } from './operations/connections.js';
 import { deliveryOperations, type DeliveryOperations } from './operations/deliveries.js';
 import { keyOperations, type KeyOperations } from './operations/keys.js';
+import { suppressionOperations, type SuppressionOperations } from './operations/suppressions.js';
+import { providerEventOperations, type ProviderEventOperations } from './operations/provider-events.js';
 import { templateOperations, type TemplateOperations } from './operations/templates.js';
 import { configFromOptions, type EnvoiOptions } from './options.js';
 
@@ -19,6 +21,10 @@ export interface Envoi {
   readonly deliveries: DeliveryOperations;
   readonly templates: TemplateOperations;
   readonly keys: KeyOperations;
+  /** The suppression lists (design.md "Bounces, complaints and suppression") and one-click unsubscribe. */
+  readonly suppressions: SuppressionOperations;
+  /** Delivery events the email APIs post (what POST /hooks/v1/:connectionId does). */
+  readonly providerEvents: ProviderEventOperations;
   /** The services underneath (database, worker, pools), for Envoi's own server; not a stable API. */
   readonly core: Core;
   /** Stops the worker (letting sends in flight finish), the thread pool and the database. */
@@ -34,6 +40,8 @@ export function envoiFrom(core: Core): Envoi {
     deliveries: deliveryOperations(core),
     templates: templateOperations(core),
     keys: keyOperations(core),
+    suppressions: suppressionOperations(core),
+    providerEvents: providerEventOperations(core),
     core,
     close: () => core.close(),
   };

@@ -12,6 +12,7 @@ export type { ActionOperations, ExecuteCallOptions, ExecuteResult } from './oper
 export type { DeliveryDetail, DeliveryOperations, DeliveryQuery, DeliveryView } from './operations/deliveries.js';
 export type { TemplateInput, TemplateOperations } from './operations/templates.js';
 export type { KeyOperations } from './operations/keys.js';
+export type { SuppressionOperations, SuppressionQuery } from './operations/suppressions.js';
 export type { ValidateResult } from '../actions/run.js';
 export type { Preview } from '../actions/define.js';
 export type { ConnectionView, Warning } from '../connector/connections.js';

@@ -13,7 +13,10 @@ import { actionList, actionRoutes } from './routes/actions.js';
 import { connectionRoutes } from './routes/connections.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { keyRoutes } from './routes/keys.js';
+import { suppressionRoutes } from './routes/suppressions.js';
+import { providerEventRoutes } from './routes/provider-events.js';
 import { templateRoutes } from './routes/templates.js';
+import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { inlinedManifest, ROOT } from './served-manifest.js';
 import { mountWeb } from './web/mount.js';
 import { openApiRoute } from './openapi/document.js';
@@ -40,6 +43,8 @@ export interface EnvoiRouterOptions {
 export function envoiRouter(envoi: Envoi, options: EnvoiRouterOptions = {}): Router {
   const { core } = envoi;
   const r = express.Router();
+  // Before the JSON parsers: providers sign the exact bytes they post (see provider-events.ts).
+  r.use('/hooks/v1', providerEventRoutes(envoi));
   r.use(bodyLimits(core.config));
   // The API's description is public, like the page that documents it; `servers` is this mount.
   r.get('/api/v1/openapi.json', openApiRoute());
@@ -86,10 +91,13 @@ export function envoiRouter(envoi: Envoi, options: EnvoiRouterOptions = {}): Rou
   api.use('/scopes/:scope/actions', actionRoutes(envoi));
   api.use('/scopes/:scope/deliveries', deliveryRoutes(envoi));
   api.use('/scopes/:scope/templates', templateRoutes(envoi));
+  api.use('/scopes/:scope/suppressions', suppressionRoutes(envoi));
   api.use(route(() => {
     throw new EnvoiError('NOT_FOUND', 'No such API route', { hint: 'See the HTTP API table in the README.' });
   }));
   r.use('/api/v1', api);
+  // One-click unsubscribe links (RFC 8058): no API key, the signed token is the authority.
+  r.use('/u', unsubscribeRoutes(envoi));
   mountWeb(r, ROOT);
   r.use(errorHandler(core.logger, core.config.maxMessageBytes));
   return r;

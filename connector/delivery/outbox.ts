@@ -5,6 +5,7 @@ import type { StoredConnection } from '../store/connections.js';
 import type { Delivery, DeliveryStore } from '../store/deliveries.js';
 import type { Composer } from './composer.js';
 import { Mailer } from '../mailer.js';
+import { failure, storedFailure } from '../failures.js';
 
 export interface EnqueueRequest {
   scope: string;
@@ -18,13 +19,27 @@ export interface EnqueueRequest {
   sendAt?: Date | undefined;
   /** Attempts before `failed`; a test mail gets one, so it reports instead of retrying. */
   maxAttempts: number;
+  /** The delivery's id when the message names it before it is built (a one-click unsubscribe link). */
+  id?: string | undefined;
+  /** Recipients the suppression list dropped from `mail` (see suppression.ts). */
+  suppressed?: string[] | undefined;
+  /**
+   * Every recipient was suppressed: `mail` is the message as asked (built only for its
+   * Message-ID and size); the delivery is stored `failed` with ALL_RECIPIENTS_SUPPRESSED, with no
+   * body and no attempt, so neither a worker nor a retry can ever send it.
+   */
+  allSuppressed?: boolean | undefined;
 }
+
+const ALL_SUPPRESSED = storedFailure(failure('ALL_RECIPIENTS_SUPPRESSED', 'Every recipient of this message is on the suppression list; nothing was sent'));
 
 /**
  * Whether a delivery's first attempt has ended, in any way: sent, failed, to be retried, unknown,
  * or waiting because it found its connection broken (then no attempt was counted).
  */
 export const firstAttemptEnded = (d: Delivery): boolean =>
+  // A delivery stored `failed` with no attempt (every recipient suppressed) has nothing to wait for.
+  (d.status === 'failed' && d.attempts === 0) ||
   ((d.attempts > 0 && d.status !== 'sending') || (d.status === 'queued' && d.waitReason?.code === 'CONNECTION_UNHEALTHY')) && !failingOver(d);
 
 /**
@@ -64,7 +79,7 @@ export class Outbox {
    * or throws IDEMPOTENCY_KEY_REUSED when that key came with another input.
    */
   async enqueue(req: EnqueueRequest): Promise<{ delivery: Delivery; created: boolean }> {
-    const id = crypto.randomUUID();
+    const id = req.id ?? crypto.randomUUID();
     const sendAt = req.sendAt && req.sendAt.getTime() > Date.now() ? req.sendAt : undefined;
     const composed = await this.opts.composer.compose(req.scope, id, { ...req.mail, date: sendAt ?? new Date() }, this.opts.maxMessageBytes, { keepBcc: Mailer.keepsBcc(req.connection) });
     const result = await this.opts.store.insert({
@@ -75,9 +90,11 @@ export class Outbox {
       connectionName: req.connection.name,
       action: req.action,
       subject: typeof req.mail.subject === 'string' ? req.mail.subject : null,
-      recipients: composed.envelope.to,
-      envelope: composed.envelope,
-      raw: composed.raw,
+      recipients: req.allSuppressed ? [] : composed.envelope.to,
+      envelope: req.allSuppressed ? { from: composed.envelope.from, to: [] } : composed.envelope,
+      raw: req.allSuppressed ? null : composed.raw,
+      ...(req.suppressed?.length ? { suppressed: req.suppressed } : {}),
+      ...(req.allSuppressed ? { failed: ALL_SUPPRESSED } : {}),
       size: composed.size,
       messageId: composed.messageId,
       idempotencyKey: req.idempotencyKey ?? null,
@@ -86,7 +103,7 @@ export class Outbox {
       dueAt: (sendAt ?? new Date()).getTime(),
     });
     // With its connection and scope, so a worker that holds their share already need not look.
-    if (result.created) this.events.emit('queued', result.delivery.id, { connectionId: req.connection.id, scope: req.scope });
+    if (result.created && !req.allSuppressed) this.events.emit('queued', result.delivery.id, { connectionId: req.connection.id, scope: req.scope });
     return result;
   }
 

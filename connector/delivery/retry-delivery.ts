@@ -13,6 +13,12 @@ export async function retryDelivery(s: { deliveries: DeliveryStore; outbox: Outb
   if (current.status !== 'failed' && current.status !== 'unknown') {
     throw new EnvoiError('CONFLICT', `Only a failed or unknown delivery can be retried; this one is ${current.status}`, { hint: current.status === 'sent' ? 'It was delivered already.' : 'It is still in the queue and will be tried again on its own.' });
   }
+  if (current.lastError?.code === 'ALL_RECIPIENTS_SUPPRESSED') {
+    // It was never built for anyone: a retry must not become a way around the list.
+    throw new EnvoiError('CONFLICT', 'Every recipient of this delivery was on the suppression list; there is nothing to retry', {
+      hint: 'Remove the addresses from the suppression list if they should get mail again, then run the action again.',
+    });
+  }
   const d = await s.deliveries.requeue(scope, id, s.config.maxAttempts);
   if (!d) throw new EnvoiError('CONFLICT', 'The delivery changed while it was being re-queued', { hint: 'Load it again.' });
   s.outbox.events.emit('queued', d.id, { connectionId: d.connectionId, scope: d.scope });

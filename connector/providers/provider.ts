@@ -10,6 +10,7 @@ import type { Logger } from '../log.js';
 import type { LookupAll, NetworkPolicy } from '../network-policy.js';
 import type { Preset } from '../presets.js';
 import type { ConnectionSettings, SecretField, StoredConnection } from '../store/connections.js';
+import type { ProviderInbound } from './inbound.js';
 import type { SendInfo, TestResult } from './results.js';
 import type { SendControl } from './send-control.js';
 
@@ -120,4 +121,6 @@ export interface Provider {
   vetStored?(c: StoredConnection, policy: NetworkPolicy): void;
   /** Makes the sending side. */
   connect(runtime: ProviderRuntime): ProviderDriver;
+  /** Reads the events the provider posts to `POST /hooks/v1/:connectionId`, after verifying them. */
+  readonly inbound?: ProviderInbound;
 }

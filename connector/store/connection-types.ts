@@ -6,7 +6,7 @@ export type { ProviderKey, SecretField };
 /** The non-secret settings of a connection, as stored in its `settings` column. */
 export type ConnectionSettings = Omit<
   EmailConnection,
-  'id' | 'scope' | 'name' | 'provider' | 'fallback' | SecretField | 'isDefault' | 'hasSecret' | 'version' | 'createdAt' | 'updatedAt' | 'warnings'
+  'id' | 'scope' | 'name' | 'provider' | 'fallback' | SecretField | 'isDefault' | 'hasSecret' | 'eventUrl' | 'version' | 'createdAt' | 'updatedAt' | 'warnings'
 >;
 
 /** A connection row as the rest of the connector sees it. */

@@ -112,6 +112,11 @@ export class ConnectionStore {
     return (await this.hydrate([row], trx))[0];
   }
 
+  /** One connection by id, whatever its scope. */
+  async byId(id: string): Promise<StoredConnection | undefined> {
+    return this.one((await this.knex<Row>('connections').where({ id }).first()) as Row | undefined);
+  }
+
   private async one(row: Row | undefined): Promise<StoredConnection | undefined> {
     if (!row) return undefined;
     return (await this.hydrate([row]))[0];

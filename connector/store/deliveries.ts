@@ -65,7 +65,9 @@ export class DeliveryStore {
           connection_scope: d.connectionScope,
           connection_name: d.connectionName,
           action: d.action,
-          status: 'queued',
+          status: d.failed ? 'failed' : 'queued',
+          last_error: d.failed ? JSON.stringify(d.failed) : null,
+          suppressed: d.suppressed?.length ? JSON.stringify(d.suppressed) : null,
           subject: d.subject,
           recipients: JSON.stringify(d.recipients),
           envelope: JSON.stringify(d.envelope),
@@ -89,9 +91,9 @@ export class DeliveryStore {
     for (const d of ds) {
       if (created.has(d.id)) {
         // What was written is known: no need to read it back.
-        const { raw: _raw, inputHash, ...rest } = d;
+        const { raw: _raw, inputHash, failed, suppressed, ...rest } = d;
         out.push({
-          delivery: { ...rest, status: 'queued', attempts: 0, unknownAttempts: 0, accepted: null, rejected: null, lastError: null, response: null, createdAt: now, updatedAt: now, sentAt: null, purgedAt: null, waitReason: null, routeIndex: 0 },
+          delivery: { ...rest, status: failed ? 'failed' : 'queued', suppressed: suppressed ?? [], attempts: 0, unknownAttempts: 0, accepted: null, rejected: null, lastError: failed ?? null, response: null, createdAt: now, updatedAt: now, sentAt: null, purgedAt: null, waitReason: null, routeIndex: 0 },
           created: true,
           storedHash: inputHash ?? null,
         });
@@ -132,9 +134,11 @@ export class DeliveryStore {
   }
 
   /** Newest first; the cursor is the last item's (created_at, id). */
-  async list(scope: string, opts: { status?: DeliveryStatus; limit: number; cursor?: string }): Promise<{ items: Delivery[]; nextCursor: string | null }> {
+  async list(scope: string, opts: { status?: DeliveryStatus; event?: string; limit: number; cursor?: string }): Promise<{ items: Delivery[]; nextCursor: string | null }> {
     const q = this.knex('deliveries').select(LIST_COLUMNS).where({ scope });
     if (opts.status) q.andWhere({ status: opts.status });
+    // Deliveries with at least one recipient event of that type (delivered, bounced, complained).
+    if (opts.event) q.whereExists(this.knex('delivery_events').select(this.knex.raw('1')).whereRaw('delivery_events.delivery_id = deliveries.id').andWhere('delivery_events.type', opts.event));
     if (opts.cursor) {
       let createdAt: string, id: string;
       try {
@@ -259,7 +263,7 @@ export class DeliveryStore {
   }
 }
 
-/** Rows per group-committed insert (19 values each, far below either database's limit). */
+/** Rows per group-committed insert (21 values each, far below either database's limit). */
 const INSERT_BATCH = 100;
 
 const LOST: DeliveryError = storedFailure(failure('WORKER_LOST', 'The worker sending this message stopped before it finished (its lease expired); it is sent again'));

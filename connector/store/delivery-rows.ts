@@ -43,6 +43,8 @@ export interface Delivery {
   waitReason: DeliveryError | null;
   /** Which connection of its chain the next attempt goes through (0: its own; see Claimed). */
   routeIndex: number;
+  /** Recipients dropped before queueing because they are on the scope's suppression list. */
+  suppressed: string[];
 }
 
 export interface Attempt {
@@ -104,7 +106,14 @@ export interface Claimed {
 export type NewDelivery = Pick<
   Delivery,
   'id' | 'scope' | 'connectionId' | 'connectionScope' | 'connectionName' | 'action' | 'subject' | 'recipients' | 'envelope' | 'size' | 'messageId' | 'idempotencyKey' | 'maxAttempts' | 'dueAt'
-> & { raw: string; inputHash?: string | null };
+> & {
+  /** Null only for a delivery that ends before any attempt (every recipient suppressed): nothing to send or retry. */
+  raw: string | null;
+  inputHash?: string | null;
+  suppressed?: string[];
+  /** Stored `failed` with this error and no attempt (ALL_RECIPIENTS_SUPPRESSED). */
+  failed?: DeliveryError;
+};
 
 /** A row as the driver returns it. */
 export type Row = Record<string, any>;
@@ -143,13 +152,14 @@ export function toDelivery(r: Row): Delivery {
     purgedAt: r.purged_at ?? null,
     waitReason: json(r.wait_reason),
     routeIndex: num(r.route_index ?? 0),
+    suppressed: json<string[]>(r.suppressed) ?? [],
   };
 }
 
 /** Every column but the message itself (`raw`), which only a claim reads. */
 export const LIST_COLUMNS = [
   'id', 'scope', 'connection_id', 'connection_scope', 'connection_name', 'action', 'status', 'subject', 'recipients', 'envelope', 'size', 'message_id',
-  'idempotency_key', 'attempts', 'max_attempts', 'unknown_attempts', 'due_at', 'accepted', 'rejected', 'last_error', 'response', 'created_at', 'updated_at', 'sent_at', 'purged_at', 'wait_reason', 'route_index',
+  'idempotency_key', 'attempts', 'max_attempts', 'unknown_attempts', 'due_at', 'accepted', 'rejected', 'last_error', 'response', 'created_at', 'updated_at', 'sent_at', 'purged_at', 'wait_reason', 'route_index', 'suppressed',
 ];
 
 /** An attempt as stored in delivery_attempts. */

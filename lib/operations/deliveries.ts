@@ -1,6 +1,7 @@
 import type { Envoi as Core } from '../../connector/envoi.js';
 import { retryDelivery } from '../../connector/delivery/retry-delivery.js';
 import { EnvoiError } from '../../connector/errors.js';
+import type { DeliveryEventView } from '../../connector/events/delivery-events.js';
 import { STATUSES, type Attempt, type Delivery, type DeliveryStatus } from '../../connector/store/deliveries.js';
 
 /** A delivery as the API shows it (the message body stays inside). */
@@ -29,6 +30,7 @@ export function deliveryView(d: Delivery) {
     updatedAt: d.updatedAt,
     sentAt: d.sentAt,
     bodyPurgedAt: d.purgedAt,
+    suppressed: d.suppressed,
   };
 }
 
@@ -36,11 +38,16 @@ export function deliveryView(d: Delivery) {
 export type DeliveryView = ReturnType<typeof deliveryView>;
 
 /** One delivery as GET …/deliveries/:id shows it: the view plus every attempt. */
-export type DeliveryDetail = DeliveryView & { attemptLog: Array<Attempt & { outcomeUnknown: boolean }> };
+export type DeliveryDetail = DeliveryView & { attemptLog: Array<Attempt & { outcomeUnknown: boolean }>; events: DeliveryEventView[] };
+
+/** What `?event=` filters on: deliveries with at least one recipient event of that type. */
+const EVENTS = ['delivered', 'bounced', 'complained'];
 
 /** Which deliveries to list: a status, a page size (1–500, default 50) and the previous page's cursor. */
 export interface DeliveryQuery {
   status?: string | undefined;
+  /** delivered, bounced or complained: deliveries with such an event for a recipient. */
+  event?: string | undefined;
   limit?: number | string | undefined;
   cursor?: string | undefined;
 }
@@ -56,7 +63,10 @@ export interface DeliveryOperations {
 export function deliveryOperations(core: Core): DeliveryOperations {
   return {
     async list(scope, query = {}) {
-      const { status, cursor } = query;
+      const { status, event, cursor } = query;
+      if (event !== undefined && !EVENTS.includes(event)) {
+        throw new EnvoiError('VALIDATION_FAILED', `"${event}" is not a recipient event`, { details: [{ path: '/event', message: `must be one of ${EVENTS.join(', ')}` }] });
+      }
       if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) {
         throw new EnvoiError('VALIDATION_FAILED', `"${status}" is not a delivery status`, { details: [{ path: '/status', message: `must be one of ${STATUSES.join(', ')}` }] });
       }
@@ -64,14 +74,14 @@ export function deliveryOperations(core: Core): DeliveryOperations {
       if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
         throw new EnvoiError('VALIDATION_FAILED', 'limit must be a whole number from 1 to 500', { details: [{ path: '/limit', message: 'must be from 1 to 500' }] });
       }
-      const page = await core.deliveries.list(scope, { status: status as DeliveryStatus | undefined, limit, cursor: cursor || undefined });
+      const page = await core.deliveries.list(scope, { status: status as DeliveryStatus | undefined, event, limit, cursor: cursor || undefined });
       return { items: page.items.map(deliveryView), nextCursor: page.nextCursor };
     },
     async get(scope, id) {
       const d = await core.deliveries.get(scope, id);
       if (!d) throw new EnvoiError('NOT_FOUND', `No delivery ${id} in this scope`, { hint: 'List the deliveries of this scope to find the id.' });
       const attemptLog = (await core.deliveries.attempts(d.id)).map((a) => ({ ...a, outcomeUnknown: a.outcome === 'unknown' }));
-      return { ...deliveryView(d), attemptLog };
+      return { ...deliveryView(d), attemptLog, events: await core.deliveryEvents.of(d.id) };
     },
     retry: async (scope, id, options = {}) => deliveryView(await retryDelivery(core, scope, id, options.by)),
   };

@@ -64,7 +64,25 @@ const deliveryProps: Record<string, Schema> = {
   updatedAt: dateTime,
   sentAt: nullable(dateTime),
   bodyPurgedAt: nullable(dateTime),
+  suppressed: { type: 'array', items: str(), description: "Recipients dropped because they are on the scope's suppression list." },
 };
+
+/** connector/events/delivery-events.ts DeliveryEventView. */
+const deliveryEvent: Schema = obj(['type', 'recipient', 'at', 'source'], {
+  type: { type: 'string', enum: ['delivered', 'bounced', 'complained'] },
+  recipient: str(320),
+  at: dateTime,
+  bounce: obj(['type'], { type: { type: 'string', enum: ['hard', 'soft'] }, status: str(), diagnostic: str() }),
+  source: { ...str(32), description: '"dsn", "arf" or the provider\'s name' },
+}, true);
+
+/** connector/store/suppressions.ts Suppression. */
+const suppression: Schema = obj(['email', 'reason', 'deliveryId', 'createdAt'], {
+  email: str(320),
+  reason: { type: 'string', enum: ['hard-bounce', 'complaint', 'unsubscribe', 'manual'] },
+  deliveryId: { ...nullable(str()), description: 'The delivery that bounced, was complained about or carried the unsubscribe link.' },
+  createdAt: dateTime,
+}, true);
 
 const attempt: Schema = obj(['number', 'startedAt', 'durationMs', 'outcome', 'outcomeUnknown'], {
   number: { type: 'integer', minimum: 1 },
@@ -158,7 +176,10 @@ export function bodyComponents(): Record<string, Schema> {
       }),
     },
     Delivery: obj(Object.keys(deliveryProps), deliveryProps, true),
-    DeliveryDetail: obj([...Object.keys(deliveryProps), 'attemptLog'], { ...deliveryProps, attemptLog: { type: 'array', items: attempt } }, true),
+    DeliveryDetail: obj([...Object.keys(deliveryProps), 'attemptLog', 'events'], { ...deliveryProps, attemptLog: { type: 'array', items: attempt }, events: { type: 'array', items: deliveryEvent } }, true),
+    Suppression: suppression,
+    SuppressionList: list(ref('Suppression'), { nextCursor: nullable(str()) }),
+    Unsubscribed: obj(['unsubscribed'], { unsubscribed: { const: true } }, true),
     DeliveryList: list(ref('Delivery'), { nextCursor: nullable(str()) }),
     KeyRecord: obj(keyRequired, keyRecordProps, true),
     CreatedKey: { description: 'The new key: `key` is shown this once.', ...obj([...keyRequired, 'key'], { ...keyRecordProps, key: str() }, true) },

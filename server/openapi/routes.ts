@@ -102,22 +102,50 @@ const deliveryOps: Operation[] = [
     method: 'get', path: `${S}/deliveries`, tag: 'deliveries', role: 'runtime', summary: 'The delivery log, newest first',
     query: [
       { name: 'status', description: 'Only deliveries in this status', schema: { type: 'string', enum: [...STATUSES] } },
+      { name: 'event', description: 'Only deliveries with a recipient event of this type', schema: { type: 'string', enum: ['delivered', 'bounced', 'complained'] } },
       { name: 'limit', description: 'At most this many (default 50)', schema: { type: 'integer', minimum: 1, maximum: 500 } },
       { name: 'cursor', description: 'nextCursor of the previous page', schema: { type: 'string' } },
     ],
     replies: [json(200, 'A page of deliveries', 'DeliveryList')],
   },
-  { method: 'get', path: `${S}/deliveries/{id}`, tag: 'deliveries', role: 'runtime', summary: 'One delivery with every attempt', replies: [json(200, 'The delivery', 'DeliveryDetail')], errors: [404] },
+  { method: 'get', path: `${S}/deliveries/{id}`, tag: 'deliveries', role: 'runtime', summary: 'One delivery with every attempt, its recipients\' events and who was suppressed', replies: [json(200, 'The delivery', 'DeliveryDetail')], errors: [404] },
   { method: 'post', path: `${S}/deliveries/{id}/retry`, tag: 'deliveries', role: 'admin', summary: 'Queue a failed delivery again', replies: [json(200, 'The delivery, queued', 'Delivery')], errors: [404, 409] },
   { method: 'get', path: template, tag: 'templates', role: 'builder', summary: "The template a system mail uses in this scope and locale", replies: [json(200, 'The template and where it comes from', 'Template')], errors: [404] },
   { method: 'put', path: template, tag: 'templates', role: 'admin', summary: "Set the scope's own template", body: fileRef('template.schema.json'), replies: [json(200, 'The template now used', 'Template')], errors: [404] },
   { method: 'delete', path: template, tag: 'templates', role: 'admin', summary: 'Return to the platform\'s or the built-in template', replies: [empty('Removed')], errors: [404] },
 ];
 
+const html = (status: number, description: string): Reply => ({ status, description, body: { type: 'string' }, mediaType: 'text/html' });
+const suppressionOps: Operation[] = [
+  {
+    method: 'get', path: `${S}/suppressions`, tag: 'suppressions', role: 'runtime', summary: "The scope's suppression list, newest first",
+    query: [
+      { name: 'email', description: 'Only addresses containing this', schema: { type: 'string', maxLength: 320 } },
+      { name: 'reason', description: 'Only entries added for this reason', schema: { type: 'string', enum: ['hard-bounce', 'complaint', 'unsubscribe', 'manual'] } },
+      { name: 'limit', description: 'At most this many (default 50)', schema: { type: 'integer', minimum: 1, maximum: 500 } },
+      { name: 'cursor', description: 'nextCursor of the previous page', schema: { type: 'string' } },
+    ],
+    replies: [json(200, 'A page of the list', 'SuppressionList')],
+  },
+  { method: 'post', path: `${S}/suppressions`, tag: 'suppressions', role: 'admin', summary: 'Add an address by hand: mail of this scope no longer goes to it', body: fileRef('suppression-request.schema.json'), replies: [json(201, 'Listed', 'Suppression')], errors: [409] },
+  { method: 'delete', path: `${S}/suppressions/{email}`, tag: 'suppressions', role: 'admin', summary: 'Take an address off the list: mail goes to it again', replies: [empty('Removed')], errors: [404] },
+  { method: 'get', path: '/u/{token}', tag: 'suppressions', role: 'none', summary: 'One-click unsubscribe page (RFC 8058): a button that POSTs; a GET never unsubscribes', replies: [html(200, 'The page with its button'), html(400, 'The link is not valid')] },
+  {
+    method: 'post', path: '/u/{token}', tag: 'suppressions', role: 'none', summary: "One-click unsubscribe (RFC 8058): the link's recipient joins the scope's list (reason unsubscribe)",
+    replies: [json(200, 'Unsubscribed (a browser that accepts HTML gets a page)', 'Unsubscribed')], errors: [400],
+  },
+];
+
 const otherOps: Operation[] = [
   { method: 'get', path: '/health', tag: 'operations', role: 'none', summary: 'The process is up and the database answers', replies: [json(200, 'Up', 'Health')] },
   { method: 'get', path: '/ready', tag: 'operations', role: 'none', summary: 'Ready: the database answers and migrations are current', replies: [json(200, 'Ready', { type: 'object' }), json(503, 'Not ready, with the reason', { type: 'object' })] },
   { method: 'get', path: '/metrics', tag: 'operations', role: 'none', summary: 'Prometheus metrics (Authorization: Bearer ENVOI_METRICS_TOKEN)', replies: [{ status: 200, description: 'Prometheus text format', body: { type: 'string' }, mediaType: 'text/plain' }], errors: [401, 404] },
+  {
+    method: 'post', path: '/hooks/v1/{connectionId}', tag: 'operations', role: 'none', summary: "A provider's delivery events (SES through SNS, SendGrid, Mailgun, Postmark, Resend), checked with the provider's own signature",
+    body: { type: 'object', description: 'The provider\'s own event body, exactly as it signed it' },
+    replies: [json(200, 'Verified; the events of known messages recorded (others ignored)', { type: 'object', properties: { ok: { type: 'boolean' }, received: { type: 'integer' }, recorded: { type: 'integer' } } })],
+    errors: [400, 401, 404, 413],
+  },
   { method: 'get', path: '/api/v1/openapi.json', tag: 'operations', role: 'none', summary: 'This document', replies: [json(200, 'OpenAPI 3.1', { type: 'object' })] },
   { method: 'get', path: '/api/v1/whoami', tag: 'keys', role: 'any', summary: "The caller's key, role and scope", replies: [json(200, 'The caller', 'WhoAmI')] },
   { method: 'post', path: '/api/v1/keys', tag: 'keys', role: 'platform admin', summary: 'Create an API key (shown once)', body: fileRef('key-request.schema.json'), replies: [json(201, 'The key', 'CreatedKey')] },
@@ -132,12 +160,15 @@ const otherOps: Operation[] = [
 ];
 
 /** Every operation of the API. */
-export const OPERATIONS: readonly Operation[] = [...otherOps, ...connectionOps, ...actionOps, ...deliveryOps];
+export const OPERATIONS: readonly Operation[] = [...otherOps, ...connectionOps, ...actionOps, ...deliveryOps, ...suppressionOps];
 
 /** The schemas of the path parameters, by name. */
 export const PATH_PARAMS: Record<string, Schema> = {
   scope: { type: 'string', pattern: '^(platform|[a-z0-9][a-z0-9-]{0,62})$', description: '"platform" or a tenant' },
   id: { type: 'string', maxLength: 64 },
+  connectionId: { type: 'string', maxLength: 64, description: 'The connection whose provider posts (its event URL names it)' },
   action: { type: 'string', description: `An action's key; of templates, a system mail's (${SYSTEM_ACTIONS.join(', ')})` },
   locale: { type: 'string', enum: [...LOCALES] },
+  email: { type: 'string', maxLength: 320, description: 'An address of the list (URL-encoded)' },
+  token: { type: 'string', maxLength: 2048, description: 'The signed token of an unsubscribe link' },
 };

@@ -12,7 +12,7 @@ export function deliveryRoutes(envoi: Envoi): Router {
 
   r.get('/', route(async (req) => {
     authorize(req, 'runtime', scopeOf(req));
-    return envoi.deliveries.list(scopeOf(req), { status: text(req.query.status), limit: text(req.query.limit), cursor: text(req.query.cursor) });
+    return envoi.deliveries.list(scopeOf(req), { status: text(req.query.status), event: text(req.query.event), limit: text(req.query.limit), cursor: text(req.query.cursor) });
   }));
 
   r.get('/:id', route(async (req) => {

@@ -110,14 +110,14 @@ describe('admin page: deliveries (browser)', function () {
     });
   });
 
-  it('a runtime key sees the delivery log but no Retry; its tabs are only Deliveries', async () => {
+  it('a runtime key sees the delivery log but no Retry; its tabs are Deliveries and Suppressions', async () => {
     const runtime = await envoi.key('runtime', 'platform');
     reject = true;
     const r = await execute({ to: 'x@customer.test', subject: 'Runtime view', text: 'x' });
     reject = false;
     expect(r.body.status).to.equal('failed');
     await withSignedInPage(browser, envoi.url, runtime, async ({ page }) => {
-      expect(await page.getByRole('tab').allTextContents()).to.deep.equal(['Deliveries']);
+      expect(await page.getByRole('tab').allTextContents()).to.deep.equal(['Deliveries', 'Suppressions']);
       expect(await page.locator('#who').textContent()).to.contain('runtime');
       await page.locator(`tr[data-delivery-id="${r.body.deliveryId}"]`).getByRole('button', { name: 'Runtime view' }).click();
       const dialog = page.getByRole('dialog', { name: 'Delivery' });

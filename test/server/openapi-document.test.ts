@@ -74,7 +74,7 @@ describe('OpenAPI document', () => {
     }
   });
 
-  it('describes bearer auth, and only /health, /ready, /metrics and itself without an API key', () => {
+  it('describes bearer auth, and only /health, /ready, /metrics, itself, provider events and one-click unsubscribe links without an API key', () => {
     const doc = openApiDocument() as Record<string, any>;
     expect(doc.components.securitySchemes.bearer).to.deep.equal({ type: 'http', scheme: 'bearer', description: doc.components.securitySchemes.bearer.description });
     expect(doc.security).to.deep.equal([{ bearer: [] }]);
@@ -82,7 +82,7 @@ describe('OpenAPI document', () => {
       const [m, p] = o.split(' ') as [string, string];
       return doc.paths[p][m.toLowerCase()].security !== undefined;
     });
-    expect(open.sort()).to.deep.equal(['GET /api/v1/openapi.json', 'GET /health', 'GET /metrics', 'GET /ready']);
+    expect(open.sort()).to.deep.equal(['GET /api/v1/openapi.json', 'GET /health', 'GET /metrics', 'GET /ready', 'GET /u/{token}', 'POST /hooks/v1/{connectionId}', 'POST /u/{token}']);
   });
 
   it('every operation lists its error statuses, each answered by the error body with codes of that status', () => {

@@ -86,7 +86,7 @@ export const BACKENDS: Backend[] = [
   },
 ];
 
-/** Set by ENVOI_OPENAPI_CHECK: checks every response of api() against the OpenAPI document. */
+/** Checks every response of api() against the OpenAPI document (off with ENVOI_OPENAPI_CHECK=0). */
 const conformance = conformanceHook();
 
 export interface ApiResponse<T = any> {

@@ -1,6 +1,7 @@
 import type { ConnectionSettings } from '../../store/connections.js';
 import { apiProvider } from '../http/api-provider.js';
 import type { Provider } from '../provider.js';
+import { mailgunInbound } from './events.js';
 import { MailgunDriver } from './mailgun.js';
 import { MAILGUN_PRESETS } from './presets.js';
 
@@ -30,5 +31,8 @@ export const mailgun: Provider = apiProvider({
     ['domain', (s.domain ?? '').toLowerCase()],
     ['region', regionOf(s)],
   ],
+  // Checks Mailgun's webhooks (events.ts); optional: without it the connection only sends.
+  extraSecrets: [{ field: 'webhookSigningKey', path: ['webhookSigningKey'], name: 'webhook signing key', applies: () => true, required: () => false, binding: () => [] }],
+  inbound: mailgunInbound,
   driver: (runtime) => new MailgunDriver(runtime),
 });

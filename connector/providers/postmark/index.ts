@@ -1,5 +1,6 @@
 import { apiProvider } from '../http/api-provider.js';
 import type { Provider } from '../provider.js';
+import { postmarkInbound } from './events.js';
 import { DEFAULT_MESSAGE_STREAM, PostmarkSender } from './postmark.js';
 import { POSTMARK_PRESETS } from './presets.js';
 
@@ -20,5 +21,6 @@ export const postmark: Provider = apiProvider({
   signsWithEnvoiDkim: false,
   presets: POSTMARK_PRESETS,
   normalize: async (picked) => ({ settings: { ...picked, messageStream: picked.messageStream ?? DEFAULT_MESSAGE_STREAM }, warnings: [] }),
+  inbound: postmarkInbound,
   driver: (runtime) => new PostmarkSender(runtime),
 });

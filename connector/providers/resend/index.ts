@@ -1,5 +1,6 @@
 import { apiProvider } from '../http/api-provider.js';
 import type { Provider } from '../provider.js';
+import { resendInbound } from './events.js';
 import { RESEND_PRESETS } from './presets.js';
 import { ResendSender } from './resend.js';
 
@@ -19,5 +20,8 @@ export const resend: Provider = apiProvider({
   // Resend builds the message from the JSON and signs it with the verified domain's DKIM key.
   signsWithEnvoiDkim: false,
   presets: RESEND_PRESETS,
+  // Checks Resend's webhooks (events.ts); optional: without it the connection only sends.
+  extraSecrets: [{ field: 'webhookSecret', path: ['webhookSecret'], name: 'webhook secret', applies: () => true, required: () => false, binding: () => [] }],
+  inbound: resendInbound,
   driver: (runtime) => new ResendSender(runtime),
 });

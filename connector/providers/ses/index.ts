@@ -1,6 +1,7 @@
 import type { ConnectionSettings } from '../../store/connections.js';
 import { apiProvider } from '../http/api-provider.js';
 import type { Provider } from '../provider.js';
+import { sesInbound } from './events.js';
 import { SES_PRESETS } from './presets.js';
 import { SesProvider } from './ses.js';
 
@@ -30,5 +31,6 @@ export const ses: Provider = apiProvider({
   signsWithEnvoiDkim: true,
   presets: SES_PRESETS,
   binding: sesBinding,
+  inbound: sesInbound,
   driver: (runtime) => new SesProvider({ config: runtime.config, logger: runtime.logger }),
 });

@@ -103,6 +103,8 @@ export type { Preset };
 export type Manifest = ServedManifest;
 export type ManifestAction = StoredManifestAction<Record<string, unknown>>;
 export type { CapturedMail } from '../../../connector/demo.js';
+/** An entry of a scope's suppression list. */
+export type { Suppression } from '../../../connector/store/suppressions.js';
 
 let manifest: Promise<Manifest> | undefined;
 let presets: Promise<Preset[]> | undefined;

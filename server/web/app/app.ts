@@ -9,6 +9,7 @@ import { announce, badge, clearBanner, h, speak, uid } from './dom.js';
 import { mailboxTab } from './mailbox.js';
 import { can, SCOPE_PATTERN, state } from './state.js';
 import type { Tab } from './tabs.js';
+import { suppressionsTab } from './suppressions.js';
 import { tryActionTab } from './try-action.js';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -183,6 +184,7 @@ async function enter(me: WhoAmI) {
   const list: Tab[] = [];
   if (can.viewConnections()) list.push(connectionsTab());
   if (can.viewDeliveries()) list.push(deliveriesTab());
+  if (can.viewSuppressions()) list.push(suppressionsTab());
   if (can.tryActions()) list.push(tryActionTab());
   if (can.mailbox()) list.push(mailboxTab());
   tablist.replaceChildren();

@@ -4,10 +4,13 @@
 import { api, scoped, type Delivery, type DeliveryDetail } from './api.js';
 import { errorView } from './connection-form.js';
 import { announce, badge, busy, bytes, dataTable, fill, h, openDialog, time, uid } from './dom.js';
+import { eventsView } from './delivery-events.js';
 import { can, state } from './state.js';
 import type { Tab } from './tabs.js';
 
 const STATUSES = ['queued', 'sending', 'sent', 'retrying', 'failed', 'unknown'] as const;
+/** Recipient events `?event=` filters on. */
+const EVENTS = ['delivered', 'bounced', 'complained'] as const;
 const KIND: Record<string, string> = { sent: 'ok', failed: 'fail', retrying: 'warn', queued: 'neutral', sending: 'info', lost: 'warn' };
 const PAGE = 25;
 
@@ -19,6 +22,8 @@ export function deliveriesTab(): Tab {
   const heading = h('h2', {}, 'Deliveries');
   const filterId = uid('status-filter');
   const filter = h('select', { id: filterId }, h('option', { value: '' }, 'All'), ...STATUSES.map((s) => h('option', { value: s }, s)));
+  const eventId = uid('event-filter');
+  const eventFilter = h('select', { id: eventId }, h('option', { value: '' }, 'Any'), ...EVENTS.map((e) => h('option', { value: e }, e)));
   const refreshBtn = h('button', { type: 'button', class: 'btn' }, 'Refresh');
   const notice = h('div', { class: 'notice-area', role: 'status', 'aria-live': 'polite' });
   const { table, tbody } = dataTable('Deliveries, newest first', ['Status', 'Subject', 'Recipients', 'Connection', 'Attempts', 'Created']);
@@ -27,7 +32,7 @@ export function deliveriesTab(): Tab {
   const panel = h(
     'div',
     {},
-    h('div', { class: 'toolbar' }, heading, h('div', { class: 'spacer' }), h('label', { for: filterId, class: 'inline' }, 'Status'), filter, refreshBtn),
+    h('div', { class: 'toolbar' }, heading, h('div', { class: 'spacer' }), h('label', { for: filterId, class: 'inline' }, 'Status'), filter, h('label', { for: eventId, class: 'inline' }, 'Event'), eventFilter, refreshBtn),
     notice,
     table,
     empty,
@@ -80,6 +85,7 @@ export function deliveriesTab(): Tab {
     try {
       const q = new URLSearchParams({ limit: String(PAGE) });
       if (filter.value) q.set('status', filter.value);
+      if (eventFilter.value) q.set('event', eventFilter.value);
       if (more && cursor) q.set('cursor', cursor);
       const r = await api<{ items: Delivery[]; nextCursor: string | null }>('GET', scoped(state.scope, `deliveries?${q}`));
       if (mine !== generation) return;
@@ -96,6 +102,7 @@ export function deliveriesTab(): Tab {
   }
 
   filter.addEventListener('change', () => void load());
+  eventFilter.addEventListener('change', () => void load());
   refreshBtn.addEventListener('click', () => void busy(refreshBtn, () => load()));
   moreBtn.addEventListener('click', () => void busy(moreBtn, () => load(true)));
 
@@ -112,7 +119,7 @@ export function deliveriesTab(): Tab {
           try {
             const q = await api<Delivery>('POST', scoped(state.scope, `deliveries/${encodeURIComponent(d.id)}/retry`));
             live.textContent = 'The delivery is queued again.';
-            render({ ...d, ...q, attemptLog: d.attemptLog });
+            render({ ...d, ...q, attemptLog: d.attemptLog, events: d.events });
             put(q, 'replace');
             void poll(d.id);
           } catch (e) {
@@ -174,6 +181,7 @@ export function deliveriesTab(): Tab {
               ),
             )
           : h('p', { class: 'muted' }, 'No attempt yet.'),
+        eventsView(d),
         h('div', { class: 'actions' }, retry, h('button', { type: 'button', class: 'btn', onclick: () => dlg.close() }, 'Close')),
       );
     };

@@ -13,6 +13,8 @@ export const can = {
   manageConnections: () => state.me?.role === 'admin',
   viewDeliveries: () => state.me?.role === 'admin' || state.me?.role === 'runtime',
   retry: () => state.me?.role === 'admin',
+  /** The suppression list: the runtime reads it (execute obeys it), admins edit it. */
+  viewSuppressions: () => state.me?.role === 'admin' || state.me?.role === 'runtime',
   tryActions: () => state.me?.role === 'admin' || state.me?.role === 'builder',
   execute: () => state.me?.role === 'admin',
   pickScope: () => state.me?.scope === 'platform',

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { HttpStandin, type Recorded, type Reply } from '../http-standin.js';
+import type { SignedPost } from '../signed-post.js';
 
 /**
  * A local stand-in for Mailgun's HTTP API, after Mailgun's documented wire format: HTTP Basic
@@ -101,5 +102,16 @@ export class MailgunStandin extends HttpStandin {
     const id = `${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}.${crypto.randomBytes(8).toString('hex')}@${domain}`;
     this.sends.push({ domain, to, mime, parsed, id, at: Date.now() });
     return { status: 200, json: { id: `<${id}>`, message: 'Queued. Thank you.' } };
+  }
+
+  /** The account's HTTP webhook signing key (Sending → Webhooks). */
+  readonly webhookSigningKey = crypto.randomBytes(16).toString('hex');
+
+  /** An event as Mailgun posts it: `signature` = hex HMAC-SHA256 of timestamp + token with the signing key. */
+  eventPost(url: string, eventData: object, opts: { timestamp?: number; token?: string } = {}): SignedPost {
+    const timestamp = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
+    const token = opts.token ?? crypto.randomBytes(25).toString('hex');
+    const signature = crypto.createHmac('sha256', this.webhookSigningKey).update(timestamp + token).digest('hex');
+    return { url, body: JSON.stringify({ signature: { timestamp, token, signature }, 'event-data': eventData }), headers: { 'user-agent': 'mailgun/treq-16.12.0' } };
   }
 }

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { HttpStandin, type Recorded, type Reply } from '../http-standin.js';
+import type { SignedPost } from '../signed-post.js';
 
 /**
  * A local stand-in for Postmark's API, following its documented wire format
@@ -130,5 +131,14 @@ export class PostmarkStandin {
     const messageId = crypto.randomUUID();
     this.sends.push({ body: b, messageId, token: server.token });
     return { status: 200, json: { To: b.To, SubmittedAt: new Date().toISOString(), MessageID: messageId, ErrorCode: 0, Message: 'OK' } };
+  }
+
+  /** A webhook as Postmark posts it to a URL with credentials: they go in an Authorization: Basic header. */
+  eventPost(eventUrl: string, payload: object): SignedPost {
+    const u = new URL(eventUrl);
+    const auth = Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64');
+    u.username = '';
+    u.password = '';
+    return { url: u.toString(), body: JSON.stringify(payload), headers: { authorization: `Basic ${auth}`, 'user-agent': 'Postmark' } };
   }
 }

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { HttpStandin, type Recorded, type Reply } from '../http-standin.js';
+import type { SignedPost } from '../signed-post.js';
 
 /**
  * A local stand-in for Resend's API, following its documented wire format
@@ -142,5 +143,18 @@ export class ResendStandin {
       return 'reset';
     }
     return { status: 200, json: { id } };
+  }
+
+  /** The endpoint's signing secret (Webhooks → endpoint → Signing secret). */
+  readonly webhookSecret = `whsec_${crypto.randomBytes(24).toString('base64')}`;
+
+  /** An event as Resend posts it through Svix: `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`. */
+  eventPost(url: string, payload: object, opts: { id?: string; timestamp?: number } = {}): SignedPost {
+    const id = opts.id ?? `msg_${crypto.randomBytes(12).toString('hex')}`;
+    const timestamp = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
+    const body = JSON.stringify(payload);
+    const key = Buffer.from(this.webhookSecret.slice('whsec_'.length), 'base64');
+    const signature = crypto.createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64');
+    return { url, body, headers: { 'svix-id': id, 'svix-timestamp': timestamp, 'svix-signature': `v1,${signature}` } };
   }
 }

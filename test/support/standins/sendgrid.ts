@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { HttpStandin, type Recorded, type Reply } from '../http-standin.js';
+import type { SignedPost } from '../signed-post.js';
 
 /**
  * A local stand-in for SendGrid's Web API v3, after SendGrid's documented wire format:
@@ -123,5 +124,20 @@ export class SendGridStandin extends HttpStandin {
     const messageId = crypto.randomBytes(16).toString('base64url').slice(0, 22);
     this.mails.push({ body, messageId, key: key.key, at: Date.now() });
     return { status: 202, text: '', headers: { 'x-message-id': messageId } };
+  }
+
+  /** The Event Webhook's signing key pair (Signed Event Webhook Requests: SendGrid keeps the private half). */
+  readonly eventKeys = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+
+  /** The verification key as the dashboard shows it: base64 of the DER public key. */
+  get eventPublicKey(): string {
+    return this.eventKeys.publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+  }
+
+  /** Events as SendGrid posts them: ECDSA P-256 SHA-256 (base64 DER) over the timestamp header and the body. */
+  eventPost(url: string, events: object[], timestamp = String(Math.floor(Date.now() / 1000))): SignedPost {
+    const body = JSON.stringify(events);
+    const signature = crypto.sign('sha256', Buffer.from(timestamp + body), { key: this.eventKeys.privateKey, dsaEncoding: 'der' }).toString('base64');
+    return { url, body, headers: { 'x-twilio-email-event-webhook-signature': signature, 'x-twilio-email-event-webhook-timestamp': timestamp, 'user-agent': 'SendGrid Event API' } };
   }
 }
