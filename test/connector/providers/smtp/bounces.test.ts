@@ -65,7 +65,7 @@ for (const backend of BACKENDS) {
       await drop?.();
     });
 
-    it('a DSN from Postfix marks the refused recipient bounced (hard), suppresses it, and leaves the other recipient alone', async () => {
+    it('a DSN from Postfix marks the refused recipient bounced (hard) and suppresses it (the next send-email to it is suppressed); the other recipient and a plain mail are left alone', async () => {
       // A plain mail in the mailbox first: not a report, so never marked seen.
       const c = imap();
       await c.connect();
@@ -93,7 +93,15 @@ for (const backend of BACKENDS) {
       expect(flags.get('a question'), 'the plain mail').to.equal(false);
       expect(flags.get('Undelivered Mail Returned to Sender'), 'the DSN').to.equal(true);
       expect(envoi.logs.join('\n')).not.to.include(servers!.password);
-      // The suppression in execute is another part of issue #15: here the list entry is what shows.
+      // The delivery shows the event, and the next send-email to that address reports it suppressed.
+      const detail = await envoi.api('GET', `${base}/deliveries/${id}`);
+      expect(detail.body.events.map((e: { type: string; recipient: string }) => `${e.type} ${e.recipient}`)).to.deep.equal(['bounced gone@customer.test']);
+      const again = await envoi.api('POST', `${base}/actions/send-email/execute`, { input: { to: 'gone@customer.test', subject: 'again', text: 'x', connection: verp.id } });
+      expect(again.status, again.text).to.equal(202);
+      expect(again.body.status).to.equal('failed');
+      const refused = (await envoi.api('GET', `${base}/deliveries/${again.body.deliveryId}`)).body;
+      expect(refused).to.deep.include({ status: 'failed', attempts: 0, suppressed: ['gone@customer.test'] });
+      expect(refused.lastError.code).to.equal('ALL_RECIPIENTS_SUPPRESSED');
     });
 
     it('an ARF complaint report (RFC 5965) appended to the mailbox marks a complaint and suppresses the address', async () => {
@@ -116,6 +124,16 @@ for (const backend of BACKENDS) {
       const events = await eventsOf(id, 1);
       expect(events[0]).to.deep.include({ type: 'bounced', recipient: 'gone-again@customer.test', source: 'dsn' });
       expect((await core().suppressions.get('bounce-co', 'gone-again@customer.test'))?.reason).to.equal('hard-bounce');
+    });
+
+    it('a mailbox that refuses the password is logged with the connection id (never the password); mail still goes', async () => {
+      const wrong = 'not-the-imap-password';
+      const mailbox = { host: '127.0.0.1', port: servers!.imapPort, user: servers!.user, password: wrong };
+      const c = await envoi.api('POST', `${base}/connections`, smtpConnection({ host: '127.0.0.1', port: servers!.smtpPort }, { authMethod: 'NONE', bounceMailbox: mailbox, caCertificate: testPki().caCert }));
+      expect(c.status, c.text).to.equal(201);
+      await waitUntil('the failed visit to be logged', () => envoi.logs.some((l) => l.includes('bounce poll failed') && l.includes(c.body.id) && l.includes('AUTH_FAILED')), 20_000, 100);
+      expect(envoi.logs.join('\n')).not.to.include(wrong);
+      await execute(c.body.id, 'still-sent@customer.test');
     });
   });
 }
