@@ -74,7 +74,12 @@ export class BouncePoller {
         { connectionId: c.id, mailbox: c.settings.bounceMailbox!, password, ca: c.settings.caCertificate, policy: this.opts.policy, lookup: this.opts.lookup, timeouts: config.smtpTimeouts, signal },
         this.opts.knex,
         async (raw, place) => {
-          const report = await readReport(raw);
+          // A report that cannot be parsed would fail every poll: it is kept as unreadable and marked seen.
+          const report = await readReport(raw).catch((err: unknown) => {
+            logger.warn('bounce poll: a report could not be read', { connectionId: c.id, place, err });
+            return null;
+          });
+          if (report === null) return 'unreadable';
           if (!report) return 'not-a-report';
           const outcome = await recordReport(report, { connectionId: c.id, scope: c.scope, place }, this.opts);
           if (outcome === 'unmatched') logger.info('bounce poll: a report names no delivery of this connection', { connectionId: c.id, kind: report.kind, place });
