@@ -45,7 +45,9 @@ for (const backend of BACKENDS) {
           onRcptTo: (a, _s, cb) => (GONE.test(a.address) ? cb(Object.assign(new Error(`5.1.1 <${a.address}>: Recipient address rejected: User unknown`), { responseCode: 550 })) : cb()),
         },
       }).start();
-      servers = await new MailServers().start(sink.port, { from: /^relay\+.*@bounces\.test$/, to: 'postmaster@bounces.test' });
+      // Assigned before it starts, so `after` stops whatever did start.
+      servers = new MailServers();
+      await servers.start(sink.port, { from: /^relay\+.*@bounces\.test$/, to: 'postmaster@bounces.test' });
       envoi = await new TestEnvoi({ databaseUrl: db.databaseUrl, overrides: { bouncePollMs: 200 } }).start();
       const mailbox = { host: '127.0.0.1', port: servers.imapPort, secure: false, user: servers.user, password: servers.password, folder: 'INBOX' };
       const a = await envoi.api('POST', `${base}/connections`, smtpConnection({ host: '127.0.0.1', port: servers.smtpPort }, { authMethod: 'NONE', bounceAddress: 'bounces@bounces.test', bounceMailbox: mailbox, caCertificate: testPki().caCert }));
