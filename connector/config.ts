@@ -23,6 +23,8 @@ export interface Config {
   readonly leaseMs: number;
   /** How often an idle worker looks for due mail (in-process mail wakes it at once). */
   readonly pollMs: number;
+  /** How often a worker reads the SMTP connections' bounce mailboxes (ENVOI_BOUNCE_POLL_MS). */
+  readonly bouncePollMs: number;
   /** Sends a worker runs at once. */
   readonly workerConcurrency: number;
   /** Threads that render templates and build MIME messages (0: on the event loop, unbounded by threads). */
@@ -157,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     retentionDays: int(env, 'ENVOI_RETENTION_DAYS', 30, 0),
     leaseMs: int(env, 'ENVOI_LEASE_MS', 60_000, 200),
     pollMs: int(env, 'ENVOI_POLL_MS', 500, 10),
+    bouncePollMs: int(env, 'ENVOI_BOUNCE_POLL_MS', 60_000, 100),
     // Sends wait on the network, not the CPU: many in flight keep every pooled SMTP connection
     // busy and let one slow relay not hold up the others' mail. Memory is bounded by bytes below.
     workerConcurrency: int(env, 'ENVOI_WORKER_CONCURRENCY', 64, 1),

@@ -58,7 +58,8 @@ export async function normalizeConnection(input: Record<string, unknown>, ctx: R
   // Only the provider's own fields are kept: those of another provider are dropped.
   const own = await p.normalize(pick(c, p.fields) as Partial<ConnectionSettings>, ctx);
   const settings = { ...common, ...own.settings } as ConnectionSettings;
-  const given: unknown = c[p.secret(settings).field];
+  // A nested secret (bounceMailbox.password) is a SecretField too, but never a main secret.
+  const given: unknown = (c as unknown as Record<string, unknown>)[p.secret(settings).field];
   const secret = given === undefined ? undefined : p.readSecret ? p.readSecret(given) : (given as string);
   const warnings = own.warnings;
   return { name: c.name.trim(), provider, settings, secret, extraSecrets, isDefault: c.isDefault, fallback: c.fallback, warnings: [...warnings, ...warningsFor(provider, settings)] };

@@ -70,6 +70,11 @@ export class ConnectionService {
     return this.store.list(scope);
   }
 
+  /** Every connection of a provider, in all scopes (for work a worker does per connection). */
+  listByProvider(provider: StoredConnection['provider']): Promise<StoredConnection[]> {
+    return this.store.listByProvider(provider);
+  }
+
   /** A connection of the scope, or CONNECTION_NOT_FOUND (also for another scope's id). */
   async get(scope: string, id: string): Promise<StoredConnection> {
     assertScope(scope);

@@ -16,6 +16,7 @@ import { Composer } from './delivery/composer.js';
 import { ThreadPool } from './threads/pool.js';
 import { Outbox } from './delivery/outbox.js';
 import { Worker } from './delivery/worker.js';
+import { BouncePoller } from './providers/smtp/bounces/poller.js';
 import { EnvoiMetrics } from './metrics.js';
 import { DeliveryEvents } from './events/delivery-events.js';
 import { EventPublisher } from './events/publisher.js';
@@ -59,6 +60,8 @@ export interface Envoi {
   pool: ThreadPool;
   /** The in-process delivery worker, when this process runs one. */
   worker: Worker | undefined;
+  /** Reads the SMTP connections' bounce mailboxes, where a worker runs. */
+  bouncePoller: BouncePoller | undefined;
   /** The Prometheus registry of this instance (GET /metrics). */
   metrics: EnvoiMetrics;
   /** Events for the host's webhooks (design.md "Events and webhooks"). */
@@ -156,6 +159,9 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
     : undefined;
   worker?.start();
   webhookWorker?.start();
+  // Bounce mailboxes are read where mail is sent: by the worker, never on a request's path.
+  const bouncePoller = options.worker ? new BouncePoller({ knex: db.knex, connections, config, policy, lookup: options.lookup, logger, deliveries, deliveryEvents }) : undefined;
+  bouncePoller?.start();
   let closing: Promise<void> | undefined;
   return {
     config,
@@ -172,6 +178,7 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
     outbox,
     pool,
     worker,
+    bouncePoller,
     metrics,
     events,
     deliveryEvents,
@@ -184,7 +191,7 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
     close() {
       // Order matters: stop claiming and finish (or release) sends, then close pools, then the database.
       closing ??= (async () => {
-        await Promise.all([worker?.stop(config.shutdownGraceMs), webhookWorker?.stop(config.shutdownGraceMs)]);
+        await Promise.all([worker?.stop(config.shutdownGraceMs), webhookWorker?.stop(config.shutdownGraceMs), bouncePoller?.stop()]);
         mailer.close();
         await pool.close();
         await db.close();

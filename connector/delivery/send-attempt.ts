@@ -93,7 +93,7 @@ export class SendAttempts {
         slot = r.eventId;
       }
       try {
-        const info = await this.opts.mailer.sendRaw(stored, { envelope: c.envelope, raw: c.raw, control });
+        const info = await this.opts.mailer.sendRaw(stored, { envelope: c.envelope, raw: c.raw, control, deliveryId: c.id });
         return {
           route, kind: 'sent', accepted: info.accepted, rejected: info.rejected, deferred: info.deferred,
           deferredReply: info.deferredReply, deferredResponseCode: info.deferredResponseCode, response: info.response, responseCode: info.responseCode, providerMessageId: info.providerMessageId,

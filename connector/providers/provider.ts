@@ -21,6 +21,8 @@ export interface RawMessage {
   envelope: { from: string; to: string[] };
   raw: string;
   control?: SendControl | undefined;
+  /** The delivery it belongs to (an SMTP connection with a bounce address names it in a VERP sender). */
+  deliveryId?: string | undefined;
 }
 
 /** What a provider's sending side may use: the operator's settings, the network policy, a logger. */

@@ -100,6 +100,11 @@ export class ConnectionStore {
     return this.hydrate(rows);
   }
 
+  /** Every connection of a provider in every scope (a worker's bounce poller reads them). */
+  async listByProvider(provider: string): Promise<StoredConnection[]> {
+    return this.hydrate((await this.knex<Row>('connections').where({ provider }).orderBy('id')) as Row[]);
+  }
+
   /** One connection of a scope by id, or undefined (a connection of another scope is not found). */
   async get(scope: string, id: string, trx: Knex = this.knex): Promise<StoredConnection | undefined> {
     const row = (await trx<Row>('connections').where({ scope, id }).first()) as Row | undefined;

@@ -92,7 +92,7 @@ describe('admin page: connections (browser)', function () {
       await dialog.getByLabel('SMTP host').fill('localhost');
       await dialog.getByLabel('Port', { exact: true }).fill(String(sink.port));
       expect(await portNote.isVisible()).to.equal(false);
-      await dialog.getByLabel('Password').fill('wrong-password');
+      await dialog.getByLabel('Password', { exact: true }).fill('wrong-password');
       await dialog.getByText('Advanced: TLS, certificates, rate limit, pool').click();
       await dialog.getByLabel('CA certificate (PEM)').fill(testPki().caCert);
 
@@ -107,7 +107,7 @@ describe('admin page: connections (browser)', function () {
       expect(failure).to.match(/app password/);
       expect(failure).to.match(/\d+ ms/);
       // The hint also sits at the password field, linked for screen readers.
-      const password = dialog.getByLabel('Password');
+      const password = dialog.getByLabel('Password', { exact: true });
       expect(await password.getAttribute('aria-invalid')).to.equal('true');
       const describedBy = (await password.getAttribute('aria-describedby')) ?? '';
       const linked = await page.evaluate((ids) => ids.split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' '), describedBy);
@@ -192,7 +192,7 @@ describe('admin page: connections (browser)', function () {
       await row.getByRole('button', { name: 'Edit' }).click();
       const dialog = page.getByRole('dialog', { name: 'Edit connection “Relay”' });
       await dialog.waitFor();
-      const password = dialog.getByLabel('Password');
+      const password = dialog.getByLabel('Password', { exact: true });
       expect(await password.inputValue()).to.equal('');
       expect(await password.getAttribute('placeholder')).to.equal('leave empty to keep');
       expect(await dialog.textContent()).to.contain('Leave empty to keep the stored password.');

@@ -66,7 +66,7 @@ describe('admin page: Exchange Online with OAuth, from its preset and from the r
     expect(await visibleField(dialog, 'Authentication method').inputValue()).to.equal('XOAUTH2');
     expect(await visibleField(dialog, 'SMTP host').inputValue()).to.equal('smtp.office365.com');
     expect(await visibleField(dialog, 'Port').inputValue()).to.equal('587');
-    expect(await dialog.getByLabel('Password').isVisible(), 'XOAUTH2 needs no password').to.equal(false);
+    expect(await dialog.getByLabel('Password', { exact: true }).isVisible(), 'XOAUTH2 needs no password').to.equal(false);
 
     await dialog.getByLabel('Connection name').fill('Exchange OAuth');
     await dialog.getByRole('textbox', { name: 'Sender email', exact: true }).fill(MAILBOX);
@@ -115,7 +115,7 @@ describe('admin page: Exchange Online with OAuth, from its preset and from the r
     expect(await dialog.getByLabel('SMTP host').inputValue()).to.equal('smtp.office365.com');
     expect(await dialog.getByLabel('Port', { exact: true }).inputValue()).to.equal('587');
     expect(await dialog.getByLabel('User name', { exact: true }).inputValue()).to.equal(MAILBOX);
-    expect(await dialog.getByLabel('Password').isVisible(), 'the password goes away with basic authentication').to.equal(false);
+    expect(await dialog.getByLabel('Password', { exact: true }).isVisible(), 'the password goes away with basic authentication').to.equal(false);
     const f = oauthFields(dialog);
     for (const field of [f.tenant, f.client, f.secret]) expect(await field.isVisible()).to.equal(true);
     // The stored secret is the password: the client secret has nothing stored to keep.

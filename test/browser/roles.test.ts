@@ -92,7 +92,7 @@ describe('admin page: roles and secrets (browser)', function () {
       const dialog = page.getByRole('dialog', { name: 'Edit connection “Secret keeper”' });
       await dialog.waitFor();
       expect(await dialog.getByLabel('User name', { exact: true }).inputValue()).to.equal('keeper');
-      const password = dialog.getByLabel('Password');
+      const password = dialog.getByLabel('Password', { exact: true });
       expect(await password.inputValue()).to.equal('');
       expect(await password.getAttribute('type')).to.equal('password');
       // Test connection with the stored password: the server is down, and says so.

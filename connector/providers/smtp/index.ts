@@ -1,5 +1,6 @@
 import { assertLiteralHostAllowed } from '../../network-policy.js';
 import type { Provider } from '../provider.js';
+import { bounceMailboxBinding } from './bounces/settings.js';
 import { SMTP_PRESETS } from './presets.js';
 import { normalizeSmtp, SMTP_FIELDS, smtpBinding, smtpLegacyBinding } from './rules.js';
 import { SmtpProvider } from './smtp.js';
@@ -12,6 +13,17 @@ export const smtp: Provider = {
   key: 'smtp',
   fields: SMTP_FIELDS,
   secret: smtpSecret,
+  // The bounce mailbox's password: sealed on its own, bound to that mailbox (design.md "Bounces").
+  extraSecrets: [
+    {
+      field: 'bounceMailboxPassword',
+      path: ['bounceMailbox', 'password'],
+      name: 'bounce mailbox password',
+      applies: (s) => !!s.bounceMailbox,
+      required: (s) => !!s.bounceMailbox,
+      binding: bounceMailboxBinding,
+    },
+  ],
   labels: {
     host: 'host',
     port: 'port',

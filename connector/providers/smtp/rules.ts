@@ -3,11 +3,12 @@ import { EnvoiError } from '../../errors.js';
 import { assertLiteralHostAllowed, assertPortAllowed, resolveAndVet } from '../../network-policy.js';
 import type { ConnectionSettings } from '../../store/connections.js';
 import type { NormalizeContext } from '../provider.js';
+import { normalizeBounces } from './bounces/settings.js';
 import { caFingerprint } from './ca-fingerprint.js';
 import { effectiveUser } from './user.js';
 import { normalizeXoauth2 } from './xoauth2-settings.js';
 
-export const SMTP_FIELDS = ['host', 'port', 'secure', 'requireTLS', 'authMethod', 'user', 'userSameAsSender', 'tenantId', 'clientId', 'caCertificate', 'allowInvalidCertificates'] as const;
+export const SMTP_FIELDS = ['host', 'port', 'secure', 'requireTLS', 'authMethod', 'user', 'userSameAsSender', 'tenantId', 'clientId', 'caCertificate', 'allowInvalidCertificates', 'bounceAddress', 'bounceMailbox'] as const;
 
 /** Defaults (port from Secure and back, authentication from the user), then the network policy. */
 export async function normalizeSmtp(picked: Partial<ConnectionSettings>, ctx: NormalizeContext): Promise<{ settings: Partial<ConnectionSettings>; warnings: Warning[] }> {
@@ -36,6 +37,7 @@ export async function normalizeSmtp(picked: Partial<ConnectionSettings>, ctx: No
   assertLiteralHostAllowed(s.host!, ctx.policy, target);
   const resolved = await resolveAndVet(s.host!, ctx.policy, { lookup: ctx.lookup, timeoutMs: ctx.dnsTimeoutMs, target });
   assertPortAllowed(s.port, ctx.policy, s.host, ctx.owner);
+  await normalizeBounces(s, ctx);
   if (!resolved.ok) {
     warnings.push({
       code: 'DNS_LOOKUP_FAILED',

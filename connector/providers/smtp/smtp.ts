@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type Mail from 'nodemailer/lib/mailer';
 import type { Config } from '../../config.js';
+import { envelopeSender } from './bounces/verp.js';
 import { classifySmtpError, smtpReplyCode } from './classify-smtp.js';
 import type { ResolvedConnection } from '../../connections.js';
 import type { Logger } from '../../log.js';
@@ -106,7 +107,7 @@ export class SmtpProvider {
     t.users++;
     const detach: Array<() => void> = [];
     try {
-      const sending = t.transporter.sendMail({ envelope: message.envelope, raw: chunked(message.raw), signal: abort.signal, [GATE]: gate } as Mail.Options);
+      const sending = t.transporter.sendMail({ envelope: { ...message.envelope, from: envelopeSender(s, message.envelope.from, message.deliveryId) }, raw: chunked(message.raw), signal: abort.signal, [GATE]: gate } as Mail.Options);
       const stopped = new Promise<never>((_, reject) => {
         const on = (signal: AbortSignal | undefined, handler: () => void) => {
           if (!signal) return;

@@ -113,7 +113,7 @@ describe('example host app: Envoi embedded under /plugins/email', function () {
       page.on('pageerror', (e) => failed.push(`pageerror ${e.message}`));
       await page.goto(`${base}/login`);
       await page.getByLabel('User').fill('ada');
-      await page.getByLabel('Password').fill('ada-secret');
+      await page.getByLabel('Password', { exact: true }).fill('ada-secret');
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.waitForURL(`${base}/`);
       await page.goto(`${base}/plugins/email/`);

@@ -190,7 +190,8 @@ function makeField(name: string, s: Schema, ctx: Ctx, required: boolean, options
     read() {
       if (children) {
         const v = children.read();
-        return Object.keys(v).length ? v : undefined;
+        // A group whose only answers are unticked boxes was left alone (an optional bounce mailbox).
+        return Object.values(v).some((x) => x !== undefined && x !== false) ? v : undefined;
       }
       if (!control) return undefined;
       return readControl(control, kind, single, path);
