@@ -20,6 +20,8 @@ import { EnvoiMetrics } from './metrics.js';
 import { DeliveryEvents } from './events/delivery-events.js';
 import { EventPublisher } from './events/publisher.js';
 import { SuppressionStore } from './store/suppressions.js';
+import { DkimKeyStore } from './store/dkim-keys.js';
+import { DkimSigner } from './dkim/signer.js';
 
 /** The package version, read once from package.json. */
 export const VERSION: string = (() => {
@@ -55,6 +57,9 @@ export interface Envoi {
   /** What happened to recipients after "sent": bounces, complaints, deliveries. */
   deliveryEvents: DeliveryEvents;
   suppressions: SuppressionStore;
+  /** DKIM keys, and the signer that applies them at send time (design.md "Deliverability"). */
+  dkimKeys: DkimKeyStore;
+  dkimSigner: DkimSigner;
   close(): Promise<void>;
 }
 
@@ -114,8 +119,10 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
   const events = new EventPublisher(db.knex, logger);
   const suppressions = new SuppressionStore(db.knex);
   const deliveryEvents = new DeliveryEvents({ knex: db.knex, deliveries, suppressions, publisher: events, logger });
+  const dkimKeys = new DkimKeyStore(db.knex);
+  const dkimSigner = new DkimSigner({ store: dkimKeys, keyring, logger });
   const worker = options.worker
-    ? new Worker({ store: deliveries, outbox, connections, mailer, rateLimits, logger, config, onDatabaseLost: options.onDatabaseLost, onRecorded: metrics.attemptRecorded })
+    ? new Worker({ store: deliveries, outbox, connections, mailer, rateLimits, logger, config, onDatabaseLost: options.onDatabaseLost, onRecorded: metrics.attemptRecorded, dkim: dkimSigner })
     : undefined;
   worker?.start();
   let closing: Promise<void> | undefined;
@@ -138,6 +145,8 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
     events,
     deliveryEvents,
     suppressions,
+    dkimKeys,
+    dkimSigner,
     close() {
       // Order matters: stop claiming and finish (or release) sends, then close pools, then the database.
       closing ??= (async () => {

@@ -3,6 +3,8 @@ import { createEnvoi as openCore, type Envoi as Core } from '../connector/envoi.
 import { actionOperations, type ActionOperations } from './operations/actions.js';
 import { connectionOperations, type ConnectionOperations } from './operations/connections.js';
 import { deliveryOperations, type DeliveryOperations } from './operations/deliveries.js';
+import { dkimKeyOperations, type DkimKeyOperations } from './operations/dkim.js';
+import { domainOperations, type DomainOperations } from './operations/domains.js';
 import { keyOperations, type KeyOperations } from './operations/keys.js';
 import { suppressionOperations, type SuppressionOperations } from './operations/suppressions.js';
 import { templateOperations, type TemplateOperations } from './operations/templates.js';
@@ -22,6 +24,10 @@ export interface Envoi {
   readonly keys: KeyOperations;
   /** The suppression lists (design.md "Bounces, complaints and suppression") and one-click unsubscribe. */
   readonly suppressions: SuppressionOperations;
+  /** DKIM keys and the TXT records to publish (design.md "Deliverability"). */
+  readonly dkimKeys: DkimKeyOperations;
+  /** The domain check: SPF, DKIM, DMARC and MX of a sender domain. */
+  readonly domains: DomainOperations;
   /** The services underneath (database, worker, pools), for Envoi's own server; not a stable API. */
   readonly core: Core;
   /** Stops the worker (letting sends in flight finish), the thread pool and the database. */
@@ -38,6 +44,8 @@ export function envoiFrom(core: Core): Envoi {
     templates: templateOperations(core),
     keys: keyOperations(core),
     suppressions: suppressionOperations(core),
+    dkimKeys: dkimKeyOperations(core),
+    domains: domainOperations(core),
     core,
     close: () => core.close(),
   };

@@ -15,6 +15,7 @@ import * as m20261130_04 from '../migrations/20261130_04_failover.js';
 import * as m20261130_05 from '../migrations/20261130_05_provider_message_id.js';
 import * as m20261130_06 from '../migrations/20261130_06_idempotency_input_hash.js';
 import * as m20261130_07 from '../migrations/20261130_07_events.js';
+import * as m20261130_21 from '../migrations/20261130_21_dkim.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -39,6 +40,7 @@ const MIGRATIONS: Array<[string, Knex.Migration]> = [
   ['20261130_05_provider_message_id', m20261130_05],
   ['20261130_06_idempotency_input_hash', m20261130_06],
   ['20261130_07_events', m20261130_07],
+  ['20261130_21_dkim', m20261130_21],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -93,7 +93,7 @@ export class DeliveryStore {
         // What was written is known: no need to read it back.
         const { raw: _raw, inputHash, failed, suppressed, ...rest } = d;
         out.push({
-          delivery: { ...rest, status: failed ? 'failed' : 'queued', suppressed: suppressed ?? [], attempts: 0, unknownAttempts: 0, accepted: null, rejected: null, lastError: failed ?? null, response: null, createdAt: now, updatedAt: now, sentAt: null, purgedAt: null, waitReason: null, routeIndex: 0 },
+          delivery: { ...rest, status: failed ? 'failed' : 'queued', suppressed: suppressed ?? [], attempts: 0, unknownAttempts: 0, accepted: null, rejected: null, lastError: failed ?? null, response: null, createdAt: now, updatedAt: now, sentAt: null, purgedAt: null, waitReason: null, routeIndex: 0, dkim: null },
           created: true,
           storedHash: inputHash ?? null,
         });

@@ -31,6 +31,7 @@ export function deliveryView(d: Delivery) {
     sentAt: d.sentAt,
     bodyPurgedAt: d.purgedAt,
     suppressed: d.suppressed,
+    dkim: d.dkim,
   };
 }
 

@@ -18,6 +18,9 @@ export const resend: Provider = apiProvider({
   keepsBcc: false,
   // Resend builds the message from the JSON and signs it with the verified domain's DKIM key.
   signsWithEnvoiDkim: false,
+  // Resend sends through Amazon SES from the `send.` subdomain and signs with `resend._domainkey`.
+  spfInclude: { include: 'amazonses.com', subdomain: 'send' },
+  dkimSelectors: ['resend'],
   presets: RESEND_PRESETS,
   driver: (runtime) => new ResendSender(runtime),
 });
