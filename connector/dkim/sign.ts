@@ -28,11 +28,13 @@ export function signedHeaders(skip: readonly string[] = []): string[] {
  */
 export async function signMessage(raw: string, key: DkimSigningKey, headers: readonly string[]): Promise<string> {
   if (key.algorithm === 'ed25519') {
+    // mailauth reads its keys from signatureData and the field list as a colon-separated string
+    // (lib/tools.js getSigningHeaderLines), whatever its typings say.
     const res = await dkimSign(raw, {
-      signingDomain: key.domain, selector: key.selector, privateKey: key.privateKeyPem,
-      algorithm: 'ed25519-sha256', canonicalization: 'relaxed/relaxed', headerList: [...headers],
-    });
-    if (res.errors?.length || !res.signatures) throw new Error(`DKIM signing failed: ${res.errors?.[0]?.message ?? 'no signature'}`);
+      signatureData: [{ signingDomain: key.domain, selector: key.selector, privateKey: key.privateKeyPem, algorithm: 'ed25519-sha256', canonicalization: 'relaxed/relaxed' }],
+      headerList: headers.join(':') as unknown as string[],
+    } as Parameters<typeof dkimSign>[1]);
+    if (res.errors?.length || !/^DKIM-Signature:/i.test(res.signatures)) throw new Error(`DKIM signing failed: ${res.errors?.[0]?.message ?? 'no signature'}`);
     return res.signatures + raw;
   }
   // nodemailer's signer writes relaxed/relaxed with rsa-sha256 and only the listed fields present.

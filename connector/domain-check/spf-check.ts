@@ -83,7 +83,7 @@ export async function checkSpf(name: string, senders: Sender[], resolve: DnsReso
     const probe = await spfOf(PROBE_IP);
     if (probe.status.result === 'temperror') return silent('spf', name);
     if (probe.status.result === 'permerror') {
-      const lookups = /lookup|resolve|count/i.test(probe.status.comment ?? '');
+      const lookups = /too many DNS/i.test(probe.status.comment ?? '');
       return {
         ...base, status: 'fail', found, expected: withTerms(undefined, needed),
         message: lookups ? `The SPF record of ${name} needs more than 10 DNS lookups (RFC 7208 §4.6.4): receivers reject it as a permanent error` : `The SPF record of ${name} has an error: ${probe.status.comment ?? 'it does not parse'}`,
