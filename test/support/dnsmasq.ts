@@ -44,6 +44,12 @@ export class Dnsmasq {
 
   constructor(private readonly binary: string) {}
 
+  /** Picks the port before anything is published, so a server can be configured with it first. */
+  async reserve(): Promise<string> {
+    this.port ||= await freePort();
+    return this.server;
+  }
+
   get server(): string {
     return `127.0.0.1:${this.port}`;
   }
