@@ -105,6 +105,8 @@ export type ManifestAction = StoredManifestAction<Record<string, unknown>>;
 export type { CapturedMail } from '../../../connector/demo.js';
 /** An entry of a scope's suppression list. */
 export type { Suppression } from '../../../connector/store/suppressions.js';
+export type { DkimKeyView as DkimKey } from '../../../connector/dkim/keys.js';
+export type { DomainCheck } from '../../../connector/domain-check/domain-check.js';
 
 let manifest: Promise<Manifest> | undefined;
 let presets: Promise<Preset[]> | undefined;
