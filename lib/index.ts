@@ -13,6 +13,11 @@ export type { DeliveryDetail, DeliveryOperations, DeliveryQuery, DeliveryView } 
 export type { TemplateInput, TemplateOperations } from './operations/templates.js';
 export type { KeyOperations } from './operations/keys.js';
 export type { SuppressionOperations, SuppressionQuery } from './operations/suppressions.js';
+export type { DkimKeyOperations } from './operations/dkim.js';
+export type { DomainOperations } from './operations/domains.js';
+export type { DkimAlgorithm, DkimKeyView } from '../connector/dkim/keys.js';
+export type { DomainCheck } from '../connector/domain-check/domain-check.js';
+export type { CheckItem, CheckKind, CheckStatus } from '../connector/domain-check/types.js';
 export type { ValidateResult } from '../actions/run.js';
 export type { Preview } from '../actions/define.js';
 export type { ConnectionView, Warning } from '../connector/connections.js';
