@@ -1,4 +1,5 @@
 import os from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import { EnvoiError } from './errors.js';
 
@@ -74,6 +75,8 @@ export interface Config {
   readonly sandbox: boolean;
   /** ENVOI_MAILBOX_MAX: captured mails kept per scope, the oldest dropped first. */
   readonly mailboxMax: number;
+  /** ENVOI_DNS_SERVERS: the DNS servers the domain check asks (`host[:port]`, comma-separated); unset, the system's. */
+  readonly dnsServers: readonly string[] | undefined;
   /** SMTP timeouts in ms; short enough that a connection test answers while a person waits. */
   readonly smtpTimeouts: Readonly<{ connection: number; greeting: number; socket: number; dns: number }>;
 }
@@ -88,6 +91,25 @@ export interface PortList {
 }
 
 export const DEFAULT_PORTS = '25,465,587,2525';
+
+/**
+ * Parses ENVOI_DNS_SERVERS: `1.1.1.1`, `127.0.0.1:5353`, `[::1]:53`, separated by commas, in the
+ * forms node:dns's setServers takes. Empty or unset: undefined (the system's servers).
+ */
+export function parseDnsServers(text: string | undefined): readonly string[] | undefined {
+  const servers = (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const s of servers) {
+    const m = /^(?:\[([0-9a-f:.]+)\]|([0-9.]+)|([0-9a-f:]+))(?::(\d{1,5}))?$/i.exec(s);
+    const ip = m ? (m[1] ?? m[2] ?? m[3])! : '';
+    const port = m?.[4] === undefined ? 53 : Number(m[4]);
+    if (!m || !net.isIP(ip) || (m[3] && m[4] !== undefined) || port < 1 || port > 65535) {
+      throw new EnvoiError('CONFIG_INVALID', `ENVOI_DNS_SERVERS has an entry "${s}" that is not an IP address with an optional port`, {
+        hint: 'Write addresses separated by commas, e.g. "1.1.1.1,127.0.0.1:5353,[::1]:53".',
+      });
+    }
+  }
+  return servers.length ? Object.freeze(servers) : undefined;
+}
 
 /** Parses ENVOI_ALLOWED_PORTS; throws a CONFIG_INVALID error naming the bad entry. */
 export function parsePortList(text: string): PortList {
@@ -191,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     snsCertHosts: Object.freeze((env.ENVOI_SNS_CERT_HOSTS || 'sns.*.amazonaws.com').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
     sandbox: bool(env, 'ENVOI_SANDBOX'),
     mailboxMax: int(env, 'ENVOI_MAILBOX_MAX', 1000, 1),
+    dnsServers: parseDnsServers(env.ENVOI_DNS_SERVERS),
     smtpTimeouts: Object.freeze({
       connection: int(env, 'ENVOI_SMTP_CONNECT_TIMEOUT_MS', 10_000, 100),
       greeting: int(env, 'ENVOI_SMTP_GREETING_TIMEOUT_MS', 10_000, 100),

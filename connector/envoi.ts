@@ -32,6 +32,8 @@ import { WebhookMessageStore } from './store/webhook-messages.js';
 import { Sandbox } from './delivery/sandbox.js';
 import { MailboxStore } from './store/mailbox.js';
 import { ScopeSettingsStore } from './store/scope-settings.js';
+import { DkimKeyStore } from './store/dkim-keys.js';
+import { DkimSigner } from './dkim/signer.js';
 
 /** The package version, read once from package.json. */
 export const VERSION: string = (() => {
@@ -79,6 +81,9 @@ export interface Envoi {
   sandbox: Sandbox;
   /** Captured mail, per scope. */
   mailbox: MailboxStore;
+  /** DKIM keys, and the signer that applies them at send time (design.md "Deliverability"). */
+  dkimKeys: DkimKeyStore;
+  dkimSigner: DkimSigner;
   close(): Promise<void>;
 }
 
@@ -148,10 +153,12 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
   deliveries.afterRecord = attemptEvents(events);
   const webhookStores = { endpoints: new WebhookEndpointStore(db.knex), messages: new WebhookMessageStore(db.knex) };
   const webhooks = new WebhookService({ ...webhookStores, keyring, policy, lookup: options.lookup, publisher: events });
+  const dkimKeys = new DkimKeyStore(db.knex);
+  const dkimSigner = new DkimSigner({ store: dkimKeys, keyring, logger });
   const worker = options.worker
     ? new Worker({
         store: deliveries, outbox, connections, mailer, rateLimits, logger, config, onDatabaseLost: options.onDatabaseLost, onRecorded: metrics.attemptRecorded,
-        onFailover: (c, f, a) => connectionEvents.failover(c, f, a),
+        onFailover: (c, f, a) => connectionEvents.failover(c, f, a), dkim: dkimSigner,
       })
     : undefined;
   const webhookWorker = options.worker
@@ -188,6 +195,8 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
     webhookWorker,
     sandbox,
     mailbox,
+    dkimKeys,
+    dkimSigner,
     close() {
       // Order matters: stop claiming and finish (or release) sends, then close pools, then the database.
       closing ??= (async () => {

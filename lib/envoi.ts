@@ -3,6 +3,8 @@ import { createEnvoi as openCore, type Envoi as Core } from '../connector/envoi.
 import { actionOperations, type ActionOperations } from './operations/actions.js';
 import { connectionOperations, type ConnectionOperations } from './operations/connections.js';
 import { deliveryOperations, type DeliveryOperations } from './operations/deliveries.js';
+import { dkimKeyOperations, type DkimKeyOperations } from './operations/dkim.js';
+import { domainOperations, type DomainOperations } from './operations/domains.js';
 import { keyOperations, type KeyOperations } from './operations/keys.js';
 import { sandboxOperations, type SandboxOperations } from './operations/sandbox.js';
 import { suppressionOperations, type SuppressionOperations } from './operations/suppressions.js';
@@ -30,6 +32,10 @@ export interface Envoi {
   readonly webhooks: WebhookOperations;
   /** Sandbox mode: each scope's settings and its mailbox of captured mail (design.md "Sandbox"). */
   readonly sandbox: SandboxOperations;
+  /** DKIM keys and the TXT records to publish (design.md "Deliverability"). */
+  readonly dkimKeys: DkimKeyOperations;
+  /** The domain check: SPF, DKIM, DMARC and MX of a sender domain. */
+  readonly domains: DomainOperations;
   /** The services underneath (database, worker, pools), for Envoi's own server; not a stable API. */
   readonly core: Core;
   /** Stops the worker (letting sends in flight finish), the thread pool and the database. */
@@ -49,6 +55,8 @@ export function envoiFrom(core: Core): Envoi {
     providerEvents: providerEventOperations(core),
     webhooks: webhookOperations(core),
     sandbox: sandboxOperations(core),
+    dkimKeys: dkimKeyOperations(core),
+    domains: domainOperations(core),
     core,
     close: () => core.close(),
   };

@@ -17,6 +17,11 @@ export type { WebhookMessageQuery, WebhookOperations } from './operations/webhoo
 export type { CapturedMailView, SandboxOperations, SettingsView } from './operations/sandbox.js';
 export type { MailboxItem } from '../connector/store/mailbox.js';
 export type { ScopeSettings } from '../connector/store/scope-settings.js';
+export type { DkimKeyOperations } from './operations/dkim.js';
+export type { DomainOperations } from './operations/domains.js';
+export type { DkimAlgorithm, DkimKeyView } from '../connector/dkim/keys.js';
+export type { DomainCheck } from '../connector/domain-check/domain-check.js';
+export type { CheckItem, CheckKind, CheckStatus } from '../connector/domain-check/types.js';
 export type { ValidateResult } from '../actions/run.js';
 export type { Preview } from '../actions/define.js';
 export type { ConnectionView, Warning } from '../connector/connections.js';

@@ -22,6 +22,7 @@ export const ERROR_CATALOGUE = Object.freeze({
   PORT_NOT_ALLOWED: { status: 400, hint: 'Use 587 (STARTTLS) or 465 (TLS), or ask the operator to widen ENVOI_ALLOWED_PORTS.' },
   TEMPLATE_ERROR: { status: 400, hint: 'Fix the template at the line and column given.' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, hint: 'Use a new idempotencyKey for a different message, or send the first input again to get its delivery back.' },
+  DKIM_SELECTOR_TAKEN: { status: 409, hint: 'Give another selector to add a key beside the existing one, or delete that key first.' },
   UNSUBSCRIBE_LINK_INVALID: { status: 400, hint: 'Use the unsubscribe link of the mail exactly as it came; a link cut short or edited is not accepted.' },
   RATE_LIMITED: { status: 429, hint: 'Wait for the time given in Retry-After, then try again.' },
   PAYLOAD_TOO_LARGE: { status: 413, hint: 'Send a smaller message: shrink or drop attachments.' },

@@ -12,6 +12,7 @@ import { hostAuthentication, type Authenticate } from './host-auth.js';
 import { actionList, actionRoutes } from './routes/actions.js';
 import { connectionRoutes } from './routes/connections.js';
 import { deliveryRoutes } from './routes/deliveries.js';
+import { dkimKeyRoutes, domainRoutes } from './routes/deliverability.js';
 import { keyRoutes } from './routes/keys.js';
 import { mailboxRoutes, settingsRoutes } from './routes/sandbox.js';
 import { suppressionRoutes } from './routes/suppressions.js';
@@ -84,6 +85,8 @@ export function envoiRouter(envoi: Envoi, options: EnvoiRouterOptions = {}): Rou
   api.use('/scopes/:scope/webhooks', webhookRoutes(envoi));
   api.use('/scopes/:scope/settings', settingsRoutes(envoi));
   api.use('/scopes/:scope/mailbox', mailboxRoutes(envoi));
+  api.use('/scopes/:scope/dkim-keys', dkimKeyRoutes(envoi));
+  api.use('/scopes/:scope/domains', domainRoutes(envoi));
   api.use(route(() => {
     throw new EnvoiError('NOT_FOUND', 'No such API route', { hint: 'See the HTTP API table in the README.' });
   }));

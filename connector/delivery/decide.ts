@@ -11,6 +11,8 @@ export type Outcome =
       deferredReply?: string | undefined; deferredResponseCode?: number | undefined;
       response: string; responseCode?: number | undefined;
       providerMessageId?: string | undefined;
+      /** The DKIM key that signed the message, when one did. */
+      dkim?: { domain: string; selector: string } | undefined;
     }
   /** The failure as its reader made it (connector/failures.ts): transient, the connection's fault, outcome unknown. */
   | { kind: 'error'; failure: Failure }
@@ -127,7 +129,7 @@ function decideSent(outcome: Extract<Outcome, { kind: 'sent' }>, c: DecideClaime
   const message = deferred.length ? `${counts}; gave up on the deferred after ${c.attempts} attempts` : outcome.rejected.length ? counts : null;
   return {
     attempt: { outcome: 'sent', code: null, stage: 'done', responseCode: outcome.responseCode ?? null, reply: outcome.response, message, hint: null, connection: c.route?.connection ?? null, providerMessageId: outcome.providerMessageId ?? null },
-    next: { status: 'sent', accepted, rejected: union(rejected, deferred), response: outcome.response },
+    next: { status: 'sent', accepted, rejected: union(rejected, deferred), response: outcome.response, dkim: outcome.dkim },
     tally: 'sent',
   };
 }

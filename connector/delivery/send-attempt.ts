@@ -9,6 +9,8 @@ import type { Claimed, DeliveryError, DeliveryStore } from '../store/deliveries.
 import type { RateLimitStore } from '../store/rate-limits.js';
 import { TtlCache } from '../ttl-cache.js';
 import { MAX_CHAIN } from '../connection-fallback.js';
+import type { DkimSigner } from '../dkim/signer.js';
+import { providerOf } from '../providers/registry.js';
 import { UNHEALTHY_RECHECK_MS, type Outcome, type Route } from './decide.js';
 
 /** An attempt's outcome and the connection of the chain it went through (when it reached one). */
@@ -28,6 +30,8 @@ export interface SendAttemptsOptions {
   onDeferred: () => void;
   /** Called with the connection a send goes through (the worker sizes its share from its pool). */
   onConnection?: (c: ResolvedConnection) => void;
+  /** Signs the mail with the From domain's DKIM key when the connection's provider takes Envoi's signature. */
+  dkim?: DkimSigner | undefined;
 }
 
 /**
@@ -93,9 +97,10 @@ export class SendAttempts {
         slot = r.eventId;
       }
       try {
-        const info = await this.opts.mailer.sendRaw(stored, { envelope: c.envelope, raw: c.raw, control, deliveryId: c.id });
+        const signed = this.opts.dkim ? await this.opts.dkim.sign(c.scope, providerOf(stored.provider), c.raw) : { raw: c.raw };
+        const info = await this.opts.mailer.sendRaw(stored, { envelope: c.envelope, raw: signed.raw, control, deliveryId: c.id });
         return {
-          route, kind: 'sent', accepted: info.accepted, rejected: info.rejected, deferred: info.deferred,
+          route, kind: 'sent', dkim: signed.dkim, accepted: info.accepted, rejected: info.rejected, deferred: info.deferred,
           deferredReply: info.deferredReply, deferredResponseCode: info.deferredResponseCode, response: info.response, responseCode: info.responseCode, providerMessageId: info.providerMessageId,
         };
       } finally {

@@ -15,6 +15,7 @@ import { decide, type Decision } from './decide.js';
 import { OutcomeWriter, type AttemptRecorded } from './outcome-writer.js';
 import { bump } from './busy-counts.js';
 import { SendAttempts, type Routed } from './send-attempt.js';
+import type { DkimSigner } from '../dkim/signer.js';
 
 export interface WorkerOptions {
   store: DeliveryStore;
@@ -30,6 +31,7 @@ export interface WorkerOptions {
   onRecorded?: AttemptRecorded;
   /** A fallback takes the mail (connector/events/connection-events.ts logs it and publishes `connection.failover`). */
   onFailover?: (c: Claimed, failover: NonNullable<Decision['failover']>, attempt: Decision['attempt']) => void;
+  dkim?: DkimSigner;
 }
 
 /** A delivery this worker holds: how to stop its send, and whether the send still runs. */
@@ -86,7 +88,7 @@ export class Worker {
     // Every result waiting for the database listens to it.
     setMaxListeners(0, this.writeGiveUp.signal);
     const { store, connections, mailer, rateLimits, logger } = opts;
-    this.attempts = new SendAttempts({ store, connections, mailer, rateLimits, logger, worker: this.id, onDeferred: () => this.counts.deferred++, onConnection: (c) => this.learnCap(c) });
+    this.attempts = new SendAttempts({ store, connections, mailer, rateLimits, logger, worker: this.id, onDeferred: () => this.counts.deferred++, onConnection: (c) => this.learnCap(c), dkim: opts.dkim });
     this.writer = new OutcomeWriter({ store, worker: this.id, logger, onRecorded: opts.onRecorded });
   }
 

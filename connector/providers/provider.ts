@@ -100,6 +100,15 @@ export interface Provider {
   readonly keepsBcc: boolean;
   /** Whether a DKIM signature made by Envoi applies (not when the provider signs itself). */
   readonly signsWithEnvoiDkim: boolean;
+  /** Header fields the provider rewrites, so Envoi's DKIM signature leaves them out. */
+  readonly dkimSkipHeaders?: readonly string[];
+  /**
+   * The SPF include the provider's documentation asks senders to publish (the domain check looks
+   * for it); `subdomain` when it belongs on the provider's return-path subdomain of the sender's domain.
+   */
+  readonly spfInclude?: { include: string; subdomain?: string };
+  /** DKIM selectors the provider signs with under the sender's domain, where they are fixed names. */
+  readonly dkimSelectors?: readonly string[];
   readonly presets: readonly Preset[];
   /** Applies defaults to the provider's picked settings and checks them (and the network policy). */
   normalize(picked: Partial<ConnectionSettings>, ctx: NormalizeContext): Promise<{ settings: Partial<ConnectionSettings>; warnings: Warning[] }>;

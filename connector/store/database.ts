@@ -17,6 +17,7 @@ import * as m20261130_06 from '../migrations/20261130_06_idempotency_input_hash.
 import * as m20261130_07 from '../migrations/20261130_07_events.js';
 import * as m20261130_13 from '../migrations/20261130_13_inbound_tokens.js';
 import * as m20261130_14 from '../migrations/20261130_14_bounce_mailbox_uids.js';
+import * as m20261130_21 from '../migrations/20261130_21_dkim.js';
 import * as m20261130_22 from '../migrations/20261130_22_sandbox.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -44,6 +45,7 @@ const MIGRATIONS: Array<[string, Knex.Migration]> = [
   ['20261130_07_events', m20261130_07],
   ['20261130_13_inbound_tokens', m20261130_13],
   ['20261130_14_bounce_mailbox_uids', m20261130_14],
+  ['20261130_21_dkim', m20261130_21],
   ['20261130_22_sandbox', m20261130_22],
 ];
 

@@ -97,7 +97,7 @@ export class DeliveryStore {
         // What was written is known: no need to read it back.
         const { raw: _raw, inputHash, failed, suppressed, captured, allCaptured: _allCaptured, ...rest } = d;
         out.push({
-          delivery: { ...rest, status: initialStatus(d), suppressed: suppressed ?? [], captured: captured ?? [], attempts: 0, unknownAttempts: 0, accepted: null, rejected: null, lastError: failed ?? null, response: null, createdAt: now, updatedAt: now, sentAt: null, purgedAt: null, waitReason: null, routeIndex: 0 },
+          delivery: { ...rest, status: initialStatus(d), suppressed: suppressed ?? [], captured: captured ?? [], attempts: 0, unknownAttempts: 0, accepted: null, rejected: null, lastError: failed ?? null, response: null, createdAt: now, updatedAt: now, sentAt: null, purgedAt: null, waitReason: null, routeIndex: 0, dkim: null },
           created: true,
           storedHash: inputHash ?? null,
         });

@@ -50,6 +50,8 @@ export interface Delivery {
   suppressed: string[];
   /** Recipients sandbox mode captured the message for instead of sending it (design.md "Sandbox"). */
   captured: string[];
+  /** The DKIM key that signed the mail that went out (design.md "Deliverability"), or null. */
+  dkim: { domain: string; selector: string } | null;
 }
 
 export interface Attempt {
@@ -73,7 +75,7 @@ export interface Attempt {
 
 /** Where a finished attempt leaves its delivery. */
 export type NextState =
-  | { status: 'sent'; accepted: string[]; rejected: string[]; response: string }
+  | { status: 'sent'; accepted: string[]; rejected: string[]; response: string; dkim?: { domain: string; selector: string } | undefined }
   | { status: 'retrying'; dueAt: number; error: DeliveryError; partial?: { envelope: { from: string; to: string[] }; accepted: string[]; rejected: string[] }; routeIndex?: number }
   | { status: 'failed'; error: DeliveryError }
   | { status: 'unknown'; error: DeliveryError }
@@ -167,13 +169,14 @@ export function toDelivery(r: Row): Delivery {
     routeIndex: num(r.route_index ?? 0),
     suppressed: json<string[]>(r.suppressed) ?? [],
     captured: json<string[]>(r.captured) ?? [],
+    dkim: json(r.dkim),
   };
 }
 
 /** Every column but the message itself (`raw`), which only a claim reads. */
 export const LIST_COLUMNS = [
   'id', 'scope', 'connection_id', 'connection_scope', 'connection_name', 'action', 'status', 'subject', 'recipients', 'envelope', 'size', 'message_id',
-  'idempotency_key', 'attempts', 'max_attempts', 'unknown_attempts', 'due_at', 'accepted', 'rejected', 'last_error', 'response', 'created_at', 'updated_at', 'sent_at', 'purged_at', 'wait_reason', 'route_index', 'suppressed', 'captured',
+  'idempotency_key', 'attempts', 'max_attempts', 'unknown_attempts', 'due_at', 'accepted', 'rejected', 'last_error', 'response', 'created_at', 'updated_at', 'sent_at', 'purged_at', 'wait_reason', 'route_index', 'suppressed', 'captured', 'dkim',
 ];
 
 /** An attempt as stored in delivery_attempts. */

@@ -27,13 +27,15 @@ export async function finishAttempts(knex: Knex, isPg: boolean, worker: string, 
       const accepted = when((n) => JSON.stringify(n.accepted));
       const rejected = when((n) => JSON.stringify(n.rejected));
       const response = when((n) => n.response);
+      const dkim = when((n) => (n.dkim ? JSON.stringify(n.dkim) : null) as string);
       const res = await trx.raw(
         `UPDATE deliveries
             SET status = 'sent', lease_owner = NULL, lease_expires_at = NULL, updated_at = ?, wait_reason = NULL, sent_at = ?, last_error = NULL,
-                accepted = ${accepted.sql}, rejected = ${rejected.sql}, response = ${response.sql}
+                accepted = ${accepted.sql}, rejected = ${rejected.sql}, response = ${response.sql},
+                dkim = COALESCE(${dkim.sql}, dkim)
           WHERE id IN (${group.map(() => '?').join(', ')}) AND lease_owner = ? AND status = 'sending'
           RETURNING id`,
-        [now, now, ...accepted.bindings, ...rejected.bindings, ...response.bindings, ...group.map((g) => g.id), worker],
+        [now, now, ...accepted.bindings, ...rejected.bindings, ...response.bindings, ...dkim.bindings, ...group.map((g) => g.id), worker],
       );
       const updated = new Set(rawRows(isPg, res).map((r) => String(r.id)));
       for (const g of group) done[g.i] = updated.has(g.id);

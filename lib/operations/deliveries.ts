@@ -32,6 +32,7 @@ export function deliveryView(d: Delivery) {
     bodyPurgedAt: d.purgedAt,
     suppressed: d.suppressed,
     captured: d.captured,
+    dkim: d.dkim,
   };
 }
 

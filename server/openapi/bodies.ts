@@ -67,7 +67,33 @@ const deliveryProps: Record<string, Schema> = {
   bodyPurgedAt: nullable(dateTime),
   suppressed: { type: 'array', items: str(), description: "Recipients dropped because they are on the scope's suppression list." },
   captured: { type: 'array', items: str(), description: 'Recipients sandbox mode captured the message for instead of sending it.' },
+  dkim: { ...nullable(obj(['domain', 'selector'], { domain: str(253), selector: str(63) }, true)), description: 'The DKIM key that signed the mail that went out; null when Envoi did not sign it.' },
 };
+
+/** connector/dkim/keys.ts DkimKeyView: never the private key (closed, so a leak fails the test). */
+const dkimKey: Schema = obj(['id', 'domain', 'selector', 'algorithm', 'dnsRecord', 'createdAt'], {
+  id: str(),
+  domain: str(253),
+  selector: str(63),
+  algorithm: { type: 'string', enum: ['rsa-2048', 'ed25519'] },
+  dnsRecord: obj(['name', 'type', 'value'], { name: str(), type: { type: 'string', enum: ['TXT'] }, value: { ...str(), description: 'v=DKIM1; k=rsa|ed25519; p=<public key> (RFC 6376, RFC 8463)' } }, true),
+  createdAt: dateTime,
+}, true);
+
+/** connector/domain-check/domain-check.ts DomainCheck. */
+const domainCheck: Schema = obj(['domain', 'checkedAt', 'checks'], {
+  domain: str(253),
+  checkedAt: dateTime,
+  checks: { type: 'array', items: obj(['kind', 'status', 'message', 'hint'], {
+    kind: { type: 'string', enum: ['spf', 'dkim', 'dmarc', 'mx'] },
+    status: { type: 'string', enum: ['pass', 'warn', 'fail'] },
+    name: { ...str(), description: 'The DNS name the record lives at.' },
+    found: { ...str(), description: 'The record as published.' },
+    expected: { ...str(), description: 'The exact record to publish at name.' },
+    message: str(),
+    hint: str(),
+  }, true) },
+}, true);
 
 /** connector/events/delivery-events.ts DeliveryEventView. */
 const deliveryEvent: Schema = obj(['type', 'recipient', 'at', 'source'], {
@@ -189,6 +215,9 @@ export function bodyComponents(): Record<string, Schema> {
     DeliveryDetail: obj([...Object.keys(deliveryProps), 'attemptLog', 'events'], { ...deliveryProps, attemptLog: { type: 'array', items: attempt }, events: { type: 'array', items: deliveryEvent } }, true),
     Suppression: suppression,
     SuppressionList: list(ref('Suppression'), { nextCursor: nullable(str()) }),
+    DkimKey: dkimKey,
+    DkimKeyList: list(ref('DkimKey')),
+    DomainCheck: domainCheck,
     Unsubscribed: obj(['unsubscribed'], { unsubscribed: { const: true } }, true),
     DeliveryList: list(ref('Delivery'), { nextCursor: nullable(str()) }),
     KeyRecord: obj(keyRequired, keyRecordProps, true),

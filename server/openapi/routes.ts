@@ -174,7 +174,18 @@ const sandboxOps: Operation[] = [
 ];
 
 /** Every operation of the API. */
-export const OPERATIONS: readonly Operation[] = [...otherOps, ...connectionOps, ...actionOps, ...deliveryOps, ...suppressionOps, ...sandboxOps, ...WEBHOOK_OPERATIONS];
+const deliverabilityOps: Operation[] = [
+  {
+    method: 'get', path: `${S}/dkim-keys`, tag: 'deliverability', role: 'admin', summary: "The scope's DKIM keys, each with the TXT record to publish (never the private key)",
+    query: [{ name: 'domain', description: 'Only the keys of this domain.', schema: { type: 'string', maxLength: 253 } }],
+    replies: [json(200, 'The keys', 'DkimKeyList')],
+  },
+  { method: 'post', path: `${S}/dkim-keys`, tag: 'deliverability', role: 'admin', summary: 'Generate a DKIM key for a domain (RSA-2048 or Ed25519); its private key is sealed and never shown', body: fileRef('dkim-key-request.schema.json'), replies: [json(201, 'Created: publish dnsRecord', 'DkimKey')], errors: [409] },
+  { method: 'delete', path: `${S}/dkim-keys/{id}`, tag: 'deliverability', role: 'admin', summary: 'Delete a DKIM key: its domain is signed with the next newest key, or not at all', replies: [empty('Deleted')], errors: [404] },
+  { method: 'get', path: `${S}/domains/{domain}/check`, tag: 'deliverability', role: 'admin', summary: "SPF, DKIM, DMARC and MX of a sender domain, each with the record to publish and what to fix", replies: [json(200, 'The checks (a DNS server that did not answer makes its check a warning)', 'DomainCheck')] },
+];
+
+export const OPERATIONS: readonly Operation[] = [...otherOps, ...connectionOps, ...actionOps, ...deliveryOps, ...suppressionOps, ...sandboxOps, ...WEBHOOK_OPERATIONS, ...deliverabilityOps];
 
 /** The schemas of the path parameters, by name. */
 export const PATH_PARAMS: Record<string, Schema> = {

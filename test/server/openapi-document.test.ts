@@ -94,7 +94,7 @@ describe('OpenAPI document', () => {
       if (!doc.paths[p][m.toLowerCase()].security) expect(Object.keys(responses), op).to.include('401');
     }
     const e409 = doc.components.responses.Error409.content['application/json'].schema;
-    expect(e409.properties.error.properties.code.enum).to.have.members(['CONFLICT', 'NO_DEFAULT_CONNECTION']);
+    expect(e409.properties.error.properties.code.enum).to.have.members(['CONFLICT', 'NO_DEFAULT_CONNECTION', 'DKIM_SELECTOR_TAKEN']);
     expect(doc.components.schemas.ErrorBody.properties.error.required).to.deep.equal(['code', 'message']);
   });
 

@@ -43,12 +43,15 @@ export class EventsRig {
     return `${this.envoi.url}/hooks/v1/${connectionId}`;
   }
 
-  /** A recipient's state: the delivery's events, its suppression, the webhook messages of the delivery. */
+  /**
+   * A recipient's state: the delivery's events, its suppression, and the webhook messages its
+   * recipient events queued (delivered, bounced, complained: the send's own delivery.sent is not theirs).
+   */
   async state(deliveryId: string, email: string): Promise<{ events: Array<{ type: string; recipient: string; bounce?: unknown; source: string }>; suppression: string | undefined; webhooks: string[] }> {
     const events = await this.core.deliveryEvents.of(deliveryId);
     const suppression = (await this.core.suppressions.get(this.scope, email))?.reason;
     const rows = (await this.core.db.knex('webhook_messages').where({ scope: this.scope })) as Array<{ type: string; payload: string }>;
-    const webhooks = rows.filter((m) => JSON.parse(m.payload).data?.deliveryId === deliveryId).map((m) => m.type);
+    const webhooks = rows.filter((m) => JSON.parse(m.payload).data?.deliveryId === deliveryId && /^delivery\.(delivered|bounced|complained)$/.test(m.type)).map((m) => m.type);
     return { events, suppression, webhooks };
   }
 }

@@ -23,6 +23,9 @@ export const google: Provider = apiProvider({
   keepsBcc: true,
   // Google signs with the domain's own DKIM key.
   signsWithEnvoiDkim: false,
+  // Google Workspace: include:_spf.google.com; the DKIM key is published under `google`.
+  spfInclude: { include: '_spf.google.com' },
+  dkimSelectors: ['google'],
   presets: GOOGLE_PRESETS,
   readSecret: (given) => serviceAccountKeyText(given),
   // The key goes only to Google's token endpoint (from the operator's environment), but with

@@ -22,8 +22,10 @@ export const mailgun: Provider = apiProvider({
   createDefaults: { region: 'us' } as Partial<ConnectionSettings>,
   // Mailgun takes the recipients from the `to` field; Bcc stays out of the headers.
   keepsBcc: false,
-  // Mailgun signs with the domain's DKIM key (Sending → Domains → DNS records).
-  signsWithEnvoiDkim: false,
+  // messages.mime sends the MIME as written, so Envoi's signature holds beside the one Mailgun
+  // adds with the domain's own key (Sending → Domains → DNS records).
+  signsWithEnvoiDkim: true,
+  spfInclude: { include: 'mailgun.org' },
   presets: MAILGUN_PRESETS,
   // Domain names are case-insensitive (RFC 4343): one spelling, so the secret's binding is stable.
   normalize: async (picked) => ({ settings: { ...picked, ...(picked.domain ? { domain: picked.domain.toLowerCase() } : {}), region: regionOf(picked) }, warnings: [] }),

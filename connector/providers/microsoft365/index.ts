@@ -25,6 +25,9 @@ export const microsoft365: Provider = {
   keepsBcc: true,
   // Exchange Online signs with the domain's own DKIM keys.
   signsWithEnvoiDkim: false,
+  // Exchange Online: include:spf.protection.outlook.com; DKIM selectors selector1 and selector2.
+  spfInclude: { include: 'spf.protection.outlook.com' },
+  dkimSelectors: ['selector1', 'selector2'],
   presets: MICROSOFT365_PRESETS,
   normalize: async (picked) => ({ settings: picked, warnings: [] }),
   needsSecret: () => true,

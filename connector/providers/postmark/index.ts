@@ -19,6 +19,8 @@ export const postmark: Provider = apiProvider({
   keepsBcc: false,
   // Postmark builds the message from the JSON and signs it with the domain's own DKIM key.
   signsWithEnvoiDkim: false,
+  // Postmark's DKIM selector is dated (<yyyymmddhhmmss>pm), so only its SPF include is known.
+  spfInclude: { include: 'spf.mtasv.net' },
   presets: POSTMARK_PRESETS,
   normalize: async (picked) => ({ settings: { ...picked, messageStream: picked.messageStream ?? DEFAULT_MESSAGE_STREAM }, warnings: [] }),
   inbound: postmarkInbound,

@@ -19,6 +19,9 @@ export const resend: Provider = apiProvider({
   keepsBcc: false,
   // Resend builds the message from the JSON and signs it with the verified domain's DKIM key.
   signsWithEnvoiDkim: false,
+  // Resend sends through Amazon SES from the `send.` subdomain and signs with `resend._domainkey`.
+  spfInclude: { include: 'amazonses.com', subdomain: 'send' },
+  dkimSelectors: ['resend'],
   presets: RESEND_PRESETS,
   // Checks Resend's webhooks (events.ts); optional: without it the connection only sends.
   extraSecrets: [{ field: 'webhookSecret', path: ['webhookSecret'], name: 'webhook secret', applies: () => true, required: () => false, binding: () => [] }],

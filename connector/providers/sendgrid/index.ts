@@ -19,6 +19,9 @@ export const sendgrid: Provider = apiProvider({
   keepsBcc: false,
   // SendGrid builds the MIME itself and signs it with the account's (or its own) DKIM key.
   signsWithEnvoiDkim: false,
+  // Domain authentication publishes s1/s2 (CNAMEs to SendGrid's keys) and include:sendgrid.net.
+  spfInclude: { include: 'sendgrid.net' },
+  dkimSelectors: ['s1', 's2'],
   presets: SENDGRID_PRESETS,
   normalize: async (picked) => {
     if (picked.eventWebhookPublicKey) checkPublicKey(picked.eventWebhookPublicKey);

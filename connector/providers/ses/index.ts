@@ -29,6 +29,9 @@ export const ses: Provider = apiProvider({
   // The raw MIME goes out as written, so Envoi's signature stays valid beside SES's Easy DKIM one
   // (as long as it leaves out Message-ID and Date, which SES rewrites: "Manual DKIM signing in Amazon SES").
   signsWithEnvoiDkim: true,
+  dkimSkipHeaders: ['Message-ID', 'Date'],
+  // "Authenticating Email with SPF in Amazon SES" (with a custom MAIL FROM domain).
+  spfInclude: { include: 'amazonses.com' },
   presets: SES_PRESETS,
   binding: sesBinding,
   inbound: sesInbound,

@@ -110,6 +110,8 @@ export type { Suppression } from '../../../connector/store/suppressions.js';
 export type { EndpointView as WebhookEndpoint } from '../../../connector/store/webhook-endpoints.js';
 export type { EndpointWithSecret as WebhookEndpointWithSecret } from '../../../connector/events/webhooks.js';
 export type { MessageView as WebhookMessage } from '../../../connector/store/webhook-messages.js';
+export type { DkimKeyView as DkimKey } from '../../../connector/dkim/keys.js';
+export type { DomainCheck } from '../../../connector/domain-check/domain-check.js';
 
 let manifest: Promise<Manifest> | undefined;
 let presets: Promise<Preset[]> | undefined;

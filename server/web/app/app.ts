@@ -10,6 +10,7 @@ import { mailboxTab } from './mailbox.js';
 import { can, SCOPE_PATTERN, state } from './state.js';
 import type { Tab } from './tabs.js';
 import { suppressionsTab } from './suppressions.js';
+import { dkimTab } from './dkim.js';
 import { tryActionTab } from './try-action.js';
 import { webhooksTab } from './webhooks.js';
 
@@ -186,6 +187,7 @@ async function enter(me: WhoAmI) {
   if (can.viewConnections()) list.push(connectionsTab());
   if (can.viewDeliveries()) list.push(deliveriesTab());
   if (can.viewSuppressions()) list.push(suppressionsTab());
+  if (can.deliverability()) list.push(dkimTab());
   if (can.tryActions()) list.push(tryActionTab());
   if (can.manageWebhooks()) list.push(webhooksTab());
   if (can.mailbox()) list.push(mailboxTab());

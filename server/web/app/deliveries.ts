@@ -144,6 +144,7 @@ export function deliveriesTab(): Tab {
       fact('Sent', time(d.sentAt));
       if (d.size !== undefined) fact('Size', bytes(d.size));
       fact('Message-ID', d.messageId ? h('code', {}, d.messageId) : '—');
+      if (d.dkim) fact('DKIM', h('span', {}, 'signed as ', h('code', {}, d.dkim.domain), ' with selector ', h('code', {}, d.dkim.selector)));
       if (d.response) fact('Server response', h('code', { class: 'reply' }, d.response));
       fill(content, 
         h('h3', { class: 'detail-subject' }, d.subject ?? '(no subject)'),

@@ -15,6 +15,8 @@ export const can = {
   retry: () => state.me?.role === 'admin',
   /** The suppression list: the runtime reads it (execute obeys it), admins edit it. */
   viewSuppressions: () => state.me?.role === 'admin' || state.me?.role === 'runtime',
+  /** DKIM keys and the domain check: admins only. */
+  deliverability: () => state.me?.role === 'admin',
   tryActions: () => state.me?.role === 'admin' || state.me?.role === 'builder',
   execute: () => state.me?.role === 'admin',
   manageWebhooks: () => state.me?.role === 'admin',

@@ -1,0 +1,121 @@
+// The DKIM tab (admins): the scope's keys with the TXT record each needs (name and value, each
+// with a Copy button), a form to create one (RSA-2048 or Ed25519, an optional selector), delete
+// with confirmation, and the domain check below.
+
+import { api, ApiError, scoped, type DkimKey } from './api.js';
+import { errorView } from './connection-form.js';
+import { copyable } from './copy.js';
+import { domainCheckSection } from './domain-check.js';
+import { announce, badge, busy, confirmDialog, dataTable, h, time, uid } from './dom.js';
+import { state } from './state.js';
+import type { Tab } from './tabs.js';
+
+export function dkimTab(): Tab {
+  const heading = h('h2', {}, 'DKIM and domains');
+  const notice = h('div', { class: 'notice-area', role: 'status', 'aria-live': 'polite' });
+  const { table, tbody } = dataTable('DKIM keys', ['Domain', 'Selector', 'Algorithm', 'DNS record (TXT)', 'Created', '']);
+  const empty = h('p', { class: 'empty', hidden: true }, 'No DKIM key yet: mail leaves unsigned by Envoi.');
+  const checker = domainCheckSection();
+  const panel = h(
+    'div',
+    {},
+    h('div', { class: 'toolbar' }, heading),
+    h('p', { class: 'muted' }, 'Envoi signs mail of a domain with its newest key when it leaves through SMTP, Amazon SES or Mailgun. Publish the record, then run the domain check.'),
+    createForm(() => load()),
+    notice,
+    table,
+    empty,
+    checker.section,
+  );
+
+  function row(k: DkimKey): HTMLTableRowElement {
+    const remove = h('button', { type: 'button', class: 'btn small danger', 'aria-label': `Delete key ${k.selector} of ${k.domain}` }, 'Delete');
+    const check = h('button', { type: 'button', class: 'btn small' }, 'Check domain');
+    const tr = h(
+      'tr',
+      { 'data-id': k.id },
+      h('th', { scope: 'row' }, k.domain),
+      h('td', {}, h('code', {}, k.selector)),
+      h('td', {}, badge(k.algorithm, 'neutral')),
+      h('td', { class: 'small' }, copyable(`the record name of ${k.selector}`, k.dnsRecord.name), copyable(`the record of ${k.selector}`, k.dnsRecord.value)),
+      h('td', { class: 'small' }, time(k.createdAt)),
+      h('td', {}, check, remove),
+    );
+    check.addEventListener('click', () => void busy(check, () => checker.check(k.domain)));
+    remove.addEventListener('click', () =>
+      void busy(remove, async () => {
+        if (!(await confirmDialog('Delete DKIM key', `Mail of ${k.domain} is then signed with its next newest key, or not at all. Remove the DNS record ${k.dnsRecord.name} afterwards.`, 'Delete'))) return;
+        try {
+          await api('DELETE', scoped(state.scope, `dkim-keys/${encodeURIComponent(k.id)}`));
+          tr.remove();
+          announce(`The key ${k.selector} of ${k.domain} was deleted.`, 'ok');
+          table.hidden = tbody.children.length === 0;
+          empty.hidden = tbody.children.length > 0;
+        } catch (e) {
+          notice.replaceChildren(errorView(e));
+        }
+      }),
+    );
+    return tr;
+  }
+
+  async function load(): Promise<void> {
+    heading.textContent = `DKIM and domains of ${state.scope}`;
+    notice.replaceChildren();
+    try {
+      const r = await api<{ items: DkimKey[] }>('GET', scoped(state.scope, 'dkim-keys'));
+      tbody.replaceChildren(...r.items.map(row));
+    } catch (e) {
+      tbody.replaceChildren();
+      notice.replaceChildren(errorView(e));
+    }
+    table.hidden = tbody.children.length === 0;
+    empty.hidden = tbody.children.length > 0;
+  }
+
+  return { id: 'dkim', label: 'DKIM', panel, show: () => load() };
+}
+
+/** The form that generates a key; the answer's record is shown in the list at once. */
+function createForm(created: () => Promise<void>): HTMLFormElement {
+  const ids = { domain: uid('dkim-domain'), selector: uid('dkim-selector'), algorithm: uid('dkim-alg') };
+  const domain = h('input', { id: ids.domain, type: 'text', autocomplete: 'off', spellcheck: 'false', maxlength: 253, placeholder: 'example.com', 'aria-describedby': `${ids.domain}-err` });
+  const selector = h('input', { id: ids.selector, type: 'text', autocomplete: 'off', spellcheck: 'false', maxlength: 63, placeholder: 'envoi<yyyymm>' });
+  const algorithm = h('select', { id: ids.algorithm }, h('option', { value: 'rsa-2048' }, 'RSA-2048 (verified everywhere)'), h('option', { value: 'ed25519' }, 'Ed25519 (RFC 8463)'));
+  const err = h('p', { class: 'field-error', id: `${ids.domain}-err`, hidden: true });
+  const button = h('button', { type: 'submit', class: 'btn primary' }, 'Create key');
+  const form = h(
+    'form',
+    { class: 'card inline-form', novalidate: true },
+    h('div', { class: 'field' }, h('label', { for: ids.domain }, 'Domain'), domain, err),
+    h('div', { class: 'field' }, h('label', { for: ids.selector }, 'Selector (optional)'), selector),
+    h('div', { class: 'field' }, h('label', { for: ids.algorithm }, 'Algorithm'), algorithm),
+    h('div', { class: 'actions' }, button),
+  );
+  const showError = (message: string | null) => {
+    err.textContent = message ?? '';
+    err.hidden = !message;
+    if (message) domain.setAttribute('aria-invalid', 'true');
+    else domain.removeAttribute('aria-invalid');
+  };
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    void busy(button, async () => {
+      if (!domain.value.trim()) return showError('Enter the domain of the From address.');
+      try {
+        const body = { domain: domain.value.trim(), algorithm: algorithm.value, ...(selector.value.trim() ? { selector: selector.value.trim() } : {}) };
+        const k = await api<DkimKey>('POST', scoped(state.scope, 'dkim-keys'), body);
+        showError(null);
+        domain.value = '';
+        selector.value = '';
+        announce(`Key ${k.selector} created: publish its TXT record at ${k.dnsRecord.name}.`, 'ok');
+        await created();
+      } catch (e) {
+        const ae = e instanceof ApiError ? e : null;
+        showError(ae ? `${ae.message}${ae.hint ? `. ${ae.hint}` : ''}` : String(e));
+        domain.focus();
+      }
+    });
+  });
+  return form;
+}
