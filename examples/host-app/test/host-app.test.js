@@ -120,7 +120,7 @@ describe('example host app: Envoi embedded under /plugins/email', function () {
       await page.getByRole('tablist', { name: 'Sections' }).waitFor();
       assert.match(await page.locator('#who').textContent(), /Ada \(platform admin\)/);
       // The connections tab lists Acme's connection when the admin looks at scope acme.
-      await page.getByLabel('Scope').fill('acme');
+      await page.getByLabel('Scope', { exact: true }).fill('acme');
       await page.getByRole('button', { name: 'Switch' }).click();
       await page.getByText('Acme relay').first().waitFor();
       assert.deepEqual(failed, []);
