@@ -147,6 +147,7 @@ const testResultProps: Record<string, Schema> = {
   server: obj(['address', 'tls', 'authMethods'], { address: str(), tls: { type: 'boolean' }, authMethods: { type: 'array', items: str() } }),
   responseCode: { type: 'integer' },
   reply: str(),
+  detail: { ...str(), description: 'The technical text behind message (e.g. OpenSSL\'s words for a TLS failure); in another language than English, the English message too.' },
   warnings: { type: 'array', items: ref('Problem') },
   details: { type: 'object' },
 };
@@ -203,7 +204,7 @@ export function bodyComponents(): Record<string, Schema> {
       totals: counts,
       buckets: { type: 'array', items: obj(['start', ...Object.keys(countProps)], { start: dateTime, ...countProps }, true) },
     }, true),
-    StoredFailure: obj(['code', 'message'], { code: str(), stage, message: str(), hint: str(), responseCode: { type: 'integer' }, reply: str() }),
+    StoredFailure: obj(['code', 'message'], { code: str(), stage, message: str(), hint: str(), responseCode: { type: 'integer' }, reply: str(), detail: str() }),
     ConnectionRef: obj(['id', 'name'], { id: str(), name: str() }, true),
     ConnectionView: connectionView(),
     ConnectionPatch: { ...connectionPatch(false), title: 'ConnectionPatch' },
