@@ -27,7 +27,7 @@ async function fill(db: Database, now: Date): Promise<void> {
   const at = isPg
     ? `to_char((?::timestamptz AT TIME ZONE 'UTC') - i * interval '${step} seconds', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
     : `strftime('%Y-%m-%dT%H:%M:%fZ', ?, '-' || (i * ${step}) || ' seconds')`;
-  const status = `CASE WHEN i % 20 = 0 THEN 'failed' WHEN i % 20 = 1 THEN 'queued' ELSE 'sent' END`;
+  const status = `CASE WHEN i % 20 = 3 THEN 'failed' WHEN i % 20 = 7 THEN 'queued' ELSE 'sent' END`;
   await db.knex.raw(
     `INSERT INTO deliveries (id, scope, connection_id, connection_scope, connection_name, action, status, subject, recipients, envelope, size, message_id, attempts, max_attempts, due_at, created_at, updated_at)
      SELECT 'd' || i, CASE WHEN i % 10 = 0 THEN 'globex' ELSE 'acme' END, 'c1', 'platform', 'main', 'send-email', ${status}, 'Invoice ' || i,
@@ -37,7 +37,7 @@ async function fill(db: Database, now: Date): Promise<void> {
   );
   await db.knex.raw(
     `INSERT INTO delivery_events (id, delivery_id, scope, type, recipient, at, source)
-     SELECT 'e' || id, id, scope, CASE WHEN substr(id, 2) ${isPg ? '::int' : '+ 0'} % 200 = 2 THEN 'complained' ELSE 'bounced' END, 'x@example.com', created_at, 'dsn'
+     SELECT 'e' || id, id, scope, CASE WHEN (substr(id, 2) ${isPg ? '::int' : '+ 0'}) % 200 = 2 THEN 'complained' ELSE 'bounced' END, 'x@example.com', created_at, 'dsn'
        FROM deliveries WHERE (substr(id, 2) ${isPg ? '::int' : '+ 0'}) % 50 = 2`,
   );
   // Fresh statistics, as a database that grew to this size over time would have.
