@@ -1,4 +1,4 @@
-import { isFailureCode, type Stage } from '../failures.js';
+import { FAILURES, isFailureCode, type Stage } from '../failures.js';
 import type { Locale } from '../locales.js';
 import { de } from './de.js';
 import { fr } from './fr.js';
@@ -34,7 +34,10 @@ export function localizeAnswer<T extends Answer>(answer: T, locale: Locale, kind
   if (answer.ok === false && answer.code) {
     const stage = w.stages[answer.stage ?? 'send'];
     if (!isFailureCode(answer.code)) return { ...answer, message: w.other.replace('{stage}', stage).replace('{code}', answer.code), detail };
-    return { ...answer, message: w.messages[answer.code].replace('{stage}', stage), hint: w.hints[answer.code], detail };
+    // A hint a reader made more precise than the catalogue's ("Port 587 seems to expect
+    // STARTTLS") has no translation: the catalogue's is given, and the precise one kept in detail.
+    const precise = answer.hint && answer.hint !== FAILURES[answer.code].hint ? ` — ${answer.hint}` : '';
+    return { ...answer, message: w.messages[answer.code].replace('{stage}', stage), hint: w.hints[answer.code], detail: `${detail}${precise}` };
   }
   if (answer.status === 'captured') return { ...answer, message: w.ok.captured, hint: w.ok.capturedHint, detail };
   if (answer.ok === true) return { ...answer, message: kind === 'email' ? w.ok.email : w.ok.test, detail };

@@ -59,6 +59,8 @@ for (const backend of BACKENDS) {
       const fr = await unsaved(body, 'fr');
       expect(fr.body.message).to.equal('Échec de la connexion sécurisée (TLS) avec le serveur');
       expect(fr.body.detail).to.include(r.body.message).and.to.include(r.body.detail);
+      expect(fr.body.hint).to.match(/certificat du serveur/);
+      expect(fr.body.detail, 'the precise English hint is kept').to.include(r.body.hint);
     });
   });
 }
