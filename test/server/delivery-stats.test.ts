@@ -65,7 +65,6 @@ for (const backend of BACKENDS) {
       const daySum = (k: string) => day.body.buckets.reduce((n: number, b: Record<string, number>) => n + b[k]!, 0);
       expect(Object.fromEntries(Object.keys(expected).map((k) => [k, daySum(k)]))).to.deep.equal(expected);
       expect(day.body.buckets.slice(0, -2).every((b: Record<string, number>) => b.sent === 0 && b.bounced === 0), 'earlier days are empty').to.equal(true);
-      expect(day.body.buckets.at(-1).sent).to.be.above(0);
 
       const since = new Date(Date.now() - 3 * 3_600_000).toISOString();
       const hour = await get(`/stats?bucket=hour&since=${since}`);
