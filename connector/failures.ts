@@ -69,6 +69,8 @@ export interface Failure {
   responseCode?: number;
   /** The server's own reply line, when there was one. */
   reply?: string;
+  /** The technical text behind a plain message (OpenSSL's words for a certificate), one click away. */
+  detail?: string;
   /**
    * The message was handed over in full (the final dot, or the whole API request) and no answer
    * came: the server may have accepted it. Retrying risks a copy (with the same Message-ID).
@@ -90,6 +92,7 @@ export interface FailureDetails {
   hint?: string | undefined;
   responseCode?: number | undefined;
   reply?: string | undefined;
+  detail?: string | undefined;
   outcomeUnknown?: boolean | undefined;
   retryAfterMs?: number | undefined;
 }
@@ -107,6 +110,7 @@ export function failure(code: FailureCode, message: string, d: FailureDetails = 
     connectionFault: d.connectionFault ?? s.connectionFault,
     ...(d.responseCode !== undefined ? { responseCode: d.responseCode } : {}),
     ...(d.reply !== undefined ? { reply: d.reply } : {}),
+    ...(d.detail !== undefined ? { detail: d.detail } : {}),
     ...(d.outcomeUnknown ? { outcomeUnknown: true } : {}),
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
   };
@@ -128,6 +132,7 @@ export interface StoredFailure {
   hint?: string;
   responseCode?: number;
   reply?: string;
+  detail?: string;
 }
 
 export function storedFailure(f: Failure): StoredFailure {
@@ -135,5 +140,6 @@ export function storedFailure(f: Failure): StoredFailure {
     code: f.code, stage: f.stage, message: f.message, hint: f.hint,
     ...(f.responseCode !== undefined ? { responseCode: f.responseCode } : {}),
     ...(f.reply !== undefined ? { reply: f.reply } : {}),
+    ...(f.detail !== undefined ? { detail: f.detail } : {}),
   };
 }

@@ -86,7 +86,7 @@ export async function sendTestEmail(deps: TestEmailDeps, scope: string, connecti
   if ((d.status === 'failed' || d.status === 'unknown') && d.lastError) {
     const e = d.lastError;
     // The stage was recorded with the failure (a delivery from before stages were kept has none).
-    return { ok: false, stage: e.stage ?? 'send', code: e.code, message: e.message, hint: e.hint, durationMs, ...(e.responseCode ? { responseCode: e.responseCode } : {}), ...(e.reply ? { reply: e.reply } : {}), ...common };
+    return { ok: false, stage: e.stage ?? 'send', code: e.code, message: e.message, hint: e.hint, durationMs, ...(e.responseCode ? { responseCode: e.responseCode } : {}), ...(e.reply ? { reply: e.reply } : {}), ...(e.detail ? { detail: e.detail } : {}), ...common };
   }
   return { queued: true, ...common, status: d.status, message: 'The test email is queued but no delivery worker has tried it yet', hint: 'Check that a worker runs (npm start runs one; npm run worker runs more); the delivery log shows what happens next.' };
 }

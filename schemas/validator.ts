@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import formatsPlugin from 'ajv-formats';
 import { CHECKS } from './checks.js';
+import { oneOrList, plainMessage } from './error-words.js';
 import { EnvoiError, type ErrorDetail } from './errors.js';
 import type { SchemaName, SchemaTypes } from './types.js';
 
@@ -105,12 +106,16 @@ export function toDetails(errors: ErrorObject[] | null | undefined, schema?: Rec
   // array" beside a specific complaint about the string only confuses, so drop bare type
   // mismatches where the same field has another error.
   const specific = new Set(list.filter((e) => e.keyword !== 'type' && e.keyword !== 'oneOf' && e.keyword !== 'anyOf').map((e) => e.instancePath));
+  const merged = oneOrList(list);
   for (const e of list) {
-    if (e.keyword === 'type' && specific.has(e.instancePath) && /oneOf|anyOf/.test(e.schemaPath)) continue;
+    // (A `$ref`'d alternative reports from where it is defined, so its schemaPath need not name the oneOf.)
+    if (e.keyword === 'type' && specific.has(e.instancePath)) continue;
+    // The list alternative was chosen (an item has an error of its own): "must be string" about the whole only misleads.
+    if (e.keyword === 'type' && list.some((o) => o.instancePath.startsWith(`${e.instancePath}/`))) continue;
     // if/then/else and anyOf add a summary error on top of the specific ones; skip it.
     if (e.keyword === 'if' || e.keyword === 'anyOf' || e.keyword === 'oneOf') continue;
     let p = e.instancePath || '';
-    let message = e.message ?? 'is invalid';
+    let message = merged.get(e.instancePath) ?? plainMessage(e) ?? e.message ?? 'is invalid';
     if (e.keyword === 'required') {
       p = `${p}/${(e.params as { missingProperty: string }).missingProperty}`;
       message = 'is required';

@@ -3,6 +3,7 @@ import { EnvoiError } from '../../connector/errors.js';
 import { createLogger } from '../../connector/log.js';
 import { checkHelpers, KNOWN_HELPERS } from './allowed.js';
 import { metered, meteredEach, type RenderMeter } from './meter.js';
+import { parseProblem, type ParseHash } from './parse-words.js';
 
 /**
  * Handlebars templates for subjects and bodies. Templates are compiled only from strings, in an
@@ -91,16 +92,16 @@ hb.registerHelper('ne', (a: unknown, b: unknown) => a !== b);
 hb.registerHelper('upper', (s: unknown) => (typeof s === 'string' ? s.toLocaleUpperCase() : s));
 hb.registerHelper('lower', (s: unknown) => (typeof s === 'string' ? s.toLocaleLowerCase() : s));
 
-/** A template compile or render error, with where it happened. */
+/** A template compile or render error, with where it happened, said in words for people. */
 function templateError(field: string, err: unknown): EnvoiError {
-  const e = err as Error & { hash?: { loc?: { first_line: number; first_column: number } }; lineNumber?: number; column?: number };
+  const e = err as Error & { hash?: ParseHash & { loc?: { first_line: number; first_column: number } }; lineNumber?: number; column?: number };
   const line = e.hash?.loc?.first_line ?? e.lineNumber;
   const column = e.hash?.loc ? e.hash.loc.first_column + 1 : e.column !== undefined ? e.column + 1 : undefined;
-  const first = (e.message ?? String(err)).split('\n')[0]!.replace(/ - \d+:\d+$/, '');
-  const where = line !== undefined ? ` at line ${line}${column !== undefined ? `, column ${column}` : ''}` : '';
-  return new EnvoiError('TEMPLATE_ERROR', `The ${field} template has an error${where}: ${first}`, {
+  const problem = parseProblem(e.message ?? String(err), e.hash);
+  const where = line !== undefined ? ` on line ${line}${column !== undefined ? `, column ${column}` : ''}` : '';
+  return new EnvoiError('TEMPLATE_ERROR', `The ${field} template has an error${where}: ${problem}`, {
     hint: 'Check that every {{#if}}, {{#each}} and {{#unless}} is closed and every {{ has its }}.',
-    details: [{ path: `/${field}`, message: `${first}${where}` }],
+    details: [{ path: `/${field}`, message: `has an error${where}: ${problem}` }],
     extra: { field, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) },
   });
 }

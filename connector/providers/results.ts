@@ -13,6 +13,8 @@ export interface TestResult {
   server?: { address: string; tls: boolean; authMethods: string[] };
   responseCode?: number;
   reply?: string;
+  /** The technical text behind `message` (e.g. OpenSSL's words for a TLS failure), for who wants it. */
+  detail?: string;
   /** What saves and works but deserves a look (a pending domain, an account still in a sandbox). */
   warnings?: Array<{ code: string; message: string; hint?: string }>;
   /** What the provider said about the account (e.g. SES `{sandbox, quota}`), shown as is. */

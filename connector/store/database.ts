@@ -19,6 +19,7 @@ import * as m20261130_13 from '../migrations/20261130_13_inbound_tokens.js';
 import * as m20261130_14 from '../migrations/20261130_14_bounce_mailbox_uids.js';
 import * as m20261130_21 from '../migrations/20261130_21_dkim.js';
 import * as m20261130_22 from '../migrations/20261130_22_sandbox.js';
+import * as m20261130_31 from '../migrations/20261130_31_delivery_stats.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -47,6 +48,7 @@ const MIGRATIONS: Array<[string, Knex.Migration]> = [
   ['20261130_14_bounce_mailbox_uids', m20261130_14],
   ['20261130_21_dkim', m20261130_21],
   ['20261130_22_sandbox', m20261130_22],
+  ['20261130_31_delivery_stats', m20261130_31],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -9,10 +9,12 @@ import {
   type Attempt, type Claimed, type Delivery, type DeliveryError, type DeliveryStatus, type FinishItem, type NewDelivery, type Row,
 } from './delivery-rows.js';
 import { finishAttempts, type AfterRecord } from './finish.js';
+import { applyFilters, type DeliveryFilters } from './delivery-search.js';
 import { rethrowStorage } from './storage-errors.js';
 
 // Callers import the outbox's types from here, beside the store they use.
 export { STATUSES };
+export type { DeliveryFilters } from './delivery-search.js';
 export type { Attempt, Claimed, Delivery, DeliveryError, DeliveryStatus, FinishItem, NewDelivery, NextState } from './delivery-rows.js';
 
 /**
@@ -138,11 +140,9 @@ export class DeliveryStore {
   }
 
   /** Newest first; the cursor is the last item's (created_at, id). */
-  async list(scope: string, opts: { status?: DeliveryStatus; event?: string; limit: number; cursor?: string }): Promise<{ items: Delivery[]; nextCursor: string | null }> {
+  async list(scope: string, opts: DeliveryFilters & { limit: number; cursor?: string | undefined }): Promise<{ items: Delivery[]; nextCursor: string | null }> {
     const q = this.knex('deliveries').select(LIST_COLUMNS).where({ scope });
-    if (opts.status) q.andWhere({ status: opts.status });
-    // Deliveries with at least one recipient event of that type (delivered, bounced, complained).
-    if (opts.event) q.whereExists(this.knex('delivery_events').select(this.knex.raw('1')).whereRaw('delivery_events.delivery_id = deliveries.id').andWhere('delivery_events.type', opts.event));
+    applyFilters(this.knex, q, opts);
     if (opts.cursor) {
       let createdAt: string, id: string;
       try {

@@ -1,6 +1,7 @@
 import type { Envoi as Core } from '../../connector/envoi.js';
 import type { ConnectionView } from '../../connector/connections.js';
 import { EnvoiError } from '../../connector/errors.js';
+import { localizeAnswer } from '../../connector/i18n/localize.js';
 import { pickLocale, type Locale } from '../../connector/locales.js';
 import type { TestResult } from '../../connector/providers/results.js';
 import type { DeliveryStatus } from '../../connector/store/deliveries.js';
@@ -28,8 +29,11 @@ export interface ConnectionOperations {
    * Tests a saved connection (by id), or an unsaved configuration (an object; with `id`, that
    * saved connection's secret fills a password left empty).
    */
-  test(scope: string, idOrInput: string | ConnectionInput): Promise<TestResult>;
-  /** Sends the test mail through the connection; `locale` picks its language (default English). */
+  test(scope: string, idOrInput: string | ConnectionInput, options?: { acceptLanguage?: string | false }): Promise<TestResult>;
+  /**
+   * Sends the test mail through the connection; `locale` picks its language (default English).
+   * The answer's message and hint are in the language of `acceptLanguage` (English without it).
+   */
   testEmail(scope: string, id: string, input: { to: string; locale?: string }, options?: { acceptLanguage?: string | false }): Promise<TestEmailResult & { queued?: true }>;
 }
 
@@ -57,24 +61,26 @@ export function connectionOperations(core: Core): ConnectionOperations {
     },
     delete: (scope, id) => svc.delete(scope, id),
     makeDefault: async (scope, id) => svc.view(await svc.makeDefault(scope, id)),
-    async test(scope, idOrInput) {
+    async test(scope, idOrInput, options = {}) {
+      const say = (r: TestResult) => localizeAnswer(r, pickLocale(undefined, options.acceptLanguage), 'test');
       if (typeof idOrInput === 'string') {
         const conn = await svc.withSecrets(await svc.get(scope, idOrInput));
         const result = await core.mailer.test(conn);
         if (result.ok) await svc.passedTest(conn, conn);
-        return result;
+        return say(result);
       }
       const b = objectBody(idOrInput);
       const basedOn = typeof b.id === 'string' ? b.id : undefined;
       const draft = await svc.draft(scope, b, basedOn);
       const result = await core.mailer.test(draft);
       if (result.ok && basedOn) await svc.passedTest(draft);
-      return result;
+      return say(result);
     },
     async testEmail(scope, id, input, options = {}) {
       const valid = validate('test-email-request', objectBody(input));
       const locale = pickLocale(valid.locale, options.acceptLanguage);
-      return (await sendTestEmail(core, scope, id, valid.to, locale)) as TestEmailResult & { queued?: true };
+      const result = (await sendTestEmail(core, scope, id, valid.to, locale)) as TestEmailResult & { queued?: true };
+      return localizeAnswer(result, pickLocale(undefined, options.acceptLanguage), 'email');
     },
   };
 }

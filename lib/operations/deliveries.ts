@@ -1,7 +1,9 @@
 import type { Envoi as Core } from '../../connector/envoi.js';
 import { retryDelivery } from '../../connector/delivery/retry-delivery.js';
 import { EnvoiError } from '../../connector/errors.js';
+import { checkOrder, isoParam, statsRange, textParam } from './delivery-query.js';
 import type { DeliveryEventView } from '../../connector/events/delivery-events.js';
+import { deliveryStats, type DeliveryStats } from '../../connector/store/delivery-stats.js';
 import { STATUSES, type Attempt, type Delivery, type DeliveryStatus } from '../../connector/store/deliveries.js';
 
 /** A delivery as the API shows it (the message body stays inside). */
@@ -50,13 +52,29 @@ export interface DeliveryQuery {
   status?: string | undefined;
   /** delivered, bounced or complained: deliveries with such an event for a recipient. */
   event?: string | undefined;
+  /** Part of a recipient's address, any case. */
+  recipient?: string | undefined;
+  /** Part of the subject, any case. */
+  subject?: string | undefined;
+  /** Created from (inclusive) and until (exclusive): ISO 8601 dates. */
+  since?: string | undefined;
+  until?: string | undefined;
   limit?: number | string | undefined;
   cursor?: string | undefined;
+}
+
+/** The range of a stats request: by default the last 7 days by day. */
+export interface StatsQuery {
+  since?: string | undefined;
+  until?: string | undefined;
+  bucket?: string | undefined;
 }
 
 export interface DeliveryOperations {
   list(scope: string, query?: DeliveryQuery): Promise<{ items: DeliveryView[]; nextCursor: string | null }>;
   get(scope: string, id: string): Promise<DeliveryDetail>;
+  /** Counts by status and recipient event over a range, in hour or day buckets (the dashboard's chart). */
+  stats(scope: string, query?: StatsQuery): Promise<DeliveryStats>;
   /** Puts a failed or unknown delivery back in the queue; `by` names who asked, in the log. */
   retry(scope: string, id: string, options?: { by?: string }): Promise<DeliveryView>;
 }
@@ -76,7 +94,12 @@ export function deliveryOperations(core: Core): DeliveryOperations {
       if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
         throw new EnvoiError('VALIDATION_FAILED', 'limit must be a whole number from 1 to 500', { details: [{ path: '/limit', message: 'must be from 1 to 500' }] });
       }
-      const page = await core.deliveries.list(scope, { status: status as DeliveryStatus | undefined, event, limit, cursor: cursor || undefined });
+      const since = isoParam('since', query.since);
+      const until = isoParam('until', query.until);
+      checkOrder(since, until);
+      const recipient = textParam('recipient', query.recipient, 320);
+      const subject = textParam('subject', query.subject, 2000);
+      const page = await core.deliveries.list(scope, { status: status as DeliveryStatus | undefined, event, recipient, subject, since, until, limit, cursor: cursor || undefined });
       return { items: page.items.map(deliveryView), nextCursor: page.nextCursor };
     },
     async get(scope, id) {
@@ -84,6 +107,10 @@ export function deliveryOperations(core: Core): DeliveryOperations {
       if (!d) throw new EnvoiError('NOT_FOUND', `No delivery ${id} in this scope`, { hint: 'List the deliveries of this scope to find the id.' });
       const attemptLog = (await core.deliveries.attempts(d.id)).map((a) => ({ ...a, outcomeUnknown: a.outcome === 'unknown' }));
       return { ...deliveryView(d), attemptLog, events: await core.deliveryEvents.of(d.id) };
+    },
+    async stats(scope, query = {}) {
+      const r = statsRange(query);
+      return deliveryStats(core.db.knex, scope, r.since, r.until, r.bucket);
     },
     retry: async (scope, id, options = {}) => deliveryView(await retryDelivery(core, scope, id, options.by)),
   };

@@ -1,5 +1,6 @@
 import { compileTemplate } from '../../actions/templates/engine.js';
 import { isSystemAction, SYSTEM_ACTIONS, systemTemplate, type ResolvedTemplate } from '../../actions/templates/system.js';
+import { textFromHtml } from '../../connector/delivery/text-from-html.js';
 import { assertScope } from '../../connector/connections.js';
 import type { Envoi as Core } from '../../connector/envoi.js';
 import { EnvoiError } from '../../connector/errors.js';
@@ -10,7 +11,8 @@ import { validate } from '../../schemas/validator.js';
 export interface TemplateInput {
   subject: string;
   html: string;
-  text: string;
+  /** Left out, one is derived from the html. */
+  text?: string;
 }
 
 export interface TemplateOperations {
@@ -46,8 +48,11 @@ export function templateOperations(core: Core): TemplateOperations {
       // Refuse a broken template now, with its line and column, rather than at the next send.
       compileTemplate(body.subject, 'subject');
       compileTemplate(body.html, 'html');
-      compileTemplate(body.text, 'text');
-      await core.templates.put({ ...t, ...body });
+      // No text part: derive one from the html template itself, as send-email derives one from
+      // rendered html; html-to-text keeps the {{ }} of the template as they are.
+      const text = body.text ?? textFromHtml(body.html);
+      compileTemplate(text, 'text');
+      await core.templates.put({ ...t, ...body, text });
       return systemTemplate(core.templates, t.scope, t.action, t.locale);
     },
     async delete(scope, action, locale) {

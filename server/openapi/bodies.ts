@@ -70,6 +70,13 @@ const deliveryProps: Record<string, Schema> = {
   dkim: { ...nullable(obj(['domain', 'selector'], { domain: str(253), selector: str(63) }, true)), description: 'The DKIM key that signed the mail that went out; null when Envoi did not sign it.' },
 };
 
+/**
+ * connector/store/delivery-stats.ts Counts: queued counts queued, sending and retrying deliveries;
+ * failed counts failed and unknown ones; bounced and complained count recipient events.
+ */
+const countProps: Record<string, Schema> = Object.fromEntries(['queued', 'sent', 'failed', 'captured', 'bounced', 'complained'].map((k) => [k, { type: 'integer', minimum: 0 }]));
+const counts: Schema = { ...obj(Object.keys(countProps), countProps, true), description: 'queued: queued, sending or retrying; failed: failed or with an unknown outcome; bounced, complained: recipient events.' };
+
 /** connector/dkim/keys.ts DkimKeyView: never the private key (closed, so a leak fails the test). */
 const dkimKey: Schema = obj(['id', 'domain', 'selector', 'algorithm', 'dnsRecord', 'createdAt'], {
   id: str(),
@@ -140,6 +147,7 @@ const testResultProps: Record<string, Schema> = {
   server: obj(['address', 'tls', 'authMethods'], { address: str(), tls: { type: 'boolean' }, authMethods: { type: 'array', items: str() } }),
   responseCode: { type: 'integer' },
   reply: str(),
+  detail: { ...str(), description: 'The technical text behind message (e.g. OpenSSL\'s words for a TLS failure); in another language than English, the English message too.' },
   warnings: { type: 'array', items: ref('Problem') },
   details: { type: 'object' },
 };
@@ -189,7 +197,14 @@ export function bodyComponents(): Record<string, Schema> {
       ...obj(['error'], { error: obj(['code', 'message'], { code: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$' }, message: str(), hint: str(), details: { type: 'array', items: detail } }) }, true),
     },
     Problem: obj(['code', 'message'], { code: str(), message: str(), hint: str() }),
-    StoredFailure: obj(['code', 'message'], { code: str(), stage, message: str(), hint: str(), responseCode: { type: 'integer' }, reply: str() }),
+    DeliveryStats: obj(['since', 'until', 'bucket', 'totals', 'buckets'], {
+      since: dateTime,
+      until: dateTime,
+      bucket: { type: 'string', enum: ['hour', 'day'] },
+      totals: counts,
+      buckets: { type: 'array', items: obj(['start', ...Object.keys(countProps)], { start: dateTime, ...countProps }, true) },
+    }, true),
+    StoredFailure: obj(['code', 'message'], { code: str(), stage, message: str(), hint: str(), responseCode: { type: 'integer' }, reply: str(), detail: str() }),
     ConnectionRef: obj(['id', 'name'], { id: str(), name: str() }, true),
     ConnectionView: connectionView(),
     ConnectionPatch: { ...connectionPatch(false), title: 'ConnectionPatch' },

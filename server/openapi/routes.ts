@@ -104,10 +104,23 @@ const deliveryOps: Operation[] = [
     query: [
       { name: 'status', description: 'Only deliveries in this status', schema: { type: 'string', enum: [...STATUSES] } },
       { name: 'event', description: 'Only deliveries with a recipient event of this type', schema: { type: 'string', enum: ['delivered', 'bounced', 'complained'] } },
+      { name: 'recipient', description: "Only deliveries with a recipient whose address contains this (any case; % and _ are literal)", schema: { type: 'string', maxLength: 320 } },
+      { name: 'subject', description: 'Only deliveries whose subject contains this (any case)', schema: { type: 'string', maxLength: 2000 } },
+      { name: 'since', description: 'Only deliveries created at or after this date (ISO 8601)', schema: { type: 'string', maxLength: 40 } },
+      { name: 'until', description: 'Only deliveries created before this date (ISO 8601)', schema: { type: 'string', maxLength: 40 } },
       { name: 'limit', description: 'At most this many (default 50)', schema: { type: 'integer', minimum: 1, maximum: 500 } },
       { name: 'cursor', description: 'nextCursor of the previous page', schema: { type: 'string' } },
     ],
     replies: [json(200, 'A page of deliveries', 'DeliveryList')],
+  },
+  {
+    method: 'get', path: `${S}/deliveries/stats`, tag: 'deliveries', role: 'runtime', summary: 'Counts by status (by creation time) and recipient event (by event time) over a range, per hour or day',
+    query: [
+      { name: 'since', description: 'From this date (ISO 8601; default: the start of the UTC day six days before until)', schema: { type: 'string', maxLength: 40 } },
+      { name: 'until', description: 'Until this date, exclusive (ISO 8601; default: now)', schema: { type: 'string', maxLength: 40 } },
+      { name: 'bucket', description: 'hour (at most 31 days) or day (at most 366; the default)', schema: { type: 'string', enum: ['hour', 'day'] } },
+    ],
+    replies: [json(200, 'The totals and one entry per bucket, empty ones included', 'DeliveryStats')],
   },
   { method: 'get', path: `${S}/deliveries/{id}`, tag: 'deliveries', role: 'runtime', summary: 'One delivery with every attempt, its recipients\' events and who was suppressed', replies: [json(200, 'The delivery', 'DeliveryDetail')], errors: [404] },
   { method: 'post', path: `${S}/deliveries/{id}/retry`, tag: 'deliveries', role: 'admin', summary: 'Queue a failed delivery again', replies: [json(200, 'The delivery, queued', 'Delivery')], errors: [404, 409] },

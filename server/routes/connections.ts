@@ -29,7 +29,7 @@ export function connectionRoutes(envoi: Envoi): Router {
   // stored secret fills in a password left empty (the edit form's "leave empty to keep").
   r.post('/test', route(async (req) => {
     authorize(req, 'admin', scopeOf(req));
-    return ops.test(scopeOf(req), (req.body ?? {}) as Record<string, unknown>);
+    return ops.test(scopeOf(req), (req.body ?? {}) as Record<string, unknown>, { acceptLanguage: req.acceptsLanguages(...LOCALES) });
   }));
 
   r.get('/:id', route(async (req) => {
@@ -58,7 +58,7 @@ export function connectionRoutes(envoi: Envoi): Router {
 
   r.post('/:id/test', route(async (req) => {
     authorize(req, 'admin', scopeOf(req));
-    return ops.test(scopeOf(req), String(req.params.id));
+    return ops.test(scopeOf(req), String(req.params.id), { acceptLanguage: req.acceptsLanguages(...LOCALES) });
   }));
 
   // The test mail takes the same path as every mail (outbox → worker → provider) with a single

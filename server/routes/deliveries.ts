@@ -4,7 +4,7 @@ import { authorize, route } from '../auth.js';
 
 export { deliveryView, type DeliveryDetail, type DeliveryView } from '../../lib/operations/deliveries.js';
 
-/** The delivery log: list (newest first), one with its attempts, and retry of a failed one. */
+/** The delivery log: list (newest first, searchable), counts over time, one with its attempts, and retry of a failed one. */
 export function deliveryRoutes(envoi: Envoi): Router {
   const r = Router({ mergeParams: true });
   const scopeOf = (req: Request) => String(req.params.scope);
@@ -12,7 +12,16 @@ export function deliveryRoutes(envoi: Envoi): Router {
 
   r.get('/', route(async (req) => {
     authorize(req, 'runtime', scopeOf(req));
-    return envoi.deliveries.list(scopeOf(req), { status: text(req.query.status), event: text(req.query.event), limit: text(req.query.limit), cursor: text(req.query.cursor) });
+    const q = req.query;
+    return envoi.deliveries.list(scopeOf(req), {
+      status: text(q.status), event: text(q.event), recipient: text(q.recipient), subject: text(q.subject), since: text(q.since), until: text(q.until), limit: text(q.limit), cursor: text(q.cursor),
+    });
+  }));
+
+  // Before '/:id', which would take "stats" for an id.
+  r.get('/stats', route(async (req) => {
+    authorize(req, 'runtime', scopeOf(req));
+    return envoi.deliveries.stats(scopeOf(req), { since: text(req.query.since), until: text(req.query.until), bucket: text(req.query.bucket) });
   }));
 
   r.get('/:id', route(async (req) => {

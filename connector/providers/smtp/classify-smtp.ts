@@ -56,6 +56,23 @@ function isTlsCode(code: string | undefined): boolean {
  */
 const ETLS_CERT_TEXT = /certificate|self[- ]signed|altname|unable to (?:get|verify)/i;
 
+/**
+ * Why a certificate is not trusted, in words for people; OpenSSL's own text goes to `detail`.
+ * By the code Node copies from OpenSSL (X509_V_ERR_… without the prefix), else by the text of a
+ * STARTTLS failure nodemailer rewrapped without it.
+ */
+function certProblem(e: SmtpLikeError): string {
+  const code = CERT_CODES.has(e.originalCode ?? '') ? e.originalCode! : CERT_CODES.has(e.code ?? '') ? e.code! : '';
+  const text = e.message ?? '';
+  if (/SELF_SIGNED/.test(code) || /self[- ]signed/i.test(text)) return code === 'SELF_SIGNED_CERT_IN_CHAIN' || /in certificate chain/i.test(text) ? 'it is signed by a self-signed authority Envoi does not know' : 'it is self-signed';
+  if (code === 'CERT_HAS_EXPIRED' || /expired/i.test(text)) return 'it has expired';
+  if (code === 'CERT_NOT_YET_VALID' || /not yet valid/i.test(text)) return 'it is not valid yet';
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || code === 'HOSTNAME_MISMATCH' || /altname|host ?name/i.test(text)) return 'it was issued for another host name';
+  if (code === 'CERT_REVOKED') return 'it has been revoked';
+  if (/UNABLE_TO_(GET_ISSUER|VERIFY_LEAF)/.test(code) || /unable to (get|verify)/i.test(text)) return 'it is signed by an authority Envoi does not know';
+  return 'it could not be verified';
+}
+
 /** nodemailer's EPROTOCOL for a reply line past its size limit (smtp-connection `_onResponseTooLarge`). */
 const RESPONSE_TOO_LARGE = 'Server response exceeds maximum allowed size';
 
@@ -123,12 +140,13 @@ export function classifySmtpError(err: unknown, ctx: FailureContext): Failure {
   }
   if (e.code === 'EREQUIRETLS' || e.code === 'ETLS' || (!rc && e.code !== 'EAUTH' && (isTlsCode(e.originalCode) || isTlsCode(e.code)))) {
     if (CERT_CODES.has(e.originalCode ?? '') || CERT_CODES.has(e.code ?? '') || (e.code === 'ETLS' && ETLS_CERT_TEXT.test(e.message ?? ''))) {
-      return failure('TLS_FAILED', `The certificate of ${where} is not trusted (${e.message})`, {
+      return failure('TLS_FAILED', `The certificate of ${where} is not trusted: ${certProblem(e)}`, {
         hint: 'Add the server\'s CA certificate to the connection (private CAs), check the host name matches the certificate, or for a test server only allow invalid certificates.',
-        ...base,
+        detail: scrub(e.message ?? '', ctx.secrets), ...base,
       });
     }
-    return failure('TLS_FAILED', `TLS with ${where} failed (${e.message})`, {
+    return failure('TLS_FAILED', `The secure (TLS) connection to ${where} could not be set up`, {
+      detail: scrub(e.message ?? '', ctx.secrets),
       hint: ctx.secure
         ? `Port ${ctx.port} seems to expect STARTTLS: turn Secure off or use port 465.`
         : 'The server offered STARTTLS but the upgrade failed; check its TLS setup or try port 465 with Secure on.',

@@ -22,7 +22,7 @@ export async function testSmtpConnection(conn: ResolvedConnection, reach: SmtpRe
   const ctx = { host: s.host!, port: s.port!, secure: !!s.secure, secrets: Object.values(conn.secrets) };
   const done = (r: Omit<TestResult, 'durationMs'>): TestResult => ({ ...r, durationMs: Date.now() - started });
   const fail = (f: Failure, extra: Partial<TestResult> = {}): TestResult =>
-    done({ ok: false, stage: f.stage, code: f.code, message: f.message, hint: f.hint, ...(f.responseCode ? { responseCode: f.responseCode } : {}), ...(f.reply ? { reply: f.reply } : {}), ...extra });
+    done({ ok: false, stage: f.stage, code: f.code, message: f.message, hint: f.hint, ...(f.responseCode ? { responseCode: f.responseCode } : {}), ...(f.reply ? { reply: f.reply } : {}), ...(f.detail ? { detail: f.detail } : {}), ...extra });
 
   const vetted = await vettedAddresses(conn, reach);
   if (!vetted.ok) return fail(vetted.failure);
