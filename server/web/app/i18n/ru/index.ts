@@ -1,0 +1,6 @@
+import type { Catalogue } from '../catalogues.js';
+import { connections } from './connections.js';
+import { deliveries } from './deliveries.js';
+import { shell } from './shell.js';
+
+export const ru: Catalogue = { ...shell, ...connections, ...deliveries };
