@@ -47,6 +47,7 @@ export const shell: Part<typeof en> = {
   'common.edit': 'Bearbeiten',
   'common.delete': 'Löschen',
   'common.refresh': 'Aktualisieren',
+  'common.save': 'Speichern',
   'common.actions': 'Aktionen',
   'common.loading': 'Wird geladen…',
   'common.saving': 'Wird gespeichert…',

@@ -46,6 +46,7 @@ export const shell = {
   'common.edit': 'Edit',
   'common.delete': 'Delete',
   'common.refresh': 'Refresh',
+  'common.save': 'Save',
   'common.actions': 'Actions',
   'common.loading': 'Loading…',
   'common.saving': 'Saving…',

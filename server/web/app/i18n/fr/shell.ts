@@ -47,6 +47,7 @@ export const shell: Part<typeof en> = {
   'common.edit': 'Modifier',
   'common.delete': 'Supprimer',
   'common.refresh': 'Actualiser',
+  'common.save': 'Enregistrer',
   'common.actions': 'Actions',
   'common.loading': 'Chargement…',
   'common.saving': 'Enregistrement…',

@@ -47,6 +47,7 @@ export const shell: Part<typeof en> = {
   'common.edit': 'Bewerken',
   'common.delete': 'Verwijderen',
   'common.refresh': 'Vernieuwen',
+  'common.save': 'Opslaan',
   'common.actions': 'Acties',
   'common.loading': 'Laden…',
   'common.saving': 'Opslaan…',

@@ -47,6 +47,7 @@ export const shell: Part<typeof en> = {
   'common.edit': 'Editar',
   'common.delete': 'Eliminar',
   'common.refresh': 'Atualizar',
+  'common.save': 'Guardar',
   'common.actions': 'Ações',
   'common.loading': 'A carregar…',
   'common.saving': 'A guardar…',

@@ -47,6 +47,7 @@ export const shell: Part<typeof en> = {
   'common.edit': 'Изменить',
   'common.delete': 'Удалить',
   'common.refresh': 'Обновить',
+  'common.save': 'Сохранить',
   'common.actions': 'Действия',
   'common.loading': 'Загрузка…',
   'common.saving': 'Сохранение…',
