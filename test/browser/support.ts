@@ -35,9 +35,15 @@ export interface OpenPage {
   close(): Promise<void>;
 }
 
+/** Options of a test page: dark mode, and the browser's language (English, en-US, unless told). */
+export interface PageOptions {
+  dark?: boolean;
+  locale?: string;
+}
+
 /** A fresh context (own sessionStorage) at 1280×800; requests anywhere but `origin` are refused. */
-export async function openPage(browser: Browser, origin: string, options: { dark?: boolean } = {}): Promise<OpenPage> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: options.dark ? 'dark' : 'light', locale: 'en-US', timezoneId: 'UTC' });
+export async function openPage(browser: Browser, origin: string, options: PageOptions = {}): Promise<OpenPage> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: options.dark ? 'dark' : 'light', locale: options.locale ?? 'en-US', timezoneId: 'UTC' });
   context.setDefaultTimeout(15_000);
   const errors: string[] = [];
   const requests: string[] = [];
@@ -88,7 +94,7 @@ export async function signIn(page: Page, url: string, key: string): Promise<void
  * Opens a page (see `openPage`), runs `body` with it, then `check()`s it; the page is closed however that ends.
  * Anything to tidy from `errors` before the check belongs at the end of `body`.
  */
-export async function withPage<T>(browser: Browser, origin: string, body: (p: OpenPage) => Promise<T>, options: { dark?: boolean } = {}): Promise<T> {
+export async function withPage<T>(browser: Browser, origin: string, body: (p: OpenPage) => Promise<T>, options: PageOptions = {}): Promise<T> {
   const p = await openPage(browser, origin, options);
   try {
     const result = await body(p);
@@ -100,7 +106,7 @@ export async function withPage<T>(browser: Browser, origin: string, body: (p: Op
 }
 
 /** `withPage`, signed in with `key` (see `signIn`) before `body` runs. */
-export async function withSignedInPage<T>(browser: Browser, origin: string, key: string, body: (p: OpenPage) => Promise<T>, options: { dark?: boolean } = {}): Promise<T> {
+export async function withSignedInPage<T>(browser: Browser, origin: string, key: string, body: (p: OpenPage) => Promise<T>, options: PageOptions = {}): Promise<T> {
   return withPage(
     browser,
     origin,

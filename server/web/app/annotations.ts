@@ -31,6 +31,7 @@
 // `writeOnly` fields are secrets ("leave empty to keep").
 
 import type { Schema } from './schema-resolve.js';
+import { t } from './i18n/index.js';
 
 export type Condition = Record<string, Array<string | number | boolean | null>>;
 export interface Section {
@@ -127,7 +128,7 @@ export function providersOf(connection: Schema): ProviderSchema[] {
 export function commonSections(connection: Schema): { connection: Section; advanced: Section } {
   const listed = ((connection['x-envoi']?.sections ?? []) as Section[]);
   return {
-    connection: listed.find((s) => s.id === 'connection') ?? { id: 'connection', title: 'Connection' },
-    advanced: listed.find((s) => s.id === 'advanced') ?? { id: 'advanced', title: 'Advanced', collapsed: true },
+    connection: listed.find((s) => s.id === 'connection') ?? { id: 'connection', title: t('deliveries.col.connection') },
+    advanced: listed.find((s) => s.id === 'advanced') ?? { id: 'advanced', title: t('fields.advanced'), collapsed: true },
   };
 }

@@ -4,6 +4,7 @@
 import type { ManifestAction as StoredManifestAction, ServedManifest } from '../../../actions/manifest.js';
 import type { Preset } from '../../../connector/presets.js';
 import type { ErrorDetail } from '../../../schemas/errors.js';
+import { language, t } from './i18n/index.js';
 
 // The shapes the page reads are imported from where the server makes them: type-only imports
 // are erased, so the compiled page stays plain ES modules with no import outside server/web/app/.
@@ -59,12 +60,14 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
         ...(key ? { authorization: `Bearer ${key}` } : {}),
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         accept: 'application/json',
+        // The server answers its messages and hints in the page's language (RFC 9110 §12.5.4).
+        'accept-language': language(),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
       cache: 'no-store',
     });
   } catch {
-    throw new ApiError(0, 'NETWORK', 'The server did not answer', 'Check that Envoi is running and reload the page.');
+    throw new ApiError(0, 'NETWORK', t('api.noAnswer'), t('api.noAnswerHint'));
   }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
@@ -76,7 +79,7 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
   }
   if (!res.ok) {
     const e = (parsed as { error?: { code?: string; message?: string; hint?: string; details?: ErrorDetail[] } } | undefined)?.error;
-    const err = new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? `The server answered ${res.status}`, e?.hint ?? null, e?.details ?? []);
+    const err = new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? t('api.status', { status: res.status }), e?.hint ?? null, e?.details ?? []);
     if (res.status === 401 && !opts.probe && key === session.key()) onUnauthorized(err);
     throw err;
   }

@@ -11,6 +11,8 @@ import { can, SCOPE_PATTERN, state } from './state.js';
 import type { Tab } from './tabs.js';
 import { suppressionsTab } from './suppressions.js';
 import { dkimTab } from './dkim.js';
+import { t } from './i18n/index.js';
+import { startLanguage } from './shell-i18n.js';
 import { tryActionTab } from './try-action.js';
 import { webhooksTab } from './webhooks.js';
 
@@ -60,7 +62,7 @@ signinForm.addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const key = keyInput.value.trim();
   if (!key) {
-    setKeyError('Paste an API key.');
+    setKeyError(t('signin.pasteKey'));
     keyInput.focus();
     return;
   }
@@ -85,29 +87,29 @@ signinForm.addEventListener('submit', async (ev) => {
 
 function signOut() {
   session.clear();
-  showSignin('Signed out. The key was removed from this tab.');
+  showSignin(t('signin.signedOut'));
 }
 
 whenUnauthorized((err) => {
   session.clear();
-  if (hostSignIn) return announce('You are no longer signed in.', 'error', err.hint);
-  showSignin('Your API key is no longer accepted; sign in again.', err.hint);
+  if (hostSignIn) return announce(t('signin.noLonger'), 'error', err.hint);
+  showSignin(t('signin.keyRefused'), err.hint);
 });
 
 /** The header: the key's label, role and scope, the scope picker, sign-out. */
 function renderWho(me: WhoAmI) {
   who.replaceChildren();
   who.hidden = false;
-  const name = me.label ?? (hostSignIn ? me.keyId : me.keyId.startsWith('env:') ? me.keyId.slice(4) : `key ${me.keyId.slice(0, 8)}`);
+  const name = me.label ?? (hostSignIn ? me.keyId : me.keyId.startsWith('env:') ? me.keyId.slice(4) : t('who.keyShort', { id: me.keyId.slice(0, 8) }));
   const identity = h(
     'span',
     { class: 'identity' },
-    h('span', { class: 'muted' }, 'Signed in: '),
-    h('strong', { title: hostSignIn ? name : `Key id ${me.keyId}` }, name),
+    h('span', { class: 'muted' }, t('who.signedIn')),
+    h('strong', { title: hostSignIn ? name : t('who.keyId', { id: me.keyId }) }, name),
     ' ',
-    badge(me.role, 'role', `Role: ${me.role}`),
+    badge(t(`role.${me.role}`), 'role', t('who.role', { role: t(`role.${me.role}`) })),
     ' ',
-    h('span', { class: 'muted' }, me.scope === 'platform' ? (hostSignIn ? 'platform' : 'platform key') : hostSignIn ? 'tenant ' : 'key of tenant '),
+    h('span', { class: 'muted' }, me.scope === 'platform' ? (hostSignIn ? t('who.platform') : t('who.platformKey')) : hostSignIn ? t('who.tenant') : t('who.tenantKey')),
     me.scope === 'platform' ? null : h('code', { class: 'key-scope' }, me.scope),
   );
   who.append(identity);
@@ -118,22 +120,22 @@ function renderWho(me: WhoAmI) {
     const form = h(
       'form',
       { class: 'scope-picker', novalidate: true },
-      h('label', { for: id }, 'Scope'),
+      h('label', { for: id }, t('who.scope')),
       input,
       h('datalist', { id: `${id}-list` }, h('option', { value: 'platform' })),
-      h('button', { type: 'submit', class: 'btn small' }, 'Switch'),
-      h('span', { id: `${id}-help`, class: 'visually-hidden' }, '“platform” or a tenant id: lower-case letters, digits and dashes.'),
+      h('button', { type: 'submit', class: 'btn small' }, t('who.switch')),
+      h('span', { id: `${id}-help`, class: 'visually-hidden' }, t('who.scopeHelp')),
       err,
     );
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
       const scope = input.value.trim();
       if (!SCOPE_PATTERN.test(scope)) {
-        err.textContent = 'A scope is “platform” or a tenant id of lower-case letters, digits and dashes (up to 63).';
+        err.textContent = t('who.scopeInvalid');
         err.hidden = false;
         input.setAttribute('aria-invalid', 'true');
         input.setAttribute('aria-describedby', `${id}-help ${id}-err`);
-        announce('That is not a valid scope.', 'error', err.textContent);
+        announce(t('who.scopeInvalidShort'), 'error', err.textContent);
         input.focus();
         return;
       }
@@ -142,15 +144,15 @@ function renderWho(me: WhoAmI) {
       input.setAttribute('aria-describedby', `${id}-help`);
       state.scope = scope;
       session.setScope(scope);
-      announce(`Now looking at scope ${scope}.`, 'info');
+      announce(t('who.scopeNow', { scope }), 'info');
       void current()?.tab.show();
     });
     who.append(form);
   } else {
-    who.append(h('span', { class: 'scope-fixed' }, h('span', { class: 'muted' }, 'Scope '), h('strong', {}, me.scope)));
+    who.append(h('span', { class: 'scope-fixed' }, h('span', { class: 'muted' }, t('who.scopeFixed')), h('strong', {}, me.scope)));
   }
   // Under a host's sign-in, signing out is the host's business.
-  if (!hostSignIn) who.append(h('button', { type: 'button', class: 'btn small', onclick: signOut }, 'Sign out'));
+  if (!hostSignIn) who.append(h('button', { type: 'button', class: 'btn small', onclick: signOut }, t('who.signOut')));
 }
 
 const current = () => tabs.find((t) => t.button.getAttribute('aria-selected') === 'true');
@@ -171,7 +173,7 @@ function select(id: string, focus = false) {
 }
 
 /** Builds the tabs the key's role may use and opens the one in the URL (or the first). */
-async function enter(me: WhoAmI) {
+async function enter(me: WhoAmI, focusTab = true) {
   state.me = me;
   state.scope = me.scope === 'platform' ? (session.scope() ?? 'platform') : me.scope;
   state.demo = false;
@@ -204,11 +206,11 @@ async function enter(me: WhoAmI) {
   signinSection.hidden = true;
   workspace.hidden = false;
   if (!tabs.length) {
-    panels.append(h('p', { class: 'empty' }, 'This key has no screen here.'));
+    panels.append(h('p', { class: 'empty' }, t('shell.noScreen')));
     return;
   }
   select(location.hash.slice(1));
-  current()?.button.focus();
+  if (focusTab) current()?.button.focus();
 }
 
 // Arrow keys move between tabs (the tablist is one tab stop).
@@ -229,6 +231,11 @@ window.addEventListener('hashchange', () => {
   if (state.me && location.hash.slice(1) !== current()?.tab.id) select(location.hash.slice(1));
 });
 
+// A language switch draws the signed-in page again, on the same tab and scope.
+startLanguage(() => {
+  if (state.me) void enter(state.me, false);
+});
+
 // Start: a key kept in this tab signs in again after a reload; without one, the host's sign-in
 // may cover the page (whoami answers without a key), else the key screen shows.
 (async () => {
@@ -246,6 +253,6 @@ window.addEventListener('hashchange', () => {
     await enter(await api<WhoAmI>('GET', '/whoami'));
   } catch (e) {
     session.clear();
-    showSignin(e instanceof ApiError ? e.message : 'Sign in again.', e instanceof ApiError ? e.hint : null);
+    showSignin(e instanceof ApiError ? e.message : t('signin.again'), e instanceof ApiError ? e.hint : null);
   }
 })();

@@ -6,21 +6,23 @@ import { api, ApiError, getManifest, getPresets, scoped, type Connection, type P
 import { append, busy, h, openDialog, uid } from './dom.js';
 import { connectionLayout } from './connection-layout.js';
 import { errorList, FormErrors } from './schema-form.js';
+import { language, t, type Key } from './i18n/index.js';
 
-const STAGES: Record<string, string> = { dns: 'DNS lookup', connect: 'connect', tls: 'TLS', auth: 'sign-in (AUTH)', send: 'send', done: 'done' };
-export const stageLabel = (stage: string): string => STAGES[stage] ?? stage;
+const STAGES = ['dns', 'connect', 'tls', 'auth', 'send', 'done'];
+export const stageLabel = (stage: string): string => (STAGES.includes(stage) ? t(`stage.${stage}` as Key) : stage);
 
-const period = (s: number): string => ({ 1: 'second', 60: 'minute', 3600: 'hour', 86400: 'day' })[s] ?? `${s} s`;
+const PERIODS: Record<number, Key> = { 1: 'form.perSecond', 60: 'form.perMinute', 3600: 'form.perHour', 86400: 'form.perDay' };
+const period = (s: number): string => t(PERIODS[s] ?? 'form.perSeconds', { count: s });
 
 /** The result of a connection test or a test mail, styled as success or failure. */
 export function resultView(r: TestResult, title: { ok: string; fail: string }): HTMLElement {
   const box = h('div', { class: `result ${r.ok ? 'ok' : 'fail'}` });
   append(
     box,
-    h('p', { class: 'result-title' }, h('strong', {}, r.ok ? `✓ ${title.ok}` : `✗ ${title.fail}`), ` — stage: ${stageLabel(r.stage)}`, r.durationMs !== undefined ? `, ${r.durationMs} ms` : '', r.code ? ' ' : '', r.code ? h('code', {}, r.code) : null),
+    h('p', { class: 'result-title' }, h('strong', {}, r.ok ? `✓ ${title.ok}` : `✗ ${title.fail}`), ` — ${t('form.stage', { stage: stageLabel(r.stage) })}`, r.durationMs !== undefined ? `, ${t('common.ms', { ms: String(r.durationMs) })}` : '', r.code ? ' ' : '', r.code ? h('code', {}, r.code) : null),
     h('p', { class: 'result-message' }, r.message),
-    r.reply ? h('p', {}, 'Server reply: ', h('code', { class: 'reply' }, r.reply)) : null,
-    r.hint ? h('p', { class: 'result-hint' }, h('strong', {}, 'What to do: '), r.hint) : null,
+    r.reply ? h('p', {}, t('common.serverReply'), h('code', { class: 'reply' }, r.reply)) : null,
+    r.hint ? h('p', { class: 'result-hint' }, h('strong', {}, t('common.whatToDo')), r.hint) : null,
   );
   return box;
 }
@@ -32,7 +34,7 @@ export function errorView(err: unknown, left?: Array<{ path: string; message: st
     'div',
     { class: 'result fail' },
     h('p', { class: 'result-title' }, h('strong', {}, `✗ ${e.message}`), ' ', h('code', {}, e.code)),
-    e.hint ? h('p', { class: 'result-hint' }, h('strong', {}, 'What to do: '), e.hint) : null,
+    e.hint ? h('p', { class: 'result-hint' }, h('strong', {}, t('common.whatToDo')), e.hint) : null,
     (left ?? e.details).length ? errorList(left ?? e.details) : null,
   );
 }
@@ -65,7 +67,7 @@ export async function openConnectionForm(scope: string, existing: Connection | u
   let presetSelect: HTMLSelectElement | undefined;
   const presetId = uid('preset');
   if (!existing) {
-    presetSelect = h('select', { id: presetId, 'aria-describedby': presetNote.id }, h('option', { value: '' }, 'None: start empty'), ...presets.map((p) => h('option', { value: p.id }, p.label)));
+    presetSelect = h('select', { id: presetId, 'aria-describedby': presetNote.id }, h('option', { value: '' }, t('form.noPreset')), ...presets.map((p) => h('option', { value: p.id }, p.label)));
     presetSelect.addEventListener('change', () => applyPreset(presets.find((p) => p.id === presetSelect!.value)));
   }
 
@@ -79,7 +81,7 @@ export async function openConnectionForm(scope: string, existing: Connection | u
     const values: Record<string, unknown> = { ...layout.defaults(), ...keep, provider: p.provider, ...p.settings };
     if (p.suggestedRateLimit) values.rateLimit = { messages: p.suggestedRateLimit.messages, perSeconds: p.suggestedRateLimit.perSeconds };
     layout.write(values);
-    append(presetNote, h('p', {}, h('strong', {}, `${p.label}: `), p.note), p.suggestedRateLimit ? h('p', {}, `Rate limit set to ${p.suggestedRateLimit.messages} per ${period(p.suggestedRateLimit.perSeconds)}: ${p.suggestedRateLimit.reason}`) : null);
+    append(presetNote, h('p', {}, h('strong', {}, `${p.label}: `), p.note), p.suggestedRateLimit ? h('p', {}, t('form.rateLimitSet', { count: p.suggestedRateLimit.messages, period: period(p.suggestedRateLimit.perSeconds), reason: p.suggestedRateLimit.reason })) : null);
     layout.update();
   };
 
@@ -92,8 +94,8 @@ export async function openConnectionForm(scope: string, existing: Connection | u
       // the client secret); a secret a fix or an edit reveals later has nothing stored to keep.
       layout.update();
       for (const f of layout.secrets()) {
-        f.control?.setAttribute('placeholder', 'leave empty to keep');
-        f.setNote(`Leave empty to keep the stored ${(typeof f.schema.title === 'string' ? f.schema.title : 'secret').toLowerCase()}.`);
+        f.control?.setAttribute('placeholder', t('form.keepPlaceholder'));
+        f.setNote(typeof f.schema.title === 'string' ? t('form.keepStored', { field: language() === 'de' ? f.schema.title : f.schema.title.toLowerCase() }) : t('form.keepSecret'));
       }
     }
   }
@@ -103,11 +105,11 @@ export async function openConnectionForm(scope: string, existing: Connection | u
     const before = new Set(layout.fields().filter((f) => !f.hidden));
     for (const [name, value] of Object.entries(w.fix?.set ?? {})) layout.field(name)?.write(value);
     layout.update();
-    button.replaceWith(h('span', { class: 'fixed' }, `${w.fix!.label}: applied to the form; save to keep it.`));
+    button.replaceWith(h('span', { class: 'fixed' }, t('form.fixApplied', { fix: w.fix!.label })));
     layout.fields().find((f) => !f.hidden && !before.has(f))?.control?.focus();
   };
   const warned = existing ? warningsView(existing.warnings ?? [], applyFix) : null;
-  const warnings = warned ? h('div', { class: 'callout warn' }, h('p', {}, h('strong', {}, 'Warnings for this connection:')), warned) : null;
+  const warnings = warned ? h('div', { class: 'callout warn' }, h('p', {}, h('strong', {}, t('form.warnings'))), warned) : null;
   body.addEventListener('input', layout.update);
   body.addEventListener('change', layout.update);
   layout.update();
@@ -131,7 +133,7 @@ export async function openConnectionForm(scope: string, existing: Connection | u
     let left: Array<{ path: string; message: string }> | undefined;
     if (err instanceof FormErrors) {
       left = layout.showErrors(err.details);
-      result.replaceChildren(errorView(new ApiError(0, 'INVALID_INPUT', 'Some fields cannot be read'), left));
+      result.replaceChildren(errorView(new ApiError(0, 'INVALID_INPUT', t('form.unreadable')), left));
     } else if (err instanceof ApiError) {
       if (err.code === 'SECRET_REQUIRED') {
         const secrets = layout.secrets();
@@ -153,18 +155,18 @@ export async function openConnectionForm(scope: string, existing: Connection | u
     }
   };
 
-  const testBtn = h('button', { type: 'button', class: 'btn' }, 'Test connection');
-  const saveBtn = h('button', { type: 'submit', class: 'btn primary' }, existing ? 'Save changes' : 'Save connection');
-  const cancelBtn = h('button', { type: 'button', class: 'btn', onclick: () => dlg.close() }, 'Cancel');
+  const testBtn = h('button', { type: 'button', class: 'btn' }, t('form.test'));
+  const saveBtn = h('button', { type: 'submit', class: 'btn primary' }, existing ? t('form.saveChanges') : t('form.save'));
+  const cancelBtn = h('button', { type: 'button', class: 'btn', onclick: () => dlg.close() }, t('common.cancel'));
 
   testBtn.addEventListener('click', () =>
     busy(testBtn, async () => {
-      result.replaceChildren(h('p', { class: 'muted' }, 'Testing…'));
+      result.replaceChildren(h('p', { class: 'muted' }, t('form.testing')));
       try {
         const values = payload();
         layout.clearErrors();
         const r = await api<TestResult>('POST', scoped(scope, 'connections/test'), existing ? { ...values, id: existing.id } : values);
-        result.replaceChildren(resultView(r, { ok: 'Connection works', fail: 'Connection test failed' }));
+        result.replaceChildren(resultView(r, { ok: t('connections.works'), fail: t('connections.testFailed') }));
         // A refused sign-in: the hint goes to the provider's secret.
         if (!r.ok && r.stage === 'auth') layout.secrets()[0]?.setError(r.hint ?? r.message);
       } catch (err) {
@@ -177,7 +179,7 @@ export async function openConnectionForm(scope: string, existing: Connection | u
   formEl.addEventListener('submit', (ev) => {
     ev.preventDefault();
     void busy(saveBtn, async () => {
-      result.replaceChildren(h('p', { class: 'muted' }, 'Saving…'));
+      result.replaceChildren(h('p', { class: 'muted' }, t('common.saving')));
       try {
         const values = payload();
         layout.clearErrors();
@@ -194,13 +196,13 @@ export async function openConnectionForm(scope: string, existing: Connection | u
 
   append(
     formEl,
-    presetSelect ? h('div', { class: 'field preset' }, h('label', { for: presetId }, 'Start from a preset'), presetSelect, presetNote) : null,
+    presetSelect ? h('div', { class: 'field preset' }, h('label', { for: presetId }, t('form.preset')), presetSelect, presetNote) : null,
     warnings,
     body,
     result,
     h('div', { class: 'actions sticky' }, saveBtn, testBtn, cancelBtn),
   );
-  const dlg = openDialog(existing ? `Edit connection “${existing.name}”` : 'Add a connection', [formEl], { wide: true });
+  const dlg = openDialog(existing ? t('form.editTitle', { name: existing.name }) : t('form.addTitle'), [formEl], { wide: true });
   // Opened from a warning's fix in the list: apply it at once.
   if (fixCode) [...(warned?.querySelectorAll<HTMLButtonElement>('li[data-code] button.fix') ?? [])].find((b) => b.closest('li')?.dataset.code === fixCode)?.click();
 }

@@ -6,10 +6,9 @@ import { pick, providersOf, type ProviderSchema } from './annotations.js';
 import { api, getManifest, scoped, type Connection, type TestEmailResult, type TestResult } from './api.js';
 import { errorView, openConnectionForm, resultView, warningsView } from './connection-form.js';
 import { announce, badge, busy, confirmDialog, dataTable, h, openDialog, uid } from './dom.js';
+import { LANGUAGE_NAMES, LANGUAGES, t, tNodes, type Key } from './i18n/index.js';
 import { can, state } from './state.js';
 import type { Tab } from './tabs.js';
-
-const LOCALES = ['en', 'fr', 'de', 'nl', 'pt', 'ru'];
 
 /** A connection's line in the list, from its provider's `x-envoi.summary` (annotations.ts). */
 export function summary(c: Connection, providers: ProviderSchema[]): { provider: string; server: string; transport: { text: string; title?: string }; signin: string } {
@@ -26,22 +25,22 @@ export function summary(c: Connection, providers: ProviderSchema[]): { provider:
 
 function health(c: Connection): HTMLElement | string {
   if (!c.health) return '';
-  if (c.health.status === 'ok') return badge('OK', 'ok');
+  if (c.health.status === 'ok') return badge(t('health.ok'), 'ok');
   const e = c.health.lastError;
   const detail = typeof e === 'string' ? e : e ? [e.code, e.message].filter(Boolean).join(': ') : '';
-  return h('span', {}, badge('Unhealthy', 'fail', detail || undefined), detail ? h('span', { class: 'small block' }, detail) : null);
+  return h('span', {}, badge(t('health.unhealthy'), 'fail', detail || undefined), detail ? h('span', { class: 'small block' }, detail) : null);
 }
 
 export function connectionsTab(): Tab {
-  const heading = h('h2', {}, 'Connections');
+  const heading = h('h2', {}, t('connections.title'));
   // Controls a role may not use are not in the page at all (the API refuses them anyway).
   const manage = can.manageConnections();
-  const addBtn = manage ? h('button', { type: 'button', class: 'btn primary' }, 'Add connection') : null;
-  const refreshBtn = h('button', { type: 'button', class: 'btn' }, 'Refresh');
+  const addBtn = manage ? h('button', { type: 'button', class: 'btn primary' }, t('connections.add')) : null;
+  const refreshBtn = h('button', { type: 'button', class: 'btn' }, t('common.refresh'));
   const notice = h('div', { class: 'notice-area', role: 'status', 'aria-live': 'polite' });
-  const { table, tbody } = dataTable('Connections of this scope', ['Name', 'Provider', 'Server', 'Security', 'Sign-in', 'Health', ...(manage ? ['Actions'] : [])], (t) =>
-    t === 'Actions' ? 'actions-col' : undefined,
-  );
+  const actionsCol = t('common.actions');
+  const columns = [t('connections.col.name'), t('connections.col.provider'), t('connections.col.server'), t('connections.col.security'), t('connections.col.signin'), t('connections.col.health'), ...(manage ? [actionsCol] : [])];
+  const { table, tbody } = dataTable(t('connections.caption'), columns, (c) => (c === actionsCol ? 'actions-col' : undefined));
   const empty = h('p', { class: 'empty', hidden: true });
   const panel = h('div', {}, h('div', { class: 'toolbar' }, heading, h('div', { class: 'spacer' }), addBtn, refreshBtn), notice, table, empty);
 
@@ -49,10 +48,10 @@ export function connectionsTab(): Tab {
   let providers: ProviderSchema[] = [];
 
   const afterSave = (c: Connection, created: boolean) => {
-    announce(`${created ? 'Added' : 'Saved'} connection “${c.name}”.`, 'ok', c.warnings.length ? `${c.warnings.length} warning(s): see above the list.` : null);
+    announce(t(created ? 'connections.added' : 'connections.saved', { name: c.name }), 'ok', c.warnings.length ? t('connections.warningsCount', { count: c.warnings.length }) : null);
     notice.replaceChildren();
     const w = warningsView(c.warnings);
-    if (w) notice.append(h('div', { class: 'callout warn' }, h('p', {}, h('strong', {}, `Warnings for “${c.name}”:`)), w));
+    if (w) notice.append(h('div', { class: 'callout warn' }, h('p', {}, h('strong', {}, t('connections.warningsFor', { name: c.name }))), w));
     void load();
   };
 
@@ -63,41 +62,41 @@ export function connectionsTab(): Tab {
     const { provider, server, transport: sec, signin } = summary(c, providers);
     const actions = manage ? h('td', { class: 'actions-col' }) : null;
     if (actions) {
-      const label = (verb: string) => `${verb} ${c.name}`;
-      const edit = h('button', { type: 'button', class: 'btn small', 'aria-label': label('Edit'), onclick: () => void openConnectionForm(state.scope, c, (s) => afterSave(s, false), items).catch((e: unknown) => notice.replaceChildren(errorView(e))) }, 'Edit');
-      const test = h('button', { type: 'button', class: 'btn small', 'aria-label': label('Test') }, 'Test');
+      const label = (key: Key) => t(key, { name: c.name });
+      const edit = h('button', { type: 'button', class: 'btn small', 'aria-label': label('connections.editLabel'), onclick: () => void openConnectionForm(state.scope, c, (s) => afterSave(s, false), items).catch((e: unknown) => notice.replaceChildren(errorView(e))) }, t('common.edit'));
+      const test = h('button', { type: 'button', class: 'btn small', 'aria-label': label('connections.testLabel') }, t('connections.test'));
       test.addEventListener('click', () =>
         void busy(test, async () => {
-          notice.replaceChildren(h('p', { class: 'muted' }, `Testing “${c.name}”…`));
+          notice.replaceChildren(h('p', { class: 'muted' }, t('connections.testing', { name: c.name })));
           try {
             const r = await api<TestResult>('POST', scoped(state.scope, `connections/${encodeURIComponent(c.id)}/test`));
-            notice.replaceChildren(h('h3', {}, `Test of “${c.name}”`), resultView(r, { ok: 'Connection works', fail: 'Connection test failed' }));
+            notice.replaceChildren(h('h3', {}, t('connections.testOf', { name: c.name })), resultView(r, { ok: t('connections.works'), fail: t('connections.testFailed') }));
             void load();
           } catch (e) {
             notice.replaceChildren(errorView(e));
           }
         }),
       );
-      const mail = h('button', { type: 'button', class: 'btn small', 'aria-label': label('Send test email through'), onclick: () => openTestEmail(c) }, 'Send test email');
-      const def = c.isDefault ? null : h('button', { type: 'button', class: 'btn small', 'aria-label': label('Make default:') }, 'Make default');
+      const mail = h('button', { type: 'button', class: 'btn small', 'aria-label': label('connections.testEmailLabel'), onclick: () => openTestEmail(c) }, t('connections.testEmail'));
+      const def = c.isDefault ? null : h('button', { type: 'button', class: 'btn small', 'aria-label': label('connections.makeDefaultLabel') }, t('connections.makeDefault'));
       def?.addEventListener('click', () =>
         void busy(def, async () => {
           try {
             await api('POST', scoped(state.scope, `connections/${encodeURIComponent(c.id)}/default`));
-            announce(`“${c.name}” is now the default connection of ${state.scope}.`, 'ok');
+            announce(t('connections.nowDefault', { name: c.name, scope: state.scope }), 'ok');
             await load();
           } catch (e) {
             notice.replaceChildren(errorView(e));
           }
         }),
       );
-      const del = h('button', { type: 'button', class: 'btn small danger', 'aria-label': label('Delete') }, 'Delete');
+      const del = h('button', { type: 'button', class: 'btn small danger', 'aria-label': label('connections.deleteLabel') }, t('common.delete'));
       del.addEventListener('click', async () => {
-        const ok = await confirmDialog('Delete connection?', `Delete “${c.name}”? Its stored secret is deleted with it. Actions that name it will fail until they use another connection.`, 'Delete connection');
+        const ok = await confirmDialog(t('connections.deleteTitle'), t('connections.deleteConfirm', { name: c.name }), t('connections.deleteButton'));
         if (!ok) return;
         try {
           await api('DELETE', scoped(state.scope, `connections/${encodeURIComponent(c.id)}`));
-          announce(`Deleted connection “${c.name}”.`, 'ok');
+          announce(t('connections.deleted', { name: c.name }), 'ok');
           notice.replaceChildren();
           await load();
         } catch (e) {
@@ -115,7 +114,7 @@ export function connectionsTab(): Tab {
     return h(
       'tr',
       { 'data-connection-id': c.id },
-      h('th', { scope: 'row' }, h('span', { class: 'name' }, c.name), c.isDefault ? badge('Default', 'info') : null, h('span', { class: 'small block muted' }, c.senderName ? `${c.senderName} <${c.senderEmail}>` : c.senderEmail), warn),
+      h('th', { scope: 'row' }, h('span', { class: 'name' }, c.name), c.isDefault ? badge(t('connections.default'), 'info') : null, h('span', { class: 'small block muted' }, c.senderName ? `${c.senderName} <${c.senderEmail}>` : c.senderEmail), warn),
       h('td', {}, provider),
       h('td', {}, h('code', {}, server)),
       h('td', {}, h('span', { title: sec.title }, sec.text)),
@@ -128,25 +127,25 @@ export function connectionsTab(): Tab {
   function openTestEmail(c: Connection) {
     const toId = uid('te-to');
     const locId = uid('te-loc');
-    const to = h('input', { id: toId, type: 'email', required: true, autocomplete: 'email', placeholder: 'you@example.com', 'aria-required': 'true' });
-    const locale = h('select', { id: locId }, h('option', { value: '' }, 'Browser language'), ...LOCALES.map((l) => h('option', { value: l }, l)));
+    const to = h('input', { id: toId, type: 'email', required: true, autocomplete: 'email', placeholder: t('connections.emailPlaceholder'), 'aria-required': 'true' });
+    const locale = h('select', { id: locId }, h('option', { value: '' }, t('connections.browserLanguage')), ...LANGUAGES.map((l) => h('option', { value: l, lang: l }, LANGUAGE_NAMES[l])));
     const err = h('p', { class: 'field-error', id: `${toId}-err`, hidden: true });
     const result = h('div', { class: 'result-area', role: 'status', 'aria-live': 'polite' });
-    const send = h('button', { type: 'submit', class: 'btn primary' }, 'Send test email');
+    const send = h('button', { type: 'submit', class: 'btn primary' }, t('connections.testEmail'));
     const form = h(
       'form',
       { novalidate: true },
-      h('p', {}, `Sends the test email through “${c.name}” (one attempt, shown in the delivery log).`),
-      h('div', { class: 'field' }, h('label', { for: toId }, 'Send the test email to'), to, err),
-      h('div', { class: 'field' }, h('label', { for: locId }, 'Language'), locale),
+      h('p', {}, t('connections.testEmailIntro', { name: c.name })),
+      h('div', { class: 'field' }, h('label', { for: toId }, t('connections.testEmailTo')), to, err),
+      h('div', { class: 'field' }, h('label', { for: locId }, t('connections.testEmailLanguage')), locale),
       result,
-      h('div', { class: 'actions' }, send, h('button', { type: 'button', class: 'btn', onclick: () => d.close() }, 'Close')),
+      h('div', { class: 'actions' }, send, h('button', { type: 'button', class: 'btn', onclick: () => d.close() }, t('common.close'))),
     );
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
       const address = to.value.trim();
       if (!address || !to.checkValidity()) {
-        err.textContent = 'Enter an email address.';
+        err.textContent = t('connections.enterEmail');
         err.hidden = false;
         to.setAttribute('aria-invalid', 'true');
         to.setAttribute('aria-describedby', err.id);
@@ -157,24 +156,24 @@ export function connectionsTab(): Tab {
       to.removeAttribute('aria-invalid');
       to.removeAttribute('aria-describedby');
       void busy(send, async () => {
-        result.replaceChildren(h('p', { class: 'muted' }, 'Sending…'));
+        result.replaceChildren(h('p', { class: 'muted' }, t('common.sending')));
         try {
           const r = await api<TestEmailResult>('POST', scoped(state.scope, `connections/${encodeURIComponent(c.id)}/test-email`), { to: address, ...(locale.value ? { locale: locale.value } : {}) });
           const queued = r.ok === undefined;
           result.replaceChildren(
-            queued ? h('div', { class: 'result' }, h('p', {}, h('strong', {}, r.message)), r.hint ? h('p', {}, r.hint) : null) : resultView(r, { ok: 'Test email sent', fail: 'Test email failed' }),
-            h('p', { class: 'small' }, 'Subject: ', h('strong', {}, r.subject ?? '—'), ' · delivery ', h('code', {}, r.deliveryId ?? '—')),
+            queued ? h('div', { class: 'result' }, h('p', {}, h('strong', {}, r.message)), r.hint ? h('p', {}, r.hint) : null) : resultView(r, { ok: t('connections.testEmailSent'), fail: t('connections.testEmailFailed') }),
+            h('p', { class: 'small' }, ...tNodes('connections.testEmailFacts', { subject: h('strong', {}, r.subject ?? '—'), delivery: h('code', {}, r.deliveryId ?? '—') })),
           );
         } catch (e) {
           result.replaceChildren(errorView(e));
         }
       });
     });
-    const d = openDialog('Send a test email', [form]);
+    const d = openDialog(t('connections.testEmailTitle'), [form]);
   }
 
   async function load(): Promise<void> {
-    heading.textContent = `Connections of ${state.scope}`;
+    heading.textContent = t('connections.titleOf', { scope: state.scope });
     try {
       const [r, manifest] = await Promise.all([api<{ items: Connection[] }>('GET', scoped(state.scope, 'connections')), getManifest()]);
       items = r.items;
@@ -186,8 +185,8 @@ export function connectionsTab(): Tab {
     tbody.replaceChildren(...items.map(row));
     table.hidden = items.length === 0;
     empty.hidden = items.length > 0;
-    empty.textContent = manage ? `No connection in ${state.scope} yet. Add one, starting from a preset.` : `No connection in ${state.scope} yet. An admin adds them.`;
+    empty.textContent = t(manage ? 'connections.emptyAdmin' : 'connections.empty', { scope: state.scope });
   }
 
-  return { id: 'connections', label: 'Connections', panel, show: () => { notice.replaceChildren(); return load(); } };
+  return { id: 'connections', label: t('connections.tab'), panel, show: () => { notice.replaceChildren(); return load(); } };
 }

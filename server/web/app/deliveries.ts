@@ -5,6 +5,7 @@ import { api, scoped, type Delivery, type DeliveryDetail } from './api.js';
 import { errorView } from './connection-form.js';
 import { announce, badge, busy, bytes, dataTable, fill, h, openDialog, time, uid } from './dom.js';
 import { eventsView } from './delivery-events.js';
+import { t, tNodes } from './i18n/index.js';
 import { can, state } from './state.js';
 import type { Tab } from './tabs.js';
 
@@ -14,25 +15,27 @@ const EVENTS = ['delivered', 'bounced', 'complained'] as const;
 const KIND: Record<string, string> = { captured: 'info', sent: 'ok', failed: 'fail', retrying: 'warn', queued: 'neutral', sending: 'info', lost: 'warn' };
 const PAGE = 25;
 
-export const statusBadge = (status: string): HTMLElement => badge(status, KIND[status] ?? 'neutral');
+/** A delivery's (or attempt's) status in the page's language; the code stays in data-status. */
+export const statusName = (status: string): string => (STATUSES as readonly string[]).includes(status) || status === 'lost' ? t(`status.${status as (typeof STATUSES)[number] | 'lost'}`) : status;
+export const statusBadge = (status: string): HTMLElement => badge(statusName(status), KIND[status] ?? 'neutral');
 
 const recipientsText = (d: Delivery) => (d.recipients.length > 2 ? `${d.recipients.slice(0, 2).join(', ')} +${d.recipients.length - 2}` : d.recipients.join(', '));
 
 export function deliveriesTab(): Tab {
-  const heading = h('h2', {}, 'Deliveries');
+  const heading = h('h2', {}, t('deliveries.title'));
   const filterId = uid('status-filter');
-  const filter = h('select', { id: filterId }, h('option', { value: '' }, 'All'), ...STATUSES.map((s) => h('option', { value: s }, s)));
+  const filter = h('select', { id: filterId }, h('option', { value: '' }, t('deliveries.all')), ...STATUSES.map((s) => h('option', { value: s }, statusName(s))));
   const eventId = uid('event-filter');
-  const eventFilter = h('select', { id: eventId }, h('option', { value: '' }, 'Any'), ...EVENTS.map((e) => h('option', { value: e }, e)));
-  const refreshBtn = h('button', { type: 'button', class: 'btn' }, 'Refresh');
+  const eventFilter = h('select', { id: eventId }, h('option', { value: '' }, t('deliveries.any')), ...EVENTS.map((e) => h('option', { value: e }, t(`event.${e}`))));
+  const refreshBtn = h('button', { type: 'button', class: 'btn' }, t('common.refresh'));
   const notice = h('div', { class: 'notice-area', role: 'status', 'aria-live': 'polite' });
-  const { table, tbody } = dataTable('Deliveries, newest first', ['Status', 'Subject', 'Recipients', 'Connection', 'Attempts', 'Created']);
-  const empty = h('p', { class: 'empty', hidden: true }, 'No delivery matches.');
-  const moreBtn = h('button', { type: 'button', class: 'btn', hidden: true }, 'Load more');
+  const { table, tbody } = dataTable(t('deliveries.caption'), [t('deliveries.col.status'), t('deliveries.col.subject'), t('deliveries.col.recipients'), t('deliveries.col.connection'), t('deliveries.col.attempts'), t('deliveries.col.created')]);
+  const empty = h('p', { class: 'empty', hidden: true }, t('deliveries.empty'));
+  const moreBtn = h('button', { type: 'button', class: 'btn', hidden: true }, t('deliveries.more'));
   const panel = h(
     'div',
     {},
-    h('div', { class: 'toolbar' }, heading, h('div', { class: 'spacer' }), h('label', { for: filterId, class: 'inline' }, 'Status'), filter, h('label', { for: eventId, class: 'inline' }, 'Event'), eventFilter, refreshBtn),
+    h('div', { class: 'toolbar' }, heading, h('div', { class: 'spacer' }), h('label', { for: filterId, class: 'inline' }, t('deliveries.col.status')), filter, h('label', { for: eventId, class: 'inline' }, t('deliveries.event')), eventFilter, refreshBtn),
     notice,
     table,
     empty,
@@ -44,7 +47,7 @@ export function deliveriesTab(): Tab {
   const rows = new Map<string, HTMLTableRowElement>();
 
   function row(d: Delivery): HTMLTableRowElement {
-    const open = h('button', { type: 'button', class: 'btn link', onclick: () => void openDetail(d.id) }, d.subject || '(no subject)');
+    const open = h('button', { type: 'button', class: 'btn link', onclick: () => void openDetail(d.id) }, d.subject || t('deliveries.noSubject'));
     return h(
       'tr',
       { 'data-delivery-id': d.id, 'data-status': d.status },
@@ -52,13 +55,13 @@ export function deliveriesTab(): Tab {
         'td',
         {},
         statusBadge(d.status),
-        d.status === 'retrying' && d.nextAttemptAt ? h('span', { class: 'small block muted' }, 'next ', time(d.nextAttemptAt)) : null,
-        d.waitingFor ? h('span', { class: 'small block muted', title: d.waitingFor.message }, `waiting: ${d.waitingFor.code}`) : null,
+        d.status === 'retrying' && d.nextAttemptAt ? h('span', { class: 'small block muted' }, ...tNodes('deliveries.next', { time: time(d.nextAttemptAt) })) : null,
+        d.waitingFor ? h('span', { class: 'small block muted', title: d.waitingFor.message }, t('deliveries.waitingFor', { code: d.waitingFor.code })) : null,
       ),
       h('th', { scope: 'row' }, open, d.lastError && d.status !== 'sent' ? h('span', { class: 'small block err-text' }, d.lastError.reply ?? d.lastError.message) : null),
       h('td', { class: 'small', title: d.recipients.join(', ') }, recipientsText(d)),
       h('td', {}, d.connection.name ?? '—'),
-      h('td', {}, `${d.attempts} / ${d.maxAttempts}`),
+      h('td', {}, t('deliveries.attemptsOf', { attempts: d.attempts, max: d.maxAttempts })),
       h('td', { class: 'small' }, time(d.createdAt)),
     );
   }
@@ -73,7 +76,7 @@ export function deliveriesTab(): Tab {
   }
 
   async function load(more = false): Promise<void> {
-    heading.textContent = `Deliveries of ${state.scope}`;
+    heading.textContent = t('deliveries.titleOf', { scope: state.scope });
     // A newer load (another filter, scope or refresh) wins over one still on its way.
     const mine = ++generation;
     if (!more) {
@@ -107,18 +110,18 @@ export function deliveriesTab(): Tab {
   moreBtn.addEventListener('click', () => void busy(moreBtn, () => load(true)));
 
   async function openDetail(id: string): Promise<void> {
-    const content = h('div', { class: 'delivery-detail' }, h('p', { class: 'muted' }, 'Loading…'));
+    const content = h('div', { class: 'delivery-detail' }, h('p', { class: 'muted' }, t('common.loading')));
     const live = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
-    const dlg = openDialog('Delivery', [live, content], { wide: true });
+    const dlg = openDialog(t('delivery.title'), [live, content], { wide: true });
     let polling = false;
 
     const render = (d: DeliveryDetail) => {
-      const retry = (d.status === 'failed' || d.status === 'unknown') && can.retry() ? h('button', { type: 'button', class: 'btn primary' }, 'Retry') : null;
+      const retry = (d.status === 'failed' || d.status === 'unknown') && can.retry() ? h('button', { type: 'button', class: 'btn primary' }, t('delivery.retry')) : null;
       retry?.addEventListener('click', () =>
         void busy(retry, async () => {
           try {
             const q = await api<Delivery>('POST', scoped(state.scope, `deliveries/${encodeURIComponent(d.id)}/retry`));
-            live.textContent = 'The delivery is queued again.';
+            live.textContent = t('delivery.queuedAgain');
             render({ ...d, ...q, attemptLog: d.attemptLog, events: d.events });
             put(q, 'replace');
             void poll(d.id);
@@ -130,40 +133,40 @@ export function deliveriesTab(): Tab {
       const e = d.lastError;
       const dl = h('dl', { class: 'facts' });
       const fact = (k: string, v: Node | string | null | undefined) => dl.append(h('dt', {}, k), h('dd', {}, v ?? '—'));
-      fact('Status', h('span', {}, statusBadge(d.status), polling ? h('span', { class: 'muted small' }, ' checking…') : null));
-      fact('Action', d.action);
-      fact('Connection', d.connection.name ?? '—');
-      fact('From', d.from);
-      fact('Recipients', d.recipients.join(', '));
-      if (d.accepted?.length) fact('Accepted', d.accepted.join(', '));
-      if (d.rejected?.length) fact('Rejected', d.rejected.join(', '));
-      fact('Attempts', `${d.attempts} of ${d.maxAttempts}`);
-      if (d.nextAttemptAt) fact('Next attempt', time(d.nextAttemptAt));
-      if (d.waitingFor) fact('Waiting', h('span', {}, h('code', {}, d.waitingFor.code), ` ${d.waitingFor.message}`, d.waitingFor.hint ? h('span', { class: 'small block' }, d.waitingFor.hint) : null));
-      fact('Created', time(d.createdAt));
-      fact('Sent', time(d.sentAt));
-      if (d.size !== undefined) fact('Size', bytes(d.size));
+      fact(t('deliveries.col.status'), h('span', {}, statusBadge(d.status), polling ? h('span', { class: 'muted small' }, ` ${t('delivery.checking')}`) : null));
+      fact(t('delivery.action'), d.action);
+      fact(t('deliveries.col.connection'), d.connection.name ?? '—');
+      fact(t('delivery.from'), d.from);
+      fact(t('deliveries.col.recipients'), d.recipients.join(', '));
+      if (d.accepted?.length) fact(t('delivery.accepted'), d.accepted.join(', '));
+      if (d.rejected?.length) fact(t('delivery.rejected'), d.rejected.join(', '));
+      fact(t('deliveries.col.attempts'), t('delivery.attemptsOf', { attempts: d.attempts, max: d.maxAttempts }));
+      if (d.nextAttemptAt) fact(t('delivery.nextAttempt'), time(d.nextAttemptAt));
+      if (d.waitingFor) fact(t('delivery.waiting'), h('span', {}, h('code', {}, d.waitingFor.code), ` ${d.waitingFor.message}`, d.waitingFor.hint ? h('span', { class: 'small block' }, d.waitingFor.hint) : null));
+      fact(t('deliveries.col.created'), time(d.createdAt));
+      fact(t('delivery.sent'), time(d.sentAt));
+      if (d.size !== undefined) fact(t('delivery.size'), bytes(d.size));
       fact('Message-ID', d.messageId ? h('code', {}, d.messageId) : '—');
-      if (d.dkim) fact('DKIM', h('span', {}, 'signed as ', h('code', {}, d.dkim.domain), ' with selector ', h('code', {}, d.dkim.selector)));
-      if (d.response) fact('Server response', h('code', { class: 'reply' }, d.response));
+      if (d.dkim) fact('DKIM', h('span', {}, ...tNodes('delivery.dkimSigned', { domain: h('code', {}, d.dkim.domain), selector: h('code', {}, d.dkim.selector) })));
+      if (d.response) fact(t('delivery.response'), h('code', { class: 'reply' }, d.response));
       fill(content, 
-        h('h3', { class: 'detail-subject' }, d.subject ?? '(no subject)'),
+        h('h3', { class: 'detail-subject' }, d.subject ?? t('deliveries.noSubject')),
         dl,
         e && d.status !== 'sent'
           ? h(
               'div',
               { class: 'result fail' },
               h('p', { class: 'result-title' }, h('strong', {}, `✗ ${e.message}`), ' ', h('code', {}, e.code), e.responseCode ? ` · ${e.responseCode}` : ''),
-              e.reply ? h('p', {}, 'Server reply: ', h('code', { class: 'reply' }, e.reply)) : null,
-              e.hint ? h('p', { class: 'result-hint' }, h('strong', {}, 'What to do: '), e.hint) : null,
+              e.reply ? h('p', {}, t('common.serverReply'), h('code', { class: 'reply' }, e.reply)) : null,
+              e.hint ? h('p', { class: 'result-hint' }, h('strong', {}, t('common.whatToDo')), e.hint) : null,
             )
           : null,
-        h('h3', {}, 'Attempts'),
+        h('h3', {}, t('deliveries.col.attempts')),
         d.attemptLog?.length
           ? h(
               'table',
               { class: 'data compact' },
-              h('thead', {}, h('tr', {}, ...['#', 'Started', 'Duration', 'Connection', 'Outcome', 'Server reply'].map((t) => h('th', { scope: 'col' }, t)))),
+              h('thead', {}, h('tr', {}, ...['#', t('delivery.col.started'), t('delivery.col.duration'), t('deliveries.col.connection'), t('delivery.col.outcome'), t('delivery.col.reply')].map((t) => h('th', { scope: 'col' }, t)))),
               h(
                 'tbody',
                 {},
@@ -173,7 +176,7 @@ export function deliveriesTab(): Tab {
                     {},
                     h('td', {}, String(a.number)),
                     h('td', { class: 'small' }, time(a.startedAt)),
-                    h('td', {}, a.durationMs === null ? '—' : `${a.durationMs} ms`),
+                    h('td', {}, a.durationMs === null ? '—' : t('common.ms', { ms: String(a.durationMs) })),
                     h('td', {}, a.connection?.name ?? '—'),
                     h('td', {}, statusBadge(a.outcome), a.code ? h('code', { class: 'small block' }, a.code) : null),
                     h('td', {}, a.reply ? h('code', { class: 'reply' }, a.reply) : null, a.message && !(a.reply && a.message.includes(a.reply)) ? h('span', { class: 'small block' }, a.message) : null, a.hint ? h('span', { class: 'small block' }, a.hint) : null),
@@ -181,9 +184,9 @@ export function deliveriesTab(): Tab {
                 ),
               ),
             )
-          : h('p', { class: 'muted' }, 'No attempt yet.'),
+          : h('p', { class: 'muted' }, t('delivery.noAttempt')),
         eventsView(d),
-        h('div', { class: 'actions' }, retry, h('button', { type: 'button', class: 'btn', onclick: () => dlg.close() }, 'Close')),
+        h('div', { class: 'actions' }, retry, h('button', { type: 'button', class: 'btn', onclick: () => dlg.close() }, t('common.close'))),
       );
     };
 
@@ -201,8 +204,8 @@ export function deliveriesTab(): Tab {
           if (d.status !== 'queued' && d.status !== 'sending') {
             polling = false;
             render(d);
-            live.textContent = `The delivery is ${d.status}.`;
-            announce(`Delivery “${d.subject ?? d.id}” is ${d.status}.`, d.status === 'sent' ? 'ok' : d.status === 'failed' ? 'error' : 'info');
+            live.textContent = t('delivery.isNow', { status: statusName(d.status) });
+            announce(t('delivery.announce', { subject: d.subject ?? d.id, status: statusName(d.status) }), d.status === 'sent' ? 'ok' : d.status === 'failed' ? 'error' : 'info');
             return;
           }
           render(d);
@@ -222,5 +225,5 @@ export function deliveriesTab(): Tab {
     }
   }
 
-  return { id: 'deliveries', label: 'Deliveries', panel, show: () => load() };
+  return { id: 'deliveries', label: t('deliveries.tab'), panel, show: () => load() };
 }

@@ -1,5 +1,7 @@
 // Small DOM helpers for the admin page. Text always goes in through textContent, never as HTML.
 
+import { bytesText, dateTime, t } from './i18n/index.js';
+
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
 
@@ -59,7 +61,7 @@ export function announce(message: string, kind: 'ok' | 'error' | 'info' = 'info'
   banner.className = `banner ${kind}`;
   banner.hidden = false;
   append(banner, h('p', { class: 'banner-text' }, h('strong', {}, message), hint ? h('span', { class: 'hint' }, ` ${hint}`) : null));
-  banner.append(h('button', { type: 'button', class: 'btn link', 'aria-label': 'Dismiss message', onclick: () => clearBanner() }, '×'));
+  banner.append(h('button', { type: 'button', class: 'btn link', 'aria-label': t('common.dismiss'), onclick: () => clearBanner() }, '×'));
 }
 
 /** Says something to screen readers only (when the page already shows it, e.g. at a field). */
@@ -83,14 +85,11 @@ export const badge = (text: string, kind = 'neutral', title?: string): HTMLEleme
 export function time(iso: string | null | undefined): HTMLElement | string {
   if (!iso) return '—';
   const d = new Date(iso);
-  return h('time', { datetime: iso, title: iso }, d.toLocaleString());
+  return h('time', { datetime: iso, title: iso }, dateTime(d));
 }
 
 export function bytes(n: number | null | undefined): string {
-  if (n === null || n === undefined) return '—';
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return n === null || n === undefined ? '—' : bytesText(n);
 }
 
 /**
@@ -103,7 +102,7 @@ export function openDialog(title: string, body: Node[], options: { wide?: boolea
   const close = () => dialog.close();
   append(
     dialog,
-    h('div', { class: 'dialog-head' }, h('h2', { id: titleId }, title), h('button', { type: 'button', class: 'btn link close', 'aria-label': 'Close', onclick: close }, '×')),
+    h('div', { class: 'dialog-head' }, h('h2', { id: titleId }, title), h('button', { type: 'button', class: 'btn link close', 'aria-label': t('common.close'), onclick: close }, '×')),
     h('div', { class: 'dialog-body' }, ...body),
   );
   dialog.addEventListener('close', () => {
@@ -128,7 +127,7 @@ export function confirmDialog(title: string, message: string, confirmLabel: stri
   return new Promise((resolve) => {
     let answer = false;
     const yes = h('button', { type: 'button', class: 'btn danger', onclick: () => { answer = true; d.close(); } }, confirmLabel);
-    const no = h('button', { type: 'button', class: 'btn', onclick: () => d.close() }, 'Cancel');
+    const no = h('button', { type: 'button', class: 'btn', onclick: () => d.close() }, t('common.cancel'));
     const d = openDialog(title, [h('p', {}, message), h('div', { class: 'actions' }, yes, no)], { onClose: () => resolve(answer) });
     no.focus();
   });
@@ -163,5 +162,5 @@ export function downloadLink(filename: string, contentType: string, base64: stri
   const buf = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) buf[i] = bin.charCodeAt(i);
   const url = URL.createObjectURL(new Blob([buf], { type: contentType.split(';')[0] || 'application/octet-stream' }));
-  return h('a', { href: url, download: filename, class: 'btn' }, `Download ${filename}`);
+  return h('a', { href: url, download: filename, class: 'btn' }, t('common.download', { filename }));
 }

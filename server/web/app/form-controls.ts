@@ -3,6 +3,7 @@
 
 import type { ErrorDetail } from './api.js';
 import { h } from './dom.js';
+import { t } from './i18n/index.js';
 import type { FormOptions } from './schema-form.js';
 import type { Kind, Schema } from './schema-resolve.js';
 import { fieldAnnotations } from './annotations.js';
@@ -18,13 +19,13 @@ export type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement
 
 function placeholderFor(s: Schema, nested: boolean): string | undefined {
   if (nested && s.default !== undefined) return String(s.default);
-  if (Array.isArray(s.examples) && s.examples.length && typeof s.examples[0] !== 'object') return `e.g. ${s.examples.join(', ')}`;
-  if (s['x-envoi-check'] === 'date-time-or-date') return '2026-12-01T09:00 or 2026-12-01';
+  if (Array.isArray(s.examples) && s.examples.length && typeof s.examples[0] !== 'object') return t('fields.example', { examples: s.examples.join(', ') });
+  if (s['x-envoi-check'] === 'date-time-or-date') return t('fields.dateOrDateTime', { dateTime: '2026-12-01T09:00', date: '2026-12-01' });
   switch (s.format) {
     case 'date-time':
       return '2026-12-01T09:00:00Z';
     case 'email':
-      return 'name@example.com';
+      return t('suppressions.placeholder');
     case 'uri':
       return 'https://…';
     default:
@@ -43,11 +44,11 @@ export function makeControl(kind: Kind, s: Schema, name: string, id: string, req
   const choices = a.choices !== undefined ? options.choices?.[a.choices] : undefined;
   if (choices) {
     // A pick among things the page knows (the scope's other connections); "None" sends nothing.
-    control = h('select', { id, name }, h('option', { value: '' }, 'None'), ...choices.map((c) => h('option', { value: c.value }, c.label)));
+    control = h('select', { id, name }, h('option', { value: '' }, t('fields.none')), ...choices.map((c) => h('option', { value: c.value }, c.label)));
   } else if (kind === 'enum') {
     const hasDefault = s.default !== undefined && options.applyDefaults && !nested;
     const label = (v: string) => options.enumLabels?.[name]?.[v] ?? a.enumLabels?.[v] ?? v;
-    control = h('select', { id, name }, hasDefault ? null : h('option', { value: '' }, required ? 'Choose…' : '—'), ...(s.enum as unknown[]).map((v) => h('option', { value: String(v) }, label(String(v)))));
+    control = h('select', { id, name }, hasDefault ? null : h('option', { value: '' }, required ? t('fields.choose') : '—'), ...(s.enum as unknown[]).map((v) => h('option', { value: String(v) }, label(String(v)))));
     if (hasDefault) control.value = String(s.default);
   } else if (kind === 'text' || kind === 'list' || kind === 'json') {
     control = h('textarea', {
@@ -56,7 +57,7 @@ export function makeControl(kind: Kind, s: Schema, name: string, id: string, req
       rows: kind === 'list' ? 2 : kind === 'json' ? 4 : 5,
       spellcheck: kind === 'text' ? undefined : 'false',
       class: kind === 'json' || s.contentMediaType ? 'mono' : undefined,
-      placeholder: a.placeholder ?? (kind === 'list' ? 'One per line' : kind === 'json' ? 'JSON' : placeholderFor(s, nested)),
+      placeholder: a.placeholder ?? (kind === 'list' ? t('fields.onePerLine') : kind === 'json' ? 'JSON' : placeholderFor(s, nested)),
     });
   } else {
     const type = kind === 'password' ? 'password' : kind === 'integer' || kind === 'number' ? 'number' : s.format === 'email' ? 'email' : s.format === 'uri' ? 'url' : 'text';
@@ -105,7 +106,7 @@ export function readControl(control: Control, kind: Kind, single: boolean | unde
       try {
         return JSON.parse(text);
       } catch (e) {
-        throw new FormErrors([{ path, message: `is not valid JSON (${(e as Error).message})` }]);
+        throw new FormErrors([{ path, message: t('fields.badJson', { error: (e as Error).message }) }]);
       }
     case 'text':
       return raw;

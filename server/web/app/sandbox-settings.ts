@@ -6,6 +6,7 @@ import { api, scoped } from './api.js';
 import { errorView } from './connection-form.js';
 import { announce, busy, h, uid } from './dom.js';
 import { state } from './state.js';
+import { t } from './i18n/index.js';
 
 interface Settings {
   sandbox: { enabled: boolean; allow: string[] };
@@ -18,17 +19,17 @@ export function sandboxSettings(): { element: HTMLElement; load(): Promise<void>
   const allowId = uid('sandbox-allow');
   const hintId = uid('sandbox-allow-hint');
   const enabled = h('input', { id: enabledId, type: 'checkbox' });
-  const allow = h('textarea', { id: allowId, rows: 3, spellcheck: 'false', 'aria-describedby': hintId, placeholder: 'ada@example.com\n@example.com' });
-  const save = h('button', { type: 'submit', class: 'btn primary' }, 'Save');
+  const allow = h('textarea', { id: allowId, rows: 3, spellcheck: 'false', 'aria-describedby': hintId, placeholder: t('sandbox.placeholder') });
+  const save = h('button', { type: 'submit', class: 'btn primary' }, t('common.save'));
   const info = h('p', { class: 'muted' });
   const notice = h('div', { class: 'notice-area', role: 'status', 'aria-live': 'polite' });
   const form = h(
     'form',
-    { class: 'sandbox-settings', novalidate: true, 'aria-label': 'Sandbox settings' },
-    h('p', {}, enabled, ' ', h('label', { for: enabledId, class: 'inline' }, 'Sandbox: capture the mail of this scope instead of sending it')),
-    h('label', { for: allowId }, 'Allowed recipients (one a line)'),
+    { class: 'sandbox-settings', novalidate: true, 'aria-label': t('sandbox.settings') },
+    h('p', {}, enabled, ' ', h('label', { for: enabledId, class: 'inline' }, t('sandbox.enable'))),
+    h('label', { for: allowId }, t('sandbox.allow')),
     allow,
-    h('p', { id: hintId, class: 'small muted' }, 'Addresses and @domains mail still reaches while the sandbox is on; every other recipient’s copy lands in the mailbox below.'),
+    h('p', { id: hintId, class: 'small muted' }, t('sandbox.allowHelp')),
     h('div', { class: 'actions' }, save),
   );
   const element = h('div', {}, info, form, notice);
@@ -40,7 +41,7 @@ export function sandboxSettings(): { element: HTMLElement; load(): Promise<void>
       try {
         await api('PUT', scoped(state.scope, 'settings'), { sandbox: { enabled: enabled.checked, allow: list } });
         notice.replaceChildren();
-        announce(enabled.checked ? `The sandbox of ${state.scope} is on.` : `The sandbox of ${state.scope} is off.`, 'ok');
+        announce(t(enabled.checked ? 'sandbox.on' : 'sandbox.off', { scope: state.scope }), 'ok');
       } catch (e) {
         notice.replaceChildren(errorView(e));
       }
@@ -54,7 +55,7 @@ export function sandboxSettings(): { element: HTMLElement; load(): Promise<void>
       allow.value = s.sandbox.allow.join('\n');
       form.hidden = s.instanceSandbox;
       info.textContent = s.instanceSandbox
-        ? `${state.demo ? 'Demo mode' : 'ENVOI_SANDBOX'}: this whole instance is a sandbox. No mail leaves it; every message is captured here.`
+        ? t('sandbox.instance', { source: state.demo ? t('sandbox.demo') : 'ENVOI_SANDBOX' })
         : '';
       notice.replaceChildren();
     } catch (e) {

@@ -6,6 +6,7 @@
 
 import type { ErrorDetail } from './api.js';
 import { append, h, uid } from './dom.js';
+import { t } from './i18n/index.js';
 import { FormErrors, makeControl, readControl, writeControl, type Control } from './form-controls.js';
 import { kindOf, resolve, type Ctx, type Kind, type Schema } from './schema-resolve.js';
 
@@ -166,7 +167,7 @@ function makeField(name: string, s: Schema, ctx: Ctx, required: boolean, options
     const made = makeControl(kind, s, name, id, required, options, nested);
     control = made.control;
     if (required) control.setAttribute('aria-required', 'true');
-    const kindNote = kind === 'list' ? h('span', { class: 'sub' }, ' (one per line)') : kind === 'json' ? h('span', { class: 'sub' }, ' (JSON)') : null;
+    const kindNote = kind === 'list' ? h('span', { class: 'sub' }, ` ${t('fields.onePerLineNote')}`) : kind === 'json' ? h('span', { class: 'sub' }, ' (JSON)') : null;
     wrapper = h('div', { class: `field ${kind}` }, h('label', { for: id }, label, reqMark, kindNote), control, made.datalist, desc, note, err);
   }
   describe();

@@ -3,10 +3,11 @@
 
 import { api, ApiError, getManifest, scoped, type Connection, type ManifestAction } from './api.js';
 import { errorView } from './connection-form.js';
-import { statusBadge } from './deliveries.js';
+import { statusBadge, statusName } from './deliveries.js';
 import { append, busy, bytes, downloadLink, h, mailFrame, uid } from './dom.js';
 import { FormErrors, schemaForm, type SchemaForm } from './schema-form.js';
 import { can, state } from './state.js';
+import { t } from './i18n/index.js';
 import type { Tab } from './tabs.js';
 
 interface Preview {
@@ -31,19 +32,19 @@ export function tryActionTab(): Tab {
   const select = h('select', { id: selectId });
   const about = h('p', { class: 'muted' });
   const formHost = h('div');
-  const validateBtn = h('button', { type: 'button', class: 'btn' }, 'Validate');
-  const previewBtn = h('button', { type: 'button', class: 'btn' }, 'Preview');
-  const sendBtn = h('button', { type: 'submit', class: 'btn primary' }, 'Send');
-  const output = h('div', { class: 'output' }, h('p', { class: 'muted' }, 'Validate or preview the input to see the result here.'));
+  const validateBtn = h('button', { type: 'button', class: 'btn' }, t('try.validate'));
+  const previewBtn = h('button', { type: 'button', class: 'btn' }, t('try.preview'));
+  const sendBtn = h('button', { type: 'submit', class: 'btn primary' }, t('try.send'));
+  const output = h('div', { class: 'output' }, h('p', { class: 'muted' }, t('try.placeholder')));
   // Results can be long (a whole mail); screen readers hear a one-line summary instead.
   const live = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
   const say = (text: string) => {
     live.textContent = text;
   };
   const formEl = h('form', { novalidate: true, class: 'action-form' });
-  append(formEl, h('div', { class: 'field' }, h('label', { for: selectId }, 'Action'), select, about), formHost, h('div', { class: 'actions sticky' }, validateBtn, previewBtn, can.execute() ? sendBtn : null));
-  const heading = h('h2', {}, 'Try an action');
-  const panel = h('div', {}, h('div', { class: 'toolbar' }, heading), h('div', { class: 'two-col' }, h('section', { 'aria-label': 'Input' }, formEl), h('section', { 'aria-labelledby': `${selectId}-out` }, h('h3', { id: `${selectId}-out` }, 'Result'), live, output)));
+  append(formEl, h('div', { class: 'field' }, h('label', { for: selectId }, t('delivery.action')), select, about), formHost, h('div', { class: 'actions sticky' }, validateBtn, previewBtn, can.execute() ? sendBtn : null));
+  const heading = h('h2', {}, t('try.tab'));
+  const panel = h('div', {}, h('div', { class: 'toolbar' }, heading), h('div', { class: 'two-col' }, h('section', { 'aria-label': t('try.input') }, formEl), h('section', { 'aria-labelledby': `${selectId}-out` }, h('h3', { id: `${selectId}-out` }, t('try.result')), live, output)));
 
   let actions: ManifestAction[] = [];
   let current: ManifestAction | undefined;
@@ -53,7 +54,7 @@ export function tryActionTab(): Tab {
   function build() {
     current = actions.find((a) => a.key === select.value);
     formHost.replaceChildren();
-    output.replaceChildren(h('p', { class: 'muted' }, 'Validate or preview the input to see the result here.'));
+    output.replaceChildren(h('p', { class: 'muted' }, t('try.placeholder')));
     if (!current) return;
     about.textContent = current.description;
     form = schemaForm(current.inputSchema, { idPrefix: `act-${current.key}`, suggestions: { connections: connectionNames } });
@@ -61,10 +62,10 @@ export function tryActionTab(): Tab {
     const primary = PRIMARY[current.key];
     if (primary) {
       const rest = form.fields.filter((f) => !primary.includes(f.name) && !f.required);
-      if (rest.length) form.element.append(h('details', { class: 'more-fields' }, h('summary', {}, `More fields (${rest.map((f) => f.schema.title ?? f.name).join(', ')})`), h('div', { class: 'schema-form' }, ...rest.map((f) => f.wrapper))));
+      if (rest.length) form.element.append(h('details', { class: 'more-fields' }, h('summary', {}, t('try.moreFields', { fields: rest.map((f) => f.schema.title ?? f.name).join(', ') })), h('div', { class: 'schema-form' }, ...rest.map((f) => f.wrapper))));
     }
     const isFile = current.key === 'create-ics';
-    sendBtn.textContent = isFile ? 'Create file' : 'Send';
+    sendBtn.textContent = isFile ? t('try.createFile') : t('try.send');
   }
   select.addEventListener('change', build);
 
@@ -75,7 +76,7 @@ export function tryActionTab(): Tab {
     try {
       return form.read();
     } catch (e) {
-      if (e instanceof FormErrors) showErrors(new ApiError(0, 'INVALID_INPUT', 'Some fields cannot be read'), e.details);
+      if (e instanceof FormErrors) showErrors(new ApiError(0, 'INVALID_INPUT', t('form.unreadable')), e.details);
       else throw e;
       return undefined;
     }
@@ -86,8 +87,8 @@ export function tryActionTab(): Tab {
     const left = form ? form.showErrors(all) : all;
     for (const d of formHost.querySelectorAll('details')) if (d.querySelector('[aria-invalid=true]')) d.open = true;
     output.replaceChildren(errorView(err, left));
-    say(`${err instanceof Error ? err.message : 'Error'}${all.length ? `: ${all.length} problem(s), marked at the fields` : ''}`);
-    if (all.length > left.length) output.append(h('p', { class: 'small' }, 'The fields with a problem are marked in the form.'));
+    say(`${err instanceof Error ? err.message : t('try.error')}${all.length ? `: ${t('try.problems', { count: all.length })}` : ''}`);
+    if (all.length > left.length) output.append(h('p', { class: 'small' }, t('try.marked')));
   }
 
   const path = (what: string) => scoped(state.scope, `actions/${encodeURIComponent(current!.key)}/${what}`);
@@ -99,10 +100,10 @@ export function tryActionTab(): Tab {
       try {
         const r = await api<{ valid: boolean; errors: Array<{ path: string; message: string }>; error?: { code: string; message: string; hint?: string } }>('POST', path('validate'), { input: body });
         if (r.valid) {
-          output.replaceChildren(h('div', { class: 'result ok' }, h('p', {}, h('strong', {}, '✓ The input is valid.'), ' Preview shows what would be sent.')));
-          say('The input is valid.');
+          output.replaceChildren(h('div', { class: 'result ok' }, h('p', {}, h('strong', {}, `✓ ${t('try.valid')}`), ` ${t('try.validHint')}`)));
+          say(t('try.valid'));
         }
-        else showErrors(new ApiError(400, r.error?.code ?? 'VALIDATION_FAILED', r.error?.message ?? 'The input is not valid', r.error?.hint ?? null, r.errors), r.errors);
+        else showErrors(new ApiError(400, r.error?.code ?? 'VALIDATION_FAILED', r.error?.message ?? t('try.invalid'), r.error?.hint ?? null, r.errors), r.errors);
       } catch (e) {
         showErrors(e);
       }
@@ -113,7 +114,7 @@ export function tryActionTab(): Tab {
     void busy(previewBtn, async () => {
       const body = input();
       if (!body) return;
-      output.replaceChildren(h('p', { class: 'muted' }, 'Rendering…'));
+      output.replaceChildren(h('p', { class: 'muted' }, t('try.rendering')));
       try {
         renderPreview(await api<Preview>('POST', path('preview'), { input: body }));
       } catch (e) {
@@ -128,31 +129,31 @@ export function tryActionTab(): Tab {
     void busy(sendBtn, async () => {
       const body = input();
       if (!body) return;
-      output.replaceChildren(h('p', { class: 'muted' }, current!.key === 'create-ics' ? 'Creating…' : 'Sending…'));
+      output.replaceChildren(h('p', { class: 'muted' }, current!.key === 'create-ics' ? t('try.creating') : t('common.sending')));
       try {
         const r = await api<Record<string, any>>('POST', `${path('execute')}?wait=10`, { input: body });
         if (typeof r.filename === 'string' && typeof r.content === 'string') {
-          output.replaceChildren(h('div', { class: 'result ok' }, h('p', {}, h('strong', {}, `✓ Created ${r.filename}`), ` (${r.contentType})`), h('p', {}, downloadLink(r.filename, String(r.contentType), r.content))));
-          say(`Created ${r.filename}; a download link is in the result.`);
+          output.replaceChildren(h('div', { class: 'result ok' }, h('p', {}, h('strong', {}, `✓ ${t('try.created', { filename: r.filename })}`), ` (${r.contentType})`), h('p', {}, downloadLink(r.filename, String(r.contentType), r.content))));
+          say(t('try.createdSay', { filename: r.filename }));
           return;
         }
         // captured: sandbox mode kept it from every recipient; it is in the Mailbox tab.
         const done = r.status === 'sent' || r.status === 'captured';
         const ok = done || r.status === 'queued' || r.status === 'sending';
-        say(`Delivery ${r.deliveryId}: ${r.status}.`);
+        say(t('try.deliverySay', { id: String(r.deliveryId), status: statusName(String(r.status)) }));
         output.replaceChildren(
           h(
             'div',
             { class: `result ${done ? 'ok' : ok ? '' : 'fail'}` },
-            h('p', { class: 'result-title' }, h('strong', {}, r.status === 'sent' ? '✓ Sent' : r.status === 'captured' ? '✓ Captured' : ok ? 'Queued' : `✗ ${r.status}`), ' — status ', statusBadge(String(r.status))),
-            r.status === 'captured' ? h('p', { class: 'small' }, 'Sandbox mode: nothing was sent; the Mailbox tab shows the mail.') : null,
-            h('p', {}, 'Delivery ', h('code', { class: 'delivery-id' }, String(r.deliveryId))),
+            h('p', { class: 'result-title' }, h('strong', {}, r.status === 'sent' ? `✓ ${t('try.sent')}` : r.status === 'captured' ? `✓ ${t('try.captured')}` : ok ? t('try.queued') : `✗ ${statusName(String(r.status))}`), ` — ${t('try.status')} `, statusBadge(String(r.status))),
+            r.status === 'captured' ? h('p', { class: 'small' }, t('try.sandbox')) : null,
+            h('p', {}, `${t('delivery.title')} `, h('code', { class: 'delivery-id' }, String(r.deliveryId))),
             r.messageId ? h('p', { class: 'small' }, 'Message-ID ', h('code', {}, String(r.messageId))) : null,
-            r.accepted?.length ? h('p', { class: 'small' }, `Accepted: ${r.accepted.join(', ')}`) : null,
-            r.rejected?.length ? h('p', { class: 'small' }, `Rejected: ${r.rejected.join(', ')}`) : null,
+            r.accepted?.length ? h('p', { class: 'small' }, `${t('delivery.accepted')}: ${r.accepted.join(', ')}`) : null,
+            r.rejected?.length ? h('p', { class: 'small' }, `${t('delivery.rejected')}: ${r.rejected.join(', ')}`) : null,
             r.error ? h('p', {}, r.error.message, r.error.reply ? h('code', { class: 'reply block' }, r.error.reply) : null) : null,
-            r.error?.hint ? h('p', { class: 'result-hint' }, h('strong', {}, 'What to do: '), r.error.hint) : null,
-            h('p', { class: 'small muted' }, 'The Deliveries tab shows every attempt.'),
+            r.error?.hint ? h('p', { class: 'result-hint' }, h('strong', {}, t('common.whatToDo')), r.error.hint) : null,
+            h('p', { class: 'small muted' }, t('try.seeDeliveries')),
           ),
         );
       } catch (e) {
@@ -165,38 +166,38 @@ export function tryActionTab(): Tab {
     const parts: Array<Node | null> = [];
     if (p.file) {
       parts.push(
-        h('dl', { class: 'facts' }, h('dt', {}, 'File'), h('dd', {}, p.file.filename), h('dt', {}, 'Content type'), h('dd', {}, p.file.contentType)),
-        h('pre', { class: 'mail-text', tabindex: 0, 'aria-label': 'File content' }, p.file.content),
+        h('dl', { class: 'facts' }, h('dt', {}, t('try.file')), h('dd', {}, p.file.filename), h('dt', {}, t('try.contentType')), h('dd', {}, p.file.contentType)),
+        h('pre', { class: 'mail-text', tabindex: 0, 'aria-label': t('try.fileContent') }, p.file.content),
       );
     } else {
       parts.push(
         h(
           'dl',
           { class: 'facts' },
-          h('dt', {}, 'Subject'),
+          h('dt', {}, t('deliveries.col.subject')),
           h('dd', { class: 'preview-subject' }, p.subject ?? '—'),
-          h('dt', {}, 'Connection'),
-          h('dd', {}, p.connection ? `${p.connection.name} (${p.connection.provider})` : 'none: this scope has no default connection'),
-          h('dt', {}, 'MIME size'),
+          h('dt', {}, t('deliveries.col.connection')),
+          h('dd', {}, p.connection ? `${p.connection.name} (${p.connection.provider})` : t('try.noConnection')),
+          h('dt', {}, t('try.mimeSize')),
           h('dd', {}, bytes(p.mimeSize)),
-          p.attachments?.length ? h('dt', {}, 'Attachments') : null,
-          p.attachments?.length ? h('dd', {}, p.attachments.map((a) => `${a.filename} (${a.contentType ?? '?'}, ${bytes(a.size)}${a.inline ? ', inline' : ''})`).join('; ')) : null,
-          p.calendar ? h('dt', {}, 'Calendar') : null,
-          p.calendar ? h('dd', {}, `invite (${p.calendar.method})`) : null,
+          p.attachments?.length ? h('dt', {}, t('try.attachments')) : null,
+          p.attachments?.length ? h('dd', {}, p.attachments.map((a) => `${a.filename} (${a.contentType ?? '?'}, ${bytes(a.size)}${a.inline ? `, ${t('mailbox.inline')}` : ''})`).join('; ')) : null,
+          p.calendar ? h('dt', {}, t('try.calendar')) : null,
+          p.calendar ? h('dd', {}, t('try.invite', { method: p.calendar.method })) : null,
         ),
         p.html ? h('h4', {}, 'HTML') : null,
-        p.html ? mailFrame(p.html, `Preview of “${p.subject ?? ''}”`) : null,
-        h('details', { open: !p.html }, h('summary', {}, 'Text version'), h('pre', { class: 'mail-text', tabindex: 0 }, p.text ?? '')),
-        p.calendar ? h('details', {}, h('summary', {}, 'Calendar (.ics)'), h('pre', { class: 'mail-text', tabindex: 0 }, p.calendar.content)) : null,
+        p.html ? mailFrame(p.html, t('try.previewOf', { subject: p.subject ?? '' })) : null,
+        h('details', { open: !p.html }, h('summary', {}, t('mailbox.text')), h('pre', { class: 'mail-text', tabindex: 0 }, p.text ?? '')),
+        p.calendar ? h('details', {}, h('summary', {}, t('try.calendarIcs')), h('pre', { class: 'mail-text', tabindex: 0 }, p.calendar.content)) : null,
       );
     }
     const warn = p.warnings.length ? h('ul', { class: 'warnings' }, ...p.warnings.map((w) => h('li', {}, h('strong', {}, w.message), w.hint ? ` — ${w.hint}` : ''))) : null;
     output.replaceChildren(warn ?? '', ...parts.filter((x): x is Node => x !== null));
-    say(p.file ? `Preview of ${p.file.filename} ready.` : `Preview ready: subject ${p.subject ?? ''}.`);
+    say(p.file ? t('try.previewFileReady', { filename: p.file.filename }) : t('try.previewReady', { subject: p.subject ?? '' }));
   }
 
   async function show(): Promise<void> {
-    heading.textContent = `Try an action in ${state.scope}`;
+    heading.textContent = t('try.titleIn', { scope: state.scope });
     try {
       const [m, conns] = await Promise.all([getManifest(), api<{ items: Connection[] }>('GET', scoped(state.scope, 'connections')).catch(() => ({ items: [] as Connection[] }))]);
       actions = m.actions;
@@ -216,5 +217,5 @@ export function tryActionTab(): Tab {
     }
   }
 
-  return { id: 'actions', label: 'Try an action', panel, show };
+  return { id: 'actions', label: t('try.tab'), panel, show };
 }

@@ -5,11 +5,12 @@ import { api, ApiError, getManifest, scoped, type WebhookEndpoint, type WebhookE
 import { errorView } from './connection-form.js';
 import { busy, h, openDialog, uid } from './dom.js';
 import { state } from './state.js';
+import { t, tNodes } from './i18n/index.js';
 
 /** The event types a builder's trigger and a webhook may name (the manifest's triggers). */
 async function eventTypes(): Promise<Array<{ key: string; title: string }>> {
   const m = await getManifest();
-  return (m.triggers ?? []).map((t) => ({ key: t.key, title: t.title }));
+  return (m.triggers ?? []).map((tr) => ({ key: tr.key, title: tr.title }));
 }
 
 /** Opens the create (no `endpoint`) or edit dialog; `done` gets the saved endpoint. */
@@ -17,32 +18,32 @@ export async function endpointDialog(endpoint: WebhookEndpoint | undefined, done
   const types = await eventTypes();
   const urlId = uid('wh-url');
   const descId = uid('wh-desc');
-  const url = h('input', { id: urlId, type: 'url', required: true, maxlength: 2048, placeholder: 'https://crm.example.com/hooks/envoi', value: endpoint?.url ?? '', autocomplete: 'off' });
+  const url = h('input', { id: urlId, type: 'url', required: true, maxlength: 2048, placeholder: t('webhooks.urlPlaceholder'), value: endpoint?.url ?? '', autocomplete: 'off' });
   const description = h('input', { id: descId, type: 'text', maxlength: 500, value: endpoint?.description ?? '' });
   const all = !endpoint || endpoint.events.includes('*');
   const allBox = h('input', { type: 'checkbox', checked: all, 'data-event': '*' });
-  const boxes = types.map((t) => h('input', { type: 'checkbox', 'data-event': t.key, checked: !all && !!endpoint?.events.includes(t.key), disabled: all }));
+  const boxes = types.map((e) => h('input', { type: 'checkbox', 'data-event': e.key, checked: !all && !!endpoint?.events.includes(e.key), disabled: all }));
   allBox.addEventListener('change', () => boxes.forEach((b) => (b.disabled = allBox.checked)));
   const enabled = h('input', { type: 'checkbox', checked: endpoint ? endpoint.enabled : true });
   const result = h('div', { role: 'status', 'aria-live': 'polite' });
-  const save = h('button', { type: 'submit', class: 'btn primary' }, endpoint ? 'Save' : 'Create endpoint');
+  const save = h('button', { type: 'submit', class: 'btn primary' }, endpoint ? t('common.save') : t('webhooks.create'));
   const form = h(
     'form',
     { class: 'form', novalidate: true },
-    h('div', { class: 'field' }, h('label', { for: urlId }, 'URL *'), url, h('p', { class: 'small muted' }, 'https:// on a public address. Envoi signs every message (Standard Webhooks).')),
-    h('div', { class: 'field' }, h('label', { for: descId }, 'Description'), description),
+    h('div', { class: 'field' }, h('label', { for: urlId }, `${t('webhooks.col.url')} *`), url, h('p', { class: 'small muted' }, t('webhooks.urlHelp'))),
+    h('div', { class: 'field' }, h('label', { for: descId }, t('webhooks.description')), description),
     h(
       'fieldset',
       { class: 'field' },
-      h('legend', {}, 'Events'),
-      h('label', { class: 'check' }, allBox, ' All events'),
-      ...types.map((t, i) => h('label', { class: 'check' }, boxes[i]!, ` ${t.title} `, h('code', { class: 'small' }, t.key))),
+      h('legend', {}, t('webhooks.col.events')),
+      h('label', { class: 'check' }, allBox, ` ${t('webhooks.allEvents')}`),
+      ...types.map((e, i) => h('label', { class: 'check' }, boxes[i]!, ` ${e.title} `, h('code', { class: 'small' }, e.key))),
     ),
-    h('label', { class: 'check' }, enabled, ' Enabled'),
+    h('label', { class: 'check' }, enabled, ` ${t('webhooks.enabled')}`),
     result,
     h('div', { class: 'actions' }, save),
   );
-  const d = openDialog(endpoint ? 'Edit webhook endpoint' : 'New webhook endpoint', [form], { wide: true });
+  const d = openDialog(endpoint ? t('webhooks.editTitle') : t('webhooks.newTitle'), [form], { wide: true });
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     void busy(save, async () => {
@@ -66,22 +67,22 @@ export function secretDialog(title: string, e: WebhookEndpointWithSecret): void 
   const id = uid('wh-secret');
   const field = h('input', { id, type: 'text', readonly: true, value: e.secret, class: 'mono', spellcheck: 'false', autocomplete: 'off' });
   const copied = h('span', { role: 'status', 'aria-live': 'polite', class: 'small' });
-  const copy = h('button', { type: 'button', class: 'btn' }, 'Copy');
+  const copy = h('button', { type: 'button', class: 'btn' }, t('copy.button'));
   copy.addEventListener('click', async () => {
     field.select();
     try {
       await navigator.clipboard.writeText(e.secret);
-      copied.textContent = 'Copied.';
+      copied.textContent = t('webhooks.copied');
     } catch {
       // No clipboard permission (an http page, an old browser): the selected text can be copied by hand.
-      copied.textContent = 'Selected: press Ctrl+C (⌘C) to copy.';
+      copied.textContent = t('webhooks.copyManual');
     }
   });
   const d = openDialog(title, [
-    h('p', {}, 'This is the signing secret of ', h('code', {}, e.url), '. It is shown this once: store it where your receiver reads it.'),
-    h('div', { class: 'field' }, h('label', { for: id }, 'Signing secret'), h('div', { class: 'row' }, field, copy), copied),
-    h('p', { class: 'small muted' }, 'Verify messages with any Standard Webhooks library, e.g. new Webhook(secret).verify(body, headers) from the standardwebhooks package.'),
-    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn primary', onclick: () => d.close() }, 'Done')),
+    h('p', {}, ...tNodes('webhooks.secretIntro', { url: h('code', {}, e.url) })),
+    h('div', { class: 'field' }, h('label', { for: id }, t('webhooks.secret')), h('div', { class: 'row' }, field, copy), copied),
+    h('p', { class: 'small muted' }, ...tNodes('webhooks.verifyHelp', { code: h('code', {}, 'new Webhook(secret).verify(body, headers)'), package: h('code', {}, 'standardwebhooks') })),
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn primary', onclick: () => d.close() }, t('webhooks.done'))),
   ]);
   field.focus();
   field.select();

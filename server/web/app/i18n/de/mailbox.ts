@@ -1,0 +1,37 @@
+import type { mailbox as en } from '../en/mailbox.js';
+import type { Part } from '../types.js';
+
+export const mailbox: Part<typeof en> = {
+  'mailbox.tab': 'Postfach',
+  'mailbox.title': 'Postfach',
+  'mailbox.titleOf': 'Postfach von {scope}',
+  'mailbox.clear': 'Postfach leeren',
+  'mailbox.clearTitle': 'Postfach leeren?',
+  'mailbox.clearConfirm': 'Alle in {scope} abgefangenen E-Mails werden entfernt.',
+  'mailbox.cleared': 'Das Postfach ist leer.',
+  'mailbox.listLabel': 'Abgefangene E-Mails, neueste zuerst',
+  'mailbox.list': 'E-Mail-Liste',
+  'mailbox.mail': 'E-Mail',
+  'mailbox.pick': 'Wählen Sie eine E-Mail aus, um sie zu lesen.',
+  'mailbox.to': 'An',
+  'mailbox.capturedFor': 'Abgefangen für',
+  'mailbox.received': 'Empfangen',
+  'mailbox.frame': 'E-Mail „{subject}“',
+  'mailbox.noHtml': 'Diese E-Mail hat keinen HTML-Teil.',
+  'mailbox.text': 'Textversion',
+  'mailbox.attachments': 'Anhänge ({count})',
+  'mailbox.noName': '(ohne Namen)',
+  'mailbox.inline': 'eingebettet',
+  'mailbox.headers': 'Kopfzeilen ({count})',
+  'mailbox.empty': 'Noch keine E-Mail abgefangen. Senden Sie bei aktiver Sandbox eine über „{tryAction}“ oder über „{testEmail}“ einer Verbindung.',
+
+  'sandbox.settings': 'Sandbox-Einstellungen',
+  'sandbox.placeholder': 'ada@beispiel.de\n@beispiel.de',
+  'sandbox.enable': 'Sandbox: E-Mails dieses Bereichs abfangen statt senden',
+  'sandbox.allow': 'Erlaubte Empfänger (einer pro Zeile)',
+  'sandbox.allowHelp': 'Adressen und @Domains, die E-Mails bei aktiver Sandbox weiterhin erreichen; die Kopie für alle anderen Empfänger landet im Postfach unten.',
+  'sandbox.on': 'Die Sandbox von {scope} ist aktiv.',
+  'sandbox.off': 'Die Sandbox von {scope} ist aus.',
+  'sandbox.instance': '{source}: Diese gesamte Instanz ist eine Sandbox. Keine E-Mail verlässt sie; jede Nachricht wird hier abgefangen.',
+  'sandbox.demo': 'Demomodus',
+};

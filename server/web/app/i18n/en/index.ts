@@ -1,0 +1,11 @@
+// The English catalogue: it defines every key of the page (one file per screen, under 300 lines).
+
+import { actions } from './actions.js';
+import { connections } from './connections.js';
+import { deliverability } from './deliverability.js';
+import { deliveries } from './deliveries.js';
+import { mailbox } from './mailbox.js';
+import { shell } from './shell.js';
+import { webhooks } from './webhooks.js';
+
+export const en = { ...shell, ...connections, ...deliveries, ...deliverability, ...webhooks, ...mailbox, ...actions };

@@ -1,0 +1,37 @@
+import type { mailbox as en } from '../en/mailbox.js';
+import type { Part } from '../types.js';
+
+export const mailbox: Part<typeof en> = {
+  'mailbox.tab': 'Boîte de test',
+  'mailbox.title': 'Boîte de test',
+  'mailbox.titleOf': 'Boîte de test de {scope}',
+  'mailbox.clear': 'Vider la boîte',
+  'mailbox.clearTitle': 'Vider la boîte de test ?',
+  'mailbox.clearConfirm': 'Tous les e-mails interceptés dans {scope} sont supprimés.',
+  'mailbox.cleared': 'La boîte de test est vide.',
+  'mailbox.listLabel': 'E-mails interceptés, du plus récent au plus ancien',
+  'mailbox.list': 'Liste des e-mails',
+  'mailbox.mail': 'E-mail',
+  'mailbox.pick': 'Choisissez un e-mail pour le lire.',
+  'mailbox.to': 'À',
+  'mailbox.capturedFor': 'Intercepté pour',
+  'mailbox.received': 'Reçu le',
+  'mailbox.frame': 'E-mail « {subject} »',
+  'mailbox.noHtml': 'Cet e-mail n’a pas de partie HTML.',
+  'mailbox.text': 'Version texte',
+  'mailbox.attachments': 'Pièces jointes ({count})',
+  'mailbox.noName': '(sans nom)',
+  'mailbox.inline': 'intégrée',
+  'mailbox.headers': 'En-têtes ({count})',
+  'mailbox.empty': 'Aucun e-mail intercepté pour l’instant. Avec le bac à sable activé, envoyez-en un depuis « {tryAction} » ou via « {testEmail} » d’une connexion.',
+
+  'sandbox.settings': 'Réglages du bac à sable',
+  'sandbox.placeholder': 'ada@exemple.fr\n@exemple.fr',
+  'sandbox.enable': 'Bac à sable : intercepter les e-mails de cette portée au lieu de les envoyer',
+  'sandbox.allow': 'Destinataires autorisés (un par ligne)',
+  'sandbox.allowHelp': 'Adresses et @domaines que les e-mails atteignent encore quand le bac à sable est activé ; la copie destinée à tout autre destinataire arrive dans la boîte ci-dessous.',
+  'sandbox.on': 'Le bac à sable de {scope} est activé.',
+  'sandbox.off': 'Le bac à sable de {scope} est désactivé.',
+  'sandbox.instance': '{source} : toute cette instance est un bac à sable. Aucun e-mail n’en sort ; chaque message est intercepté ici.',
+  'sandbox.demo': 'Mode démo',
+};

@@ -1,0 +1,37 @@
+import type { mailbox as en } from '../en/mailbox.js';
+import type { Part } from '../types.js';
+
+export const mailbox: Part<typeof en> = {
+  'mailbox.tab': 'Postbus',
+  'mailbox.title': 'Postbus',
+  'mailbox.titleOf': 'Postbus van {scope}',
+  'mailbox.clear': 'Postbus legen',
+  'mailbox.clearTitle': 'De postbus legen?',
+  'mailbox.clearConfirm': 'Alle e-mail die in {scope} is onderschept, wordt verwijderd.',
+  'mailbox.cleared': 'De postbus is leeg.',
+  'mailbox.listLabel': 'Onderschepte e-mail, nieuwste eerst',
+  'mailbox.list': 'Lijst met e-mails',
+  'mailbox.mail': 'E-mail',
+  'mailbox.pick': 'Kies een e-mail om die te lezen.',
+  'mailbox.to': 'Aan',
+  'mailbox.capturedFor': 'Onderschept voor',
+  'mailbox.received': 'Ontvangen',
+  'mailbox.frame': 'E-mail ‘{subject}’',
+  'mailbox.noHtml': 'Deze e-mail heeft geen HTML-deel.',
+  'mailbox.text': 'Tekstversie',
+  'mailbox.attachments': 'Bijlagen ({count})',
+  'mailbox.noName': '(geen naam)',
+  'mailbox.inline': 'inline',
+  'mailbox.headers': 'Headers ({count})',
+  'mailbox.empty': 'Nog geen e-mail onderschept. Verstuur er met de sandbox aan een via ‘{tryAction}’ of via ‘{testEmail}’ bij een verbinding.',
+
+  'sandbox.settings': 'Sandboxinstellingen',
+  'sandbox.placeholder': 'ada@voorbeeld.nl\n@voorbeeld.nl',
+  'sandbox.enable': 'Sandbox: e-mail van dit bereik onderscheppen in plaats van versturen',
+  'sandbox.allow': 'Toegestane ontvangers (één per regel)',
+  'sandbox.allowHelp': 'Adressen en @domeinen die e-mail nog bereikt terwijl de sandbox aan staat; de kopie voor elke andere ontvanger komt in de postbus hieronder.',
+  'sandbox.on': 'De sandbox van {scope} staat aan.',
+  'sandbox.off': 'De sandbox van {scope} staat uit.',
+  'sandbox.instance': '{source}: deze hele instantie is een sandbox. Er gaat geen e-mail naar buiten; elk bericht wordt hier onderschept.',
+  'sandbox.demo': 'Demomodus',
+};

@@ -1,0 +1,37 @@
+import type { mailbox as en } from '../en/mailbox.js';
+import type { Part } from '../types.js';
+
+export const mailbox: Part<typeof en> = {
+  'mailbox.tab': 'Caixa de correio',
+  'mailbox.title': 'Caixa de correio',
+  'mailbox.titleOf': 'Caixa de correio de {scope}',
+  'mailbox.clear': 'Esvaziar caixa',
+  'mailbox.clearTitle': 'Esvaziar a caixa de correio?',
+  'mailbox.clearConfirm': 'Todo o correio capturado em {scope} é removido.',
+  'mailbox.cleared': 'A caixa de correio está vazia.',
+  'mailbox.listLabel': 'Correio capturado, mais recente primeiro',
+  'mailbox.list': 'Lista de mensagens',
+  'mailbox.mail': 'Mensagem',
+  'mailbox.pick': 'Escolha uma mensagem para a ler.',
+  'mailbox.to': 'Para',
+  'mailbox.capturedFor': 'Capturado para',
+  'mailbox.received': 'Recebido',
+  'mailbox.frame': 'Mensagem “{subject}”',
+  'mailbox.noHtml': 'Esta mensagem não tem parte HTML.',
+  'mailbox.text': 'Versão de texto',
+  'mailbox.attachments': 'Anexos ({count})',
+  'mailbox.noName': '(sem nome)',
+  'mailbox.inline': 'incorporado',
+  'mailbox.headers': 'Cabeçalhos ({count})',
+  'mailbox.empty': 'Ainda não foi capturado correio. Com a sandbox ativa, envie uma mensagem a partir de “{tryAction}” ou de “{testEmail}” de uma ligação.',
+
+  'sandbox.settings': 'Definições da sandbox',
+  'sandbox.placeholder': 'ada@exemplo.pt\n@exemplo.pt',
+  'sandbox.enable': 'Sandbox: capturar o correio deste âmbito em vez de o enviar',
+  'sandbox.allow': 'Destinatários permitidos (um por linha)',
+  'sandbox.allowHelp': 'Endereços e @domínios a que o correio continua a chegar com a sandbox ativa; a cópia de qualquer outro destinatário vai para a caixa de correio abaixo.',
+  'sandbox.on': 'A sandbox de {scope} está ativa.',
+  'sandbox.off': 'A sandbox de {scope} está desativada.',
+  'sandbox.instance': '{source}: toda esta instância é uma sandbox. Nenhum correio sai dela; cada mensagem é capturada aqui.',
+  'sandbox.demo': 'Modo de demonstração',
+};

@@ -1,0 +1,37 @@
+import type { mailbox as en } from '../en/mailbox.js';
+import type { Part } from '../types.js';
+
+export const mailbox: Part<typeof en> = {
+  'mailbox.tab': 'Почтовый ящик',
+  'mailbox.title': 'Почтовый ящик',
+  'mailbox.titleOf': 'Почтовый ящик области {scope}',
+  'mailbox.clear': 'Очистить ящик',
+  'mailbox.clearTitle': 'Очистить почтовый ящик?',
+  'mailbox.clearConfirm': 'Все письма, перехваченные в {scope}, будут удалены.',
+  'mailbox.cleared': 'Почтовый ящик пуст.',
+  'mailbox.listLabel': 'Перехваченные письма, сначала новые',
+  'mailbox.list': 'Список писем',
+  'mailbox.mail': 'Письмо',
+  'mailbox.pick': 'Выберите письмо, чтобы прочитать его.',
+  'mailbox.to': 'Кому',
+  'mailbox.capturedFor': 'Перехвачено для',
+  'mailbox.received': 'Получено',
+  'mailbox.frame': 'Письмо «{subject}»',
+  'mailbox.noHtml': 'В этом письме нет HTML-части.',
+  'mailbox.text': 'Текстовая версия',
+  'mailbox.attachments': 'Вложения ({count})',
+  'mailbox.noName': '(без имени)',
+  'mailbox.inline': 'встроенное',
+  'mailbox.headers': 'Заголовки ({count})',
+  'mailbox.empty': 'Перехваченных писем пока нет. Включите песочницу и отправьте письмо из раздела «{tryAction}» или кнопкой «{testEmail}» у подключения.',
+
+  'sandbox.settings': 'Настройки песочницы',
+  'sandbox.placeholder': 'ada@primer.ru\n@primer.ru',
+  'sandbox.enable': 'Песочница: перехватывать письма этой области вместо отправки',
+  'sandbox.allow': 'Разрешённые получатели (по одному в строке)',
+  'sandbox.allowHelp': 'Адреса и @домены, до которых письма доходят и при включённой песочнице; копии для всех остальных получателей попадают в ящик ниже.',
+  'sandbox.on': 'Песочница области {scope} включена.',
+  'sandbox.off': 'Песочница области {scope} выключена.',
+  'sandbox.instance': '{source}: весь этот экземпляр работает как песочница. Ни одно письмо не уходит наружу; все сообщения перехватываются здесь.',
+  'sandbox.demo': 'Демо-режим',
+};

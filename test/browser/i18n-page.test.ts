@@ -1,0 +1,124 @@
+// The admin page in each of its five other languages (chosen from the browser's language) shows
+// no English: every screen is walked — sign-in (with its own error), each tab, the add-connection
+// and test-mail dialogs, a delivery's detail, a new webhook endpoint — and every text it shows is
+// compared with the English catalogue. Texts from the server (the connection schema's titles,
+// presets, the manifest) are the server's and left out.
+
+import { expect } from 'chai';
+import type { Browser, Page } from 'playwright-core';
+import { collectTexts, englishFinder, loadCatalogues, settle, stringsOf, type Catalogue } from './i18n-support.js';
+import { launchBrowser, startDemo, withPage } from './support.js';
+
+const LOCALES: Record<string, string> = { fr: 'fr-FR', de: 'de-DE', nl: 'nl-NL', pt: 'pt-PT', ru: 'ru-RU' };
+
+describe('admin page in five languages: no English on any screen (browser)', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  let demo: Awaited<ReturnType<typeof startDemo>>;
+  let en: Catalogue;
+
+  const call = async (method: string, path: string, body?: unknown, lang = 'en') => {
+    const res = await fetch(new URL(`api/v1${path}`, demo.url), {
+      method,
+      headers: { authorization: `Bearer ${demo.adminKey}`, 'content-type': 'application/json', 'accept-language': lang },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    expect(res.status, `${method} ${path}`).to.be.below(300);
+    return res.json() as Promise<unknown>;
+  };
+
+  before(async function () {
+    browser = await launchBrowser(this);
+    demo = await startDemo();
+    en = (await loadCatalogues()).en!;
+    // Something on every screen: a delivery (captured by the demo's sandbox), a DKIM key, a
+    // suppressed address.
+    await call('POST', '/scopes/platform/actions/send-email/execute?wait=10', { input: { to: 'ada@example.test', subject: 'Rapport 42', text: 'Bonjour Ada' } });
+    await call('POST', '/scopes/platform/dkim-keys', { domain: 'shop.test', algorithm: 'ed25519' });
+    await call('POST', '/scopes/platform/suppressions', { email: 'old@customer.test' });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await demo?.stop();
+  });
+
+  /** The server's own words in `lang` and in English: schema titles, presets, action titles. */
+  async function serverStrings(lang: string): Promise<Set<string>> {
+    const all = new Set<string>();
+    for (const l of [lang, 'en']) for (const path of ['/manifest', '/presets']) stringsOf(await call('GET', path, undefined, l), all);
+    return all;
+  }
+
+  for (const [lang, locale] of Object.entries(LOCALES)) {
+    it(`${lang}: every screen in ${locale} is in ${lang}, <html lang> says so, and the API is asked in ${lang}`, async () => {
+      const isEnglish = englishFinder(en, lang, await serverStrings(lang));
+      const found: string[] = [];
+      const apiLanguages = new Set<string>();
+      await withPage(
+        browser,
+        demo.url,
+        async ({ page }) => {
+          page.on('request', (r) => {
+            if (r.url().includes('/api/v1/')) apiLanguages.add(r.headers()['accept-language'] ?? '(none)');
+          });
+          const look = async (screen: string) => {
+            await settle(page);
+            for (const shown of await collectTexts(page)) if (isEnglish(shown)) found.push(`${screen}: ${JSON.stringify(shown.text)}`);
+          };
+          await walk(page, look);
+          expect(await page.evaluate(() => document.documentElement.lang)).to.equal(lang);
+        },
+        { locale },
+      );
+      expect(found, `English shown in ${lang}`).to.deep.equal([]);
+      expect([...apiLanguages]).to.deep.equal([lang]);
+    });
+  }
+
+  /** Opens every screen of the page and `look`s at each. */
+  async function walk(page: Page, look: (screen: string) => Promise<void>): Promise<void> {
+    await page.goto(demo.url);
+    await page.locator('#signin-form').waitFor();
+    await look('sign-in');
+    await page.locator('#signin-form button[type=submit]').click();
+    await page.locator('#api-key-err:not([hidden])').waitFor();
+    await look('sign-in without a key');
+    await page.locator('#api-key').fill(demo.adminKey);
+    await page.locator('#signin-form button[type=submit]').click();
+    await page.getByRole('tablist').waitFor();
+
+    const tabs = page.getByRole('tab');
+    const count = await tabs.count();
+    expect(count).to.equal(7);
+    for (let i = 0; i < count; i++) {
+      const tab = tabs.nth(i);
+      const id = (await tab.getAttribute('id'))!.replace(/^tab-/, '');
+      await tab.click();
+      await look(`tab ${id}`);
+      if (id === 'connections') {
+        await page.locator('#panel-connections .toolbar .btn.primary').click();
+        await page.locator('dialog[open] .conn-form').waitFor();
+        await look('add-connection dialog');
+        await page.keyboard.press('Escape');
+        await page.locator('tr[data-connection-id] .row-actions button').nth(2).click();
+        await page.locator('dialog[open] input[type=email]').waitFor();
+        await look('test-mail dialog');
+        await page.keyboard.press('Escape');
+      }
+      if (id === 'deliveries') {
+        await page.locator('tr[data-delivery-id] th button').first().click();
+        await page.locator('dialog[open] .delivery-detail dl').waitFor();
+        await look('delivery detail');
+        await page.keyboard.press('Escape');
+      }
+      if (id === 'webhooks') {
+        await page.locator('#panel-webhooks .toolbar .btn.primary').click();
+        await page.locator('dialog[open] input[type=url]').waitFor();
+        await look('new webhook endpoint dialog');
+        await page.keyboard.press('Escape');
+      }
+      await page.locator('dialog[open]').waitFor({ state: 'detached' });
+    }
+  }
+});
