@@ -99,7 +99,7 @@ export const SCREENS: Screen[] = [
     },
   },
   { name: 'webhooks', open: (page) => tab(page, 'webhooks', 'tr[data-endpoint-id]') },
-  { name: 'try-an-action', open: (page) => tab(page, 'actions', 'form') },
+  { name: 'try-an-action', open: (page) => tab(page, 'actions', 'form textarea') },
   { name: 'mailbox', open: (page) => tab(page, 'mailbox', '.mail-item') },
 ];
 
@@ -114,6 +114,7 @@ export async function axeViolations(page: Page): Promise<string[]> {
     const r = await axe.run(document, { resultTypes: ['violations'] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 4).map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`.replace(/\s+/g, ' ')) }));
   });
+  if (process.env.AXE_ALL) console.log(found.map((v) => `${v.impact} ${v.id} ${v.nodes.join(' | ')}`).join('\n'));
   return found.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.join('\n    ')}`);
 }
 
