@@ -57,6 +57,8 @@ export interface Screen {
   name: string;
   /** Brings the screen up on a page that is signed in (all but sign-in) and waits for its content. */
   open(page: Page): Promise<void>;
+  /** What a screenshot should show when it is below the fold (else the top of the page). */
+  reveal?: string;
   /** Set when the screen needs something this machine may lack. */
   needsDns?: boolean;
 }
@@ -83,7 +85,7 @@ export const SCREENS: Screen[] = [
     name: 'delivery-detail',
     open: async (page) => {
       await tab(page, 'deliveries', 'tr[data-delivery-id]');
-      await page.locator('tr[data-delivery-id] button').first().click();
+      await page.locator('tr[data-delivery-id][data-status="sent"] button').first().click();
       await page.locator('dialog[open] dl').first().waitFor();
     },
   },
@@ -92,6 +94,7 @@ export const SCREENS: Screen[] = [
   {
     name: 'domain-check',
     needsDns: true,
+    reveal: '#panel-dkim tr[data-kind="dkim"]',
     open: async (page) => {
       await tab(page, 'dkim', 'tr[data-id]');
       await page.locator('#panel-dkim tr[data-id] button', { hasText: 'Check domain' }).click();

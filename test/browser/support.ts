@@ -35,9 +35,9 @@ export interface OpenPage {
   close(): Promise<void>;
 }
 
-/** A fresh context (own sessionStorage) at 1280×800; requests anywhere but `origin` are refused. */
-export async function openPage(browser: Browser, origin: string, options: { dark?: boolean } = {}): Promise<OpenPage> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: options.dark ? 'dark' : 'light', locale: 'en-US', timezoneId: 'UTC' });
+/** A fresh context (own sessionStorage) at 1280×800, in `locale` (en-US by default); requests anywhere but `origin` are refused. */
+export async function openPage(browser: Browser, origin: string, options: { dark?: boolean; locale?: string } = {}): Promise<OpenPage> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: options.dark ? 'dark' : 'light', locale: options.locale ?? 'en-US', timezoneId: 'UTC' });
   context.setDefaultTimeout(15_000);
   const errors: string[] = [];
   const requests: string[] = [];
