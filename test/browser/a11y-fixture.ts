@@ -63,9 +63,31 @@ export interface Screen {
   needsDns?: boolean;
 }
 
+/** Waits until the page has not changed for 250 ms (a tab reloads its list each time it is shown), 3 s at most. */
+export const settle = (page: Page): Promise<void> =>
+  page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        let timer = setTimeout(done, 250);
+        const cap = setTimeout(done, 3000); // a ticking clock never settles
+        const observer = new MutationObserver(() => {
+          clearTimeout(timer);
+          timer = setTimeout(done, 250);
+        });
+        function done() {
+          clearTimeout(timer);
+          clearTimeout(cap);
+          observer.disconnect();
+          resolve();
+        }
+        observer.observe(document.body, { childList: true, subtree: true, attributes: true, characterData: true });
+      }),
+  );
+
 const tab = async (page: Page, id: string, ready: string) => {
   await page.locator(`#tab-${id}`).click();
   await page.locator(`#panel-${id} ${ready}`).first().waitFor();
+  await settle(page);
 };
 
 /** Every screen of the page. Names are file names of the screenshots. */
@@ -78,6 +100,7 @@ export const SCREENS: Screen[] = [
       await tab(page, 'connections', 'table');
       await page.locator('#panel-connections button.primary').first().click();
       await page.locator('dialog[open] input').first().waitFor();
+      await settle(page);
     },
   },
   { name: 'deliveries', open: (page) => tab(page, 'deliveries', 'tr[data-delivery-id]') },
@@ -87,6 +110,7 @@ export const SCREENS: Screen[] = [
       await tab(page, 'deliveries', 'tr[data-delivery-id]');
       await page.locator('tr[data-delivery-id][data-status="sent"] button').first().click();
       await page.locator('dialog[open] dl').first().waitFor();
+      await settle(page);
     },
   },
   { name: 'suppressions', open: (page) => tab(page, 'suppressions', 'table') },
@@ -99,6 +123,7 @@ export const SCREENS: Screen[] = [
       await tab(page, 'dkim', 'tr[data-id]');
       await page.locator('#panel-dkim tr[data-id] button', { hasText: 'Check domain' }).click();
       await page.locator('#panel-dkim tr[data-kind="dkim"]').waitFor();
+      await settle(page);
     },
   },
   { name: 'webhooks', open: (page) => tab(page, 'webhooks', 'tr[data-endpoint-id]') },
@@ -129,6 +154,7 @@ export const pageWidth = (page: Page): Promise<{ scroll: number; viewport: numbe
     let widest = '';
     let right = vw;
     for (const el of document.querySelectorAll('body *')) {
+      if (el.closest('.visually-hidden, table.data thead')) continue; // clipped to 1 px on purpose
       const r = el.getBoundingClientRect();
       if (r.right > right + 0.5 && r.width > 0) {
         right = r.right;
