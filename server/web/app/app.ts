@@ -9,12 +9,15 @@ import { announce, badge, clearBanner, h, speak, uid } from './dom.js';
 import { mailboxTab } from './mailbox.js';
 import { can, SCOPE_PATTERN, state } from './state.js';
 import type { Tab } from './tabs.js';
+import { labelTableCells } from './table-labels.js';
 import { suppressionsTab } from './suppressions.js';
 import { dkimTab } from './dkim.js';
 import { t } from './i18n/index.js';
 import { startLanguage } from './shell-i18n.js';
 import { tryActionTab } from './try-action.js';
 import { webhooksTab } from './webhooks.js';
+
+labelTableCells();
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 

@@ -1,6 +1,7 @@
 // Small DOM helpers for the admin page. Text always goes in through textContent, never as HTML.
 
 import { bytesText, dateTime, t } from './i18n/index.js';
+import { trapFocus } from './focus-trap.js';
 
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
@@ -26,7 +27,8 @@ export function dataTable(caption: string, columns: string[], columnClass: (colu
     'table',
     { class: 'data' },
     h('caption', { class: 'visually-hidden' }, caption),
-    h('thead', {}, h('tr', {}, ...columns.map((t) => h('th', { scope: 'col', class: columnClass(t) }, t)))),
+    // A column without a name (row buttons) gets a plain cell: an empty header is no header.
+    h('thead', {}, h('tr', {}, ...columns.map((t) => (t ? h('th', { scope: 'col', class: columnClass(t) }, t) : h('td', { class: columnClass(t) }))))),
     tbody,
   );
   return { table, tbody };
@@ -100,6 +102,9 @@ export function openDialog(title: string, body: Node[], options: { wide?: boolea
   const titleId = uid('dlg-title');
   const dialog = h('dialog', { class: options.wide ? 'dialog wide' : 'dialog', 'aria-labelledby': titleId });
   const close = () => dialog.close();
+  // Focus goes back where it was when the dialog closes (WAI-ARIA APG, dialog pattern), should
+  // the opener still be on the page and onClose not have put focus elsewhere.
+  const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
   append(
     dialog,
     h('div', { class: 'dialog-head' }, h('h2', { id: titleId }, title), h('button', { type: 'button', class: 'btn link close', 'aria-label': t('common.close'), onclick: close }, '×')),
@@ -108,7 +113,9 @@ export function openDialog(title: string, body: Node[], options: { wide?: boolea
   dialog.addEventListener('close', () => {
     dialog.remove();
     options.onClose?.();
+    if (opener?.isConnected && (!document.activeElement || document.activeElement === document.body)) opener.focus();
   });
+  trapFocus(dialog);
   document.body.append(dialog);
   dialog.showModal();
   focusFirst(dialog);
