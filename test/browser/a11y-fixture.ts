@@ -121,7 +121,7 @@ export const SCREENS: Screen[] = [
     reveal: '#panel-dkim tr[data-kind="dkim"]',
     open: async (page) => {
       await tab(page, 'dkim', 'tr[data-id]');
-      await page.locator('#panel-dkim tr[data-id] button', { hasText: 'Check domain' }).click();
+      await page.locator('#panel-dkim tr[data-id] button[data-action="check-domain"]').click();
       await page.locator('#panel-dkim tr[data-kind="dkim"]').waitFor();
       await settle(page);
     },

@@ -82,12 +82,12 @@ export function visibleField(dialog: Locator, label: string): Locator {
   return dialog.getByLabel(new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( \\*)?$`)).filter({ visible: true });
 }
 
-/** Signs in through the sign-in form and waits for the tabs. */
+/** Signs in through the sign-in form and waits for the tabs, in whatever language the page speaks. */
 export async function signIn(page: Page, url: string, key: string): Promise<void> {
   await page.goto(url);
-  await page.getByLabel('API key').fill(key);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('tablist', { name: 'Sections' }).waitFor();
+  await page.locator('#api-key').fill(key);
+  await page.locator('#signin-form button[type=submit]').click();
+  await page.getByRole('tablist').waitFor();
 }
 
 /**

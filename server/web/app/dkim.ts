@@ -31,7 +31,7 @@ export function dkimTab(): Tab {
 
   function row(k: DkimKey): HTMLTableRowElement {
     const remove = h('button', { type: 'button', class: 'btn small danger', 'aria-label': t('dkim.deleteLabel', { selector: k.selector, domain: k.domain }) }, t('common.delete'));
-    const check = h('button', { type: 'button', class: 'btn small' }, t('dkim.checkDomain'));
+    const check = h('button', { type: 'button', class: 'btn small', 'data-action': 'check-domain' }, t('dkim.checkDomain'));
     const tr = h(
       'tr',
       { 'data-id': k.id },
