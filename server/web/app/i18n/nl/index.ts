@@ -2,9 +2,10 @@ import type { Catalogue } from '../catalogues.js';
 import { actions } from './actions.js';
 import { connections } from './connections.js';
 import { deliverability } from './deliverability.js';
+import { dashboard } from './dashboard.js';
 import { deliveries } from './deliveries.js';
 import { mailbox } from './mailbox.js';
 import { shell } from './shell.js';
 import { webhooks } from './webhooks.js';
 
-export const nl: Catalogue = { ...shell, ...connections, ...deliveries, ...deliverability, ...webhooks, ...mailbox, ...actions };
+export const nl: Catalogue = { ...shell, ...connections, ...deliveries, ...dashboard, ...deliverability, ...webhooks, ...mailbox, ...actions };
