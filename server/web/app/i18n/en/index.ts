@@ -1,6 +1,7 @@
 // The English catalogue: it defines every key of the page (one file per screen, under 300 lines).
 
 import { actions } from './actions.js';
+import { connectionTest } from './connection-test.js';
 import { connections } from './connections.js';
 import { deliverability } from './deliverability.js';
 import { dashboard } from './dashboard.js';
@@ -9,4 +10,4 @@ import { mailbox } from './mailbox.js';
 import { shell } from './shell.js';
 import { webhooks } from './webhooks.js';
 
-export const en = { ...shell, ...connections, ...deliveries, ...dashboard, ...deliverability, ...webhooks, ...mailbox, ...actions };
+export const en = { ...shell, ...connections, ...connectionTest, ...deliveries, ...dashboard, ...deliverability, ...webhooks, ...mailbox, ...actions };

@@ -1,5 +1,6 @@
 import type { Catalogue } from '../catalogues.js';
 import { actions } from './actions.js';
+import { connectionTest } from './connection-test.js';
 import { connections } from './connections.js';
 import { deliverability } from './deliverability.js';
 import { dashboard } from './dashboard.js';
@@ -8,4 +9,4 @@ import { mailbox } from './mailbox.js';
 import { shell } from './shell.js';
 import { webhooks } from './webhooks.js';
 
-export const fr: Catalogue = { ...shell, ...connections, ...deliveries, ...dashboard, ...deliverability, ...webhooks, ...mailbox, ...actions };
+export const fr: Catalogue = { ...shell, ...connections, ...connectionTest, ...deliveries, ...dashboard, ...deliverability, ...webhooks, ...mailbox, ...actions };
