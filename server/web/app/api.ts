@@ -98,7 +98,7 @@ export type { Warning } from '../../../connector/connection-warnings.js';
 export type { ConnectionView as Connection } from '../../../connector/connections.js';
 /** A connection test's answer: `{ok, stage, code?, message, hint?, durationMs}`. */
 export type { TestResult } from '../../../connector/providers/results.js';
-export type { TestEmailResult } from '../../routes/connections.js';
+export type { ConnectionList, TestEmailResult } from '../../routes/connections.js';
 /** A delivery as the log lists it, and as GET …/deliveries/:id shows it with its attempts. */
 export type { DeliveryView as Delivery, DeliveryDetail } from '../../routes/deliveries.js';
 export type { Preset };
