@@ -9,6 +9,7 @@ import { announce, badge, clearBanner, h, speak, uid } from './dom.js';
 import { mailboxTab } from './mailbox.js';
 import { can, SCOPE_PATTERN, state } from './state.js';
 import type { Tab } from './tabs.js';
+import { templatesTab } from './templates.js';
 import { suppressionsTab } from './suppressions.js';
 import { dkimTab } from './dkim.js';
 import { t } from './i18n/index.js';
@@ -191,6 +192,7 @@ async function enter(me: WhoAmI, focusTab = true) {
   if (can.viewSuppressions()) list.push(suppressionsTab());
   if (can.deliverability()) list.push(dkimTab());
   if (can.tryActions()) list.push(tryActionTab());
+  if (can.tryActions()) list.push(templatesTab());
   if (can.manageWebhooks()) list.push(webhooksTab());
   if (can.mailbox()) list.push(mailboxTab());
   tablist.replaceChildren();

@@ -7,6 +7,7 @@ import { dashboard } from './dashboard.js';
 import { deliveries } from './deliveries.js';
 import { mailbox } from './mailbox.js';
 import { shell } from './shell.js';
+import { templates } from './templates.js';
 import { webhooks } from './webhooks.js';
 
-export const fr: Catalogue = { ...shell, ...connections, ...connectionTest, ...deliveries, ...dashboard, ...deliverability, ...webhooks, ...mailbox, ...actions };
+export const fr: Catalogue = { ...shell, ...connections, ...connectionTest, ...deliveries, ...dashboard, ...deliverability, ...templates, ...webhooks, ...mailbox, ...actions };
