@@ -1,7 +1,7 @@
 // The admin page in each of its five other languages (chosen from the browser's language) shows
 // no English: every screen is walked — sign-in (with its own error), each tab, the add-connection
 // and test-mail dialogs, a delivery's detail, the templates (saved, previewed, returned to the
-// built-in), a new webhook endpoint — and every text it shows is
+// built-in), a new webhook endpoint, a new API key and its revocation — and every text it shows is
 // compared with the English catalogue. Texts from the server (the connection schema's titles,
 // presets, the manifest) are the server's and left out.
 
@@ -91,7 +91,7 @@ describe('admin page in five languages: no English on any screen (browser)', fun
 
     const tabs = page.getByRole('tab');
     const count = await tabs.count();
-    expect(count).to.equal(8);
+    expect(count).to.equal(9);
     for (let i = 0; i < count; i++) {
       const tab = tabs.nth(i);
       const id = (await tab.getAttribute('id'))!.replace(/^tab-/, '');
@@ -128,6 +128,17 @@ describe('admin page in five languages: no English on any screen (browser)', fun
         await page.locator('#panel-webhooks .toolbar .btn.primary').click();
         await page.locator('dialog[open] input[type=url]').waitFor();
         await look('new webhook endpoint dialog');
+        await page.keyboard.press('Escape');
+      }
+      if (id === 'keys') {
+        await page.locator('#panel-keys form button[type=submit]').click();
+        await page.locator('dialog[open] .copyable').waitFor();
+        await look('a new API key, shown once');
+        await page.keyboard.press('Escape');
+        await page.locator('dialog[open]').waitFor({ state: 'detached' });
+        await page.locator('#panel-keys tr[data-key-id] .btn.danger').first().click();
+        await page.locator('dialog[open] .btn.danger').waitFor();
+        await look('revoke an API key');
         await page.keyboard.press('Escape');
       }
       await page.locator('dialog[open]').waitFor({ state: 'detached' });

@@ -72,7 +72,7 @@ describe('admin page: choosing the language (browser)', function () {
       await page.getByRole('heading', { name: 'Envois de platform' }).waitFor();
       expect(await htmlLang(page)).to.equal('fr');
       expect(await page.getByRole('tab', { selected: true }).textContent()).to.equal('Envois');
-      expect(await page.getByRole('tab').allTextContents()).to.deep.equal(['Connexions', 'Envois', 'Exclusions', 'DKIM', 'Essayer une action', 'Modèles', 'Webhooks', 'Boîte de test']);
+      expect(await page.getByRole('tab').allTextContents()).to.deep.equal(['Connexions', 'Envois', 'Exclusions', 'DKIM', 'Essayer une action', 'Modèles', 'Webhooks', 'Boîte de test', 'Clés d’API']);
       expect(await page.getByLabel('Langue', { exact: true }).inputValue()).to.equal('fr');
       expect(new URL(page.url()).hash).to.equal('#deliveries');
       expect(asked.length).to.be.greaterThan(0);

@@ -91,7 +91,7 @@ export const scoped = (scope: string, rest: string): string => `/scopes/${encode
 
 // Shapes the page reads (see the README's HTTP API), from the modules that answer them.
 
-export type { Role } from '../../../connector/store/keys.js';
+export type { KeyRecord, Role } from '../../../connector/store/keys.js';
 export type { WhoAmI } from '../../app.js';
 export type { Warning } from '../../../connector/connection-warnings.js';
 /** A connection as the API shows it (no secret; hasSecret, isDefault, health, warnings). */

@@ -125,9 +125,9 @@ export function templatesTab(): Tab {
       }
     });
   });
-  resetBtn?.addEventListener('click', () =>
-    void busy(resetBtn, async () => {
-      if (!(await confirmDialog(t('templates.resetTitle'), t('templates.resetConfirm'), t('templates.reset')))) return;
+  resetBtn?.addEventListener('click', async () => {
+    if (!(await confirmDialog(t('templates.resetTitle'), t('templates.resetConfirm'), t('templates.reset')))) return;
+    await busy(resetBtn, async () => {
       try {
         await api('DELETE', path());
         announce(t('templates.resetDone'), 'ok');
@@ -135,8 +135,8 @@ export function templatesTab(): Tab {
       } catch (e) {
         notice.replaceChildren(errorView(e));
       }
-    }),
-  );
+    });
+  });
 
   return { id: 'templates', label: t('templates.tab'), panel, show: () => load() };
 }
