@@ -113,7 +113,9 @@ export function deliveriesTab(): Tab {
   const refresh = () => Promise.all([load(false, true), dashboard.load()]);
   refreshBtn.addEventListener('click', () => void busy(refreshBtn, refresh));
   // Every 10 s while the page is in front and this tab is open (the Page Visibility API).
-  setInterval(() => {
+  const timer = setInterval(() => {
+    // A new sign-in or language builds new tabs: this one's timer ends with its panel.
+    if (!panel.isConnected) return clearInterval(timer);
     if (auto.checked && document.visibilityState === 'visible' && panel.isConnected && !panel.closest('[hidden]')) void refresh();
   }, AUTO_MS);
   moreBtn.addEventListener('click', () => void busy(moreBtn, () => load(true)));

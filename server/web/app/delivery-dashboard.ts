@@ -11,7 +11,6 @@ import { state } from './state.js';
 
 /** What the chart draws (queued and captured are counted in the totals only). */
 const SERIES = ['sent', 'failed', 'bounced', 'complained'] as const;
-type Series = (typeof SERIES)[number];
 const RANGES = ['7d', '24h', '30d'] as const;
 type Range = (typeof RANGES)[number];
 const HOUR = 3_600_000;
@@ -88,4 +87,3 @@ export function deliveryDashboard(): { panel: HTMLElement; load(): Promise<void>
   range.addEventListener('change', () => void load());
   return { panel, load };
 }
-export type { Series };
