@@ -70,6 +70,16 @@ export class ConnectionService {
     return this.store.list(scope);
   }
 
+  /**
+   * The platform's default a tenant's mail goes through when the tenant has no default of its own
+   * (design.md "HTTP API", the connections list); null for the platform, or when there is none.
+   */
+  async inheritedDefault(scope: string, own: StoredConnection[]): Promise<{ id: string; name: string; scope: typeof PLATFORM_SCOPE } | null> {
+    if (scope === PLATFORM_SCOPE || own.some((c) => c.isDefault)) return null;
+    const platform = await this.store.getDefault(PLATFORM_SCOPE);
+    return platform ? { id: platform.id, name: platform.name, scope: PLATFORM_SCOPE } : null;
+  }
+
   /** Every connection of a provider, in all scopes (for work a worker does per connection). */
   listByProvider(provider: StoredConnection['provider']): Promise<StoredConnection[]> {
     return this.store.listByProvider(provider);
@@ -204,16 +214,26 @@ export class ConnectionService {
   }
 
   /**
+   * A send or a test went through an untested connection: it is ok now. No event and no eviction:
+   * it was never unhealthy, and its configuration did not change.
+   */
+  async markWorking(id: string): Promise<void> {
+    await this.store.markWorking(id);
+  }
+
+  /**
    * A passing test of a connection as it is stored (the saved one, or the edit form unchanged)
-   * clears its unhealthy mark. A test of a changed configuration says nothing about the stored one.
+   * makes it ok: clears its unhealthy mark, or its untested one. A test of a changed configuration
+   * says nothing about the stored one.
    */
   async passedTest(tested: ResolvedConnection, stored?: ResolvedConnection): Promise<void> {
     const saved = stored ?? (await this.getById(tested.scope, tested.id));
-    if (!saved || saved.health.status !== 'unhealthy') return;
+    if (!saved || saved.health.status === 'ok') return;
     if (saved.provider !== tested.provider || JSON.stringify(saved.settings) !== JSON.stringify(tested.settings)) return;
     const secrets = 'secrets' in saved ? saved.secrets : (await this.withSecrets(saved)).secrets;
     if (JSON.stringify(secrets) !== JSON.stringify(tested.secrets)) return;
-    await this.setHealth(saved.id, { status: 'ok' });
+    if (saved.health.status === 'untested') await this.markWorking(saved.id);
+    else await this.setHealth(saved.id, { status: 'ok' });
   }
 
   async delete(scope: string, id: string): Promise<void> {

@@ -99,6 +99,10 @@ export class SendAttempts {
       try {
         const signed = this.opts.dkim ? await this.opts.dkim.sign(c.scope, providerOf(stored.provider), c.raw) : { raw: c.raw };
         const info = await this.opts.mailer.sendRaw(stored, { envelope: c.envelope, raw: signed.raw, control, deliveryId: c.id });
+        // The first send through a connection shows it works (design.md "A connection": health).
+        if (stored.health.status === 'untested') {
+          await this.opts.connections.markWorking(stored.id).catch((err: unknown) => this.opts.logger.warn('could not mark a connection as working', { connectionId: stored.id, err }));
+        }
         return {
           route, kind: 'sent', dkim: signed.dkim, accepted: info.accepted, rejected: info.rejected, deferred: info.deferred,
           deferredReply: info.deferredReply, deferredResponseCode: info.deferredResponseCode, response: info.response, responseCode: info.responseCode, providerMessageId: info.providerMessageId,

@@ -35,7 +35,8 @@ export interface ConnectionRef {
 }
 
 export interface ConnectionHealth {
-  status: 'ok' | 'unhealthy';
+  /** untested: never tested nor used since it was created or edited (design.md "A connection"). */
+  status: 'untested' | 'ok' | 'unhealthy';
   lastError?: { code: string; message: string; hint?: string };
   since?: string;
 }

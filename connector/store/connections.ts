@@ -89,7 +89,7 @@ export class ConnectionStore {
       health:
         row.health_status === 'unhealthy'
           ? { status: 'unhealthy', ...(row.health_error ? { lastError: JSON.parse(row.health_error) } : {}), ...(row.health_since ? { since: row.health_since } : {}) }
-          : { status: 'ok' },
+          : { status: row.health_status === 'untested' ? 'untested' : 'ok' },
       fallback,
     };
   }
@@ -155,6 +155,8 @@ export class ConnectionStore {
           fallback_id: conn.fallbackId,
           is_default: makeDefault,
           version: 1,
+          // Nothing is known of it until a test passes or a send goes through.
+          health_status: 'untested',
           created_at: conn.createdAt,
           updated_at: conn.updatedAt,
         });
@@ -193,8 +195,8 @@ export class ConnectionStore {
             fallback_id: change.fallbackId,
             version: expectedVersion + 1,
             updated_at: change.updatedAt,
-            // An edit is a fresh start: the next send finds out whether it works.
-            health_status: 'ok',
+            // An edit is a fresh start: a test or the next send finds out whether it works.
+            health_status: 'untested',
             health_error: null,
             health_since: null,
           });
@@ -263,6 +265,14 @@ export class ConnectionStore {
       await this.knex('connections').where({ id }).update({ health_error: health.lastError ? JSON.stringify(health.lastError) : null });
     }
     return n > 0;
+  }
+
+  /**
+   * An untested connection worked (a send went through): ok. Only an untested one changes, so a
+   * connection already ok costs no write per mail and an unhealthy mark stays for a test to clear.
+   */
+  async markWorking(id: string): Promise<boolean> {
+    return (await this.knex('connections').where({ id, health_status: 'untested' }).update({ health_status: 'ok', health_error: null, health_since: null })) > 0;
   }
 
   /** Each connection of a scope with the id of its fallback (to check a new link for cycles and length). */

@@ -15,11 +15,19 @@ import { validate } from '../../schemas/validator.js';
  */
 export type TestEmailResult = (TestResult | { ok?: undefined; status: DeliveryStatus; message: string; hint: string }) & { deliveryId: string; locale: Locale; subject: string; messageId: string };
 
+/** GET …/connections: the scope's connections, and the platform default a tenant without its own inherits. */
+export interface ConnectionList {
+  items: ConnectionView[];
+  inheritedDefault: { id: string; name: string; scope: 'platform' } | null;
+}
+
 /** A connection's settings as the API takes them (see schemas/connection.schema.json). */
 export type ConnectionInput = Record<string, unknown>;
 
 export interface ConnectionOperations {
   list(scope: string): Promise<ConnectionView[]>;
+  /** The list as GET …/connections answers it: the scope's connections and the platform default it inherits. */
+  listWithDefault(scope: string): Promise<ConnectionList>;
   get(scope: string, id: string): Promise<ConnectionView>;
   create(scope: string, input: ConnectionInput): Promise<ConnectionView>;
   update(scope: string, id: string, patch: ConnectionInput): Promise<ConnectionView>;
@@ -50,6 +58,10 @@ export function connectionOperations(core: Core): ConnectionOperations {
   const svc = core.connections;
   return {
     list: async (scope) => (await svc.list(scope)).map((c) => svc.view(c)),
+    async listWithDefault(scope) {
+      const own = await svc.list(scope);
+      return { items: own.map((c) => svc.view(c)), inheritedDefault: await svc.inheritedDefault(scope, own) };
+    },
     get: async (scope, id) => svc.view(await svc.get(scope, id)),
     async create(scope, input) {
       const { connection, warnings } = await svc.create(scope, objectBody(input));

@@ -209,7 +209,12 @@ export function bodyComponents(): Record<string, Schema> {
     ConnectionView: connectionView(),
     ConnectionPatch: { ...connectionPatch(false), title: 'ConnectionPatch' },
     ConnectionDraft: { ...connectionPatch(true), title: 'ConnectionDraft' },
-    ConnectionList: list(ref('ConnectionView')),
+    ConnectionList: list(ref('ConnectionView'), {
+      inheritedDefault: {
+        description: 'The platform\'s default, when this tenant has no default of its own and the platform has one: the connection its mail goes through. Else null.',
+        ...nullable(obj(['id', 'name', 'scope'], { id: str(), name: str(), scope: { type: 'string', enum: ['platform'] } })),
+      },
+    }),
     TestResult: obj(['ok', 'stage', 'message', 'durationMs'], testResultProps),
     TestEmailResult: {
       description: 'The test mail\'s one attempt, shaped as a connection test; or, when no worker tried it within a minute (202), the delivery\'s status.',

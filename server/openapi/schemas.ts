@@ -75,7 +75,7 @@ export function connectionView(): Schema {
     type: 'object',
     required: ['status'],
     properties: {
-      status: { type: 'string', enum: ['ok', 'unhealthy'] },
+      status: { type: 'string', enum: ['untested', 'ok', 'unhealthy'] },
       lastError: { $ref: '#/components/schemas/Problem' },
       since: { type: 'string', format: 'date-time' },
     },

@@ -4,7 +4,7 @@ import { LOCALES } from '../../connector/locales.js';
 import type { Envoi } from '../../lib/envoi.js';
 import { authorize, route } from '../auth.js';
 
-export type { TestEmailResult } from '../../lib/operations/connections.js';
+export type { ConnectionList, TestEmailResult } from '../../lib/operations/connections.js';
 
 /** Connections of a scope: list, create, read, edit, delete, default, test, test mail. */
 export function connectionRoutes(envoi: Envoi): Router {
@@ -15,7 +15,7 @@ export function connectionRoutes(envoi: Envoi): Router {
 
   r.get('/', route(async (req) => {
     authorize(req, 'builder', scopeOf(req));
-    return { items: await ops.list(scopeOf(req)) };
+    return ops.listWithDefault(scopeOf(req));
   }));
 
   r.post('/', route(async (req, res) => {

@@ -43,7 +43,7 @@ describe('admin page: connections (browser)', function () {
 
       // Tabs: a tablist of buttons with aria-selected; arrow keys move between them.
       const tabs = page.getByRole('tab');
-      expect(await tabs.allTextContents()).to.deep.equal(['Connections', 'Deliveries', 'Suppressions', 'DKIM', 'Try an action', 'Webhooks', 'Mailbox']);
+      expect(await tabs.allTextContents()).to.deep.equal(['Connections', 'Deliveries', 'Suppressions', 'DKIM', 'Try an action', 'Templates', 'Webhooks', 'Mailbox', 'API keys']);
       expect(await page.getByRole('tab', { name: 'Connections' }).getAttribute('aria-selected')).to.equal('true');
       await page.getByRole('tab', { name: 'Connections' }).focus();
       await page.keyboard.press('ArrowRight');

@@ -58,7 +58,7 @@ describe('admin page: deliveries (browser)', function () {
       const detail = (await dialog.textContent()) ?? '';
       expect(detail).to.contain('RECIPIENT_REJECTED');
       expect(detail).to.contain('User unknown in virtual mailbox table');
-      const attempts = dialog.locator('table tbody tr');
+      const attempts = dialog.locator('li[data-attempt]');
       expect(await attempts.count()).to.equal(1);
       expect(await attempts.first().textContent()).to.contain('failed').and.contain('550 5.1.1');
       await screenshot(page, 'deliveries-detail');
@@ -67,7 +67,7 @@ describe('admin page: deliveries (browser)', function () {
       await dialog.getByRole('button', { name: 'Retry' }).click();
       await dialog.locator('dd .badge', { hasText: 'sent' }).waitFor({ timeout: 20_000 });
       expect(await dialog.getByRole('button', { name: 'Retry' }).count()).to.equal(0);
-      expect(await dialog.locator('table tbody tr').count()).to.equal(2);
+      expect(await dialog.locator('li[data-attempt]').count()).to.equal(2);
       expect(await dialog.locator('[role=status]').first().textContent()).to.equal('The delivery is sent.');
       await sink.waitFor(1);
       expect(sink.received[0]!.parsed.subject).to.equal('Invoice 42');

@@ -20,7 +20,7 @@ describe('admin page: demo mode, Try an action and Mailbox (browser)', function 
   it('validates, previews and sends a mail from "Try an action", then shows it in the Mailbox with its HTML rendered', async () => {
     await withSignedInPage(browser, demo.url, demo.adminKey, async (p) => {
       const { page } = p;
-      expect(await page.getByRole('tab').allTextContents()).to.deep.equal(['Connections', 'Deliveries', 'Suppressions', 'DKIM', 'Try an action', 'Webhooks', 'Mailbox']);
+      expect(await page.getByRole('tab').allTextContents()).to.deep.equal(['Connections', 'Deliveries', 'Suppressions', 'DKIM', 'Try an action', 'Templates', 'Webhooks', 'Mailbox', 'API keys']);
       await page.getByRole('row', { name: /Local capture/ }).getByText('Default').waitFor();
 
       await page.getByRole('tab', { name: 'Try an action' }).click();

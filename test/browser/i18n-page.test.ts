@@ -1,6 +1,7 @@
 // The admin page in each of its five other languages (chosen from the browser's language) shows
 // no English: every screen is walked — sign-in (with its own error), each tab, the add-connection
-// and test-mail dialogs, a delivery's detail, a new webhook endpoint — and every text it shows is
+// and test-mail dialogs, a delivery's detail, the templates (saved, previewed, returned to the
+// built-in), a new webhook endpoint, a new API key and its revocation — and every text it shows is
 // compared with the English catalogue. Texts from the server (the connection schema's titles,
 // presets, the manifest) are the server's and left out.
 
@@ -90,7 +91,7 @@ describe('admin page in five languages: no English on any screen (browser)', fun
 
     const tabs = page.getByRole('tab');
     const count = await tabs.count();
-    expect(count).to.equal(7);
+    expect(count).to.equal(9);
     for (let i = 0; i < count; i++) {
       const tab = tabs.nth(i);
       const id = (await tab.getAttribute('id'))!.replace(/^tab-/, '');
@@ -112,10 +113,32 @@ describe('admin page in five languages: no English on any screen (browser)', fun
         await look('delivery detail');
         await page.keyboard.press('Escape');
       }
+      if (id === 'templates') {
+        await page.locator('.template-preview .preview-subject').waitFor();
+        await look('templates with the preview');
+        await page.locator('.template-form button[type=submit]').click();
+        await page.locator('.template-form button:not([hidden]):not([type=submit])').waitFor();
+        await look('a saved template');
+        await page.locator('.template-form button:not([type=submit])').click();
+        await page.locator('dialog[open] .btn.danger').click();
+        await page.locator('.template-form button:not([type=submit])').waitFor({ state: 'hidden' });
+        await look('back to the built-in template');
+      }
       if (id === 'webhooks') {
         await page.locator('#panel-webhooks .toolbar .btn.primary').click();
         await page.locator('dialog[open] input[type=url]').waitFor();
         await look('new webhook endpoint dialog');
+        await page.keyboard.press('Escape');
+      }
+      if (id === 'keys') {
+        await page.locator('#panel-keys form button[type=submit]').click();
+        await page.locator('dialog[open] .copyable').waitFor();
+        await look('a new API key, shown once');
+        await page.keyboard.press('Escape');
+        await page.locator('dialog[open]').waitFor({ state: 'detached' });
+        await page.locator('#panel-keys tr[data-key-id] .btn.danger').first().click();
+        await page.locator('dialog[open] .btn.danger').waitFor();
+        await look('revoke an API key');
         await page.keyboard.press('Escape');
       }
       await page.locator('dialog[open]').waitFor({ state: 'detached' });

@@ -28,6 +28,7 @@ export const SAME_AS_ENGLISH: Record<string, Record<string, string>> = {
   '*': {
     TLS: 'protocol name',
     URL: 'standard term (URL in every one of these languages)',
+    HTML: 'standard term (HTML in every one of these languages)',
     'Ed25519 (RFC 8463)': 'algorithm name and RFC number',
     Webhooks: 'the term used untranslated in these products (Standard Webhooks)',
     '{ms} ms': 'SI unit symbol',
@@ -40,12 +41,14 @@ export const SAME_AS_ENGLISH: Record<string, Record<string, string>> = {
     Messages: 'same French word',
     Description: 'same French word',
     'via {source}': 'French uses “via”',
+    Invitation: 'same French word',
   },
   de: {
     Name: 'same German word',
     Server: 'same German word',
     Status: 'same German word',
     Domain: 'same German word',
+    Text: 'same German word',
     '{answer} in {ms} ms': 'German “in”, SI unit',
   },
   nl: {
@@ -62,6 +65,7 @@ export const SAME_AS_ENGLISH: Record<string, Record<string, string>> = {
     inline: 'the e-mail term as used in Dutch',
     'Headers ({count})': 'the e-mail term as used in Dutch',
     status: 'same Dutch word',
+    Mail: 'the e-mail term as used in Dutch',
   },
   pt: {
     manual: 'same Portuguese word',

@@ -52,7 +52,7 @@ describe('admin page: choosing the language (browser)', function () {
       expect(await page.title()).to.equal('Envoi admin');
 
       // On the sign-in screen: its static words follow, the switcher keeps its own label.
-      await page.getByLabel('Language').selectOption('ru');
+      await page.getByLabel('Language', { exact: true }).selectOption('ru');
       await page.getByRole('heading', { level: 1, name: 'Вход в Envoi' }).waitFor();
       asked.length = 0; // the start's probe (whoami) went out in English, before the switch
       expect(await htmlLang(page)).to.equal('ru');
@@ -68,12 +68,12 @@ describe('admin page: choosing the language (browser)', function () {
       await page.getByRole('tab', { name: 'Отправки' }).click();
       await page.getByRole('heading', { name: 'Отправки области platform' }).waitFor();
       asked.length = 0;
-      await page.getByLabel('Язык').selectOption('fr');
+      await page.getByLabel('Язык', { exact: true }).selectOption('fr');
       await page.getByRole('heading', { name: 'Envois de platform' }).waitFor();
       expect(await htmlLang(page)).to.equal('fr');
       expect(await page.getByRole('tab', { selected: true }).textContent()).to.equal('Envois');
-      expect(await page.getByRole('tab').allTextContents()).to.deep.equal(['Connexions', 'Envois', 'Exclusions', 'DKIM', 'Essayer une action', 'Webhooks', 'Boîte de test']);
-      expect(await page.getByLabel('Langue').inputValue()).to.equal('fr');
+      expect(await page.getByRole('tab').allTextContents()).to.deep.equal(['Connexions', 'Envois', 'Exclusions', 'DKIM', 'Essayer une action', 'Modèles', 'Webhooks', 'Boîte de test', 'Clés d’API']);
+      expect(await page.getByLabel('Langue', { exact: true }).inputValue()).to.equal('fr');
       expect(new URL(page.url()).hash).to.equal('#deliveries');
       expect(asked.length).to.be.greaterThan(0);
       expect(asked.filter((l) => l !== 'fr'), 'every API call after the switch in French').to.deep.equal([]);
@@ -85,7 +85,7 @@ describe('admin page: choosing the language (browser)', function () {
       expect(await page.evaluate(() => localStorage.getItem('envoi.language'))).to.equal('fr');
 
       // And back to English: the words every other test reads.
-      await page.getByLabel('Langue').selectOption('en');
+      await page.getByLabel('Langue', { exact: true }).selectOption('en');
       await page.getByRole('heading', { name: 'Deliveries of platform' }).waitFor();
       expect(await htmlLang(page)).to.equal('en');
     });

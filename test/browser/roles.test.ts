@@ -31,7 +31,7 @@ describe('admin page: roles and secrets (browser)', function () {
     const builder = await envoi.key('builder', 'platform');
     await withSignedInPage(browser, envoi.url, builder, async ({ page }) => {
       expect(await page.locator('#who').textContent()).to.contain('builder');
-      expect(await page.getByRole('tab').allTextContents()).to.deep.equal(['Connections', 'Try an action']);
+      expect(await page.getByRole('tab').allTextContents()).to.deep.equal(['Connections', 'Try an action', 'Templates']);
       const row = page.getByRole('row', { name: /Secret keeper/ });
       await row.waitFor();
       expect(await row.textContent()).to.contain('Default').and.contain('127.0.0.1:').and.contain('STARTTLS');

@@ -74,7 +74,7 @@ describe('admin page: suppression list and recipient events (browser)', function
       const row = page.locator(`tr[data-delivery-id="${r.body.deliveryId}"]`);
       await row.getByRole('button', { name: 'Welcome Ada' }).click();
       const dialog = page.getByRole('dialog', { name: 'Delivery' });
-      const events = dialog.getByRole('region', { name: 'Recipient events' });
+      const events = dialog.getByRole('region', { name: 'Attempts and events' });
       await events.waitFor();
       expect(await events.locator('.suppressed-list').textContent()).to.equal('blocked@customer.test');
       const item = events.locator('li[data-event="bounced"]');

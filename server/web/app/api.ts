@@ -91,14 +91,14 @@ export const scoped = (scope: string, rest: string): string => `/scopes/${encode
 
 // Shapes the page reads (see the README's HTTP API), from the modules that answer them.
 
-export type { Role } from '../../../connector/store/keys.js';
+export type { KeyRecord, Role } from '../../../connector/store/keys.js';
 export type { WhoAmI } from '../../app.js';
 export type { Warning } from '../../../connector/connection-warnings.js';
 /** A connection as the API shows it (no secret; hasSecret, isDefault, health, warnings). */
 export type { ConnectionView as Connection } from '../../../connector/connections.js';
 /** A connection test's answer: `{ok, stage, code?, message, hint?, durationMs}`. */
 export type { TestResult } from '../../../connector/providers/results.js';
-export type { TestEmailResult } from '../../routes/connections.js';
+export type { ConnectionList, TestEmailResult } from '../../routes/connections.js';
 /** A delivery as the log lists it, and as GET …/deliveries/:id shows it with its attempts. */
 export type { DeliveryView as Delivery, DeliveryDetail } from '../../routes/deliveries.js';
 export type { Preset };

@@ -10,6 +10,8 @@ import { mailboxTab } from './mailbox.js';
 import { can, SCOPE_PATTERN, state } from './state.js';
 import type { Tab } from './tabs.js';
 import { labelTableCells } from './table-labels.js';
+import { templatesTab } from './templates.js';
+import { apiKeysTab } from './api-keys.js';
 import { suppressionsTab } from './suppressions.js';
 import { dkimTab } from './dkim.js';
 import { t } from './i18n/index.js';
@@ -194,8 +196,10 @@ async function enter(me: WhoAmI, focusTab = true) {
   if (can.viewSuppressions()) list.push(suppressionsTab());
   if (can.deliverability()) list.push(dkimTab());
   if (can.tryActions()) list.push(tryActionTab());
+  if (can.tryActions()) list.push(templatesTab());
   if (can.manageWebhooks()) list.push(webhooksTab());
   if (can.mailbox()) list.push(mailboxTab());
+  if (can.manageKeys()) list.push(apiKeysTab());
   tablist.replaceChildren();
   panels.replaceChildren();
   tabs = list.map((tab) => {

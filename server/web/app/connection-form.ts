@@ -6,6 +6,7 @@ import { api, ApiError, getManifest, getPresets, scoped, type Connection, type P
 import { append, busy, h, openDialog, uid } from './dom.js';
 import { connectionLayout } from './connection-layout.js';
 import { errorList, FormErrors } from './schema-form.js';
+import { testProgress } from './test-progress.js';
 import { language, t, type Key } from './i18n/index.js';
 
 const STAGES = ['dns', 'connect', 'tls', 'auth', 'send', 'done'];
@@ -159,19 +160,26 @@ export async function openConnectionForm(scope: string, existing: Connection | u
   const saveBtn = h('button', { type: 'submit', class: 'btn primary' }, existing ? t('form.saveChanges') : t('form.save'));
   const cancelBtn = h('button', { type: 'button', class: 'btn', onclick: () => dlg.close() }, t('common.cancel'));
 
+  const progress = testProgress();
   testBtn.addEventListener('click', () =>
     busy(testBtn, async () => {
-      result.replaceChildren(h('p', { class: 'muted' }, t('form.testing')));
+      result.replaceChildren();
+      progress.start();
       try {
         const values = payload();
         layout.clearErrors();
         const r = await api<TestResult>('POST', scoped(scope, 'connections/test'), existing ? { ...values, id: existing.id } : values);
+        progress.stop(r, stageLabel);
         result.replaceChildren(resultView(r, { ok: t('connections.works'), fail: t('connections.testFailed') }));
         // A refused sign-in: the hint goes to the provider's secret.
         if (!r.ok && r.stage === 'auth') layout.secrets()[0]?.setError(r.hint ?? r.message);
       } catch (err) {
+        progress.stop(null, stageLabel);
         showError(err);
       }
+      // The result is drawn below the form: bring it into view above the sticky footer (unless
+      // showError moved the focus to a field in error).
+      if (!body.querySelector('[aria-invalid=true]')) result.scrollIntoView({ block: 'nearest' });
     }),
   );
 
@@ -200,7 +208,7 @@ export async function openConnectionForm(scope: string, existing: Connection | u
     warnings,
     body,
     result,
-    h('div', { class: 'actions sticky' }, saveBtn, testBtn, cancelBtn),
+    h('div', { class: 'actions sticky' }, saveBtn, testBtn, cancelBtn, progress.el),
   );
   const dlg = openDialog(existing ? t('form.editTitle', { name: existing.name }) : t('form.addTitle'), [formEl], { wide: true });
   // Opened from a warning's fix in the list: apply it at once.

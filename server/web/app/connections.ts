@@ -3,7 +3,7 @@
 // and delete.
 
 import { pick, providersOf, type ProviderSchema } from './annotations.js';
-import { api, getManifest, scoped, type Connection, type TestEmailResult, type TestResult } from './api.js';
+import { api, getManifest, scoped, type Connection, type ConnectionList, type TestEmailResult, type TestResult } from './api.js';
 import { errorView, openConnectionForm, resultView, warningsView } from './connection-form.js';
 import { announce, badge, busy, confirmDialog, dataTable, h, openDialog, uid } from './dom.js';
 import { LANGUAGE_NAMES, LANGUAGES, t, tNodes, type Key } from './i18n/index.js';
@@ -26,6 +26,7 @@ export function summary(c: Connection, providers: ProviderSchema[]): { provider:
 function health(c: Connection): HTMLElement | string {
   if (!c.health) return '';
   if (c.health.status === 'ok') return badge(t('health.ok'), 'ok');
+  if (c.health.status === 'untested') return badge(t('health.untested'), 'neutral', t('health.untestedTitle'));
   const e = c.health.lastError;
   const detail = typeof e === 'string' ? e : e ? [e.code, e.message].filter(Boolean).join(': ') : '';
   return h('span', {}, badge(t('health.unhealthy'), 'fail', detail || undefined), detail ? h('span', { class: 'small block' }, detail) : null);
@@ -42,7 +43,9 @@ export function connectionsTab(): Tab {
   const columns = [t('connections.col.name'), t('connections.col.provider'), t('connections.col.server'), t('connections.col.security'), t('connections.col.signin'), t('connections.col.health'), ...(manage ? [actionsCol] : [])];
   const { table, tbody } = dataTable(t('connections.caption'), columns, (c) => (c === actionsCol ? 'actions-col' : undefined));
   const empty = h('p', { class: 'empty', hidden: true });
-  const panel = h('div', {}, h('div', { class: 'toolbar' }, heading, h('div', { class: 'spacer' }), addBtn, refreshBtn), notice, table, empty);
+  // A tenant without a default of its own sends through the platform's (design.md "HTTP API").
+  const inherited = h('p', { class: 'callout info inherited-default', hidden: true });
+  const panel = h('div', {}, h('div', { class: 'toolbar' }, heading, h('div', { class: 'spacer' }), addBtn, refreshBtn), inherited, notice, table, empty);
 
   let items: Connection[] = [];
   let providers: ProviderSchema[] = [];
@@ -175,8 +178,10 @@ export function connectionsTab(): Tab {
   async function load(): Promise<void> {
     heading.textContent = t('connections.titleOf', { scope: state.scope });
     try {
-      const [r, manifest] = await Promise.all([api<{ items: Connection[] }>('GET', scoped(state.scope, 'connections')), getManifest()]);
+      const [r, manifest] = await Promise.all([api<ConnectionList>('GET', scoped(state.scope, 'connections')), getManifest()]);
       items = r.items;
+      inherited.hidden = !r.inheritedDefault;
+      inherited.textContent = r.inheritedDefault ? t('connections.inheritedDefault', { name: r.inheritedDefault.name }) : '';
       providers = providersOf(manifest.connector.settingsSchema);
     } catch (e) {
       items = [];

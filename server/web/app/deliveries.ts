@@ -1,19 +1,21 @@
-// The Deliveries tab: the delivery log with a status filter and "load more", a detail dialog with
-// every attempt and the server's replies, and Retry for failed mail (admins).
+// The Deliveries tab: the dashboard (counts and chart), the delivery log with its search form,
+// "load more" and auto-refresh, a detail dialog with one timeline of attempts and events, and
+// Retry for failed mail (admins).
 
 import { api, scoped, type Delivery, type DeliveryDetail } from './api.js';
 import { errorView } from './connection-form.js';
 import { announce, badge, busy, bytes, dataTable, fill, h, openDialog, time, uid } from './dom.js';
-import { eventsView } from './delivery-events.js';
+import { deliveryDashboard } from './delivery-dashboard.js';
+import { deliverySearch, STATUSES } from './delivery-search.js';
+import { timelineView } from './delivery-timeline.js';
 import { t, tNodes } from './i18n/index.js';
 import { can, state } from './state.js';
 import type { Tab } from './tabs.js';
 
-const STATUSES = ['queued', 'sending', 'sent', 'retrying', 'failed', 'unknown', 'captured'] as const;
-/** Recipient events `?event=` filters on. */
-const EVENTS = ['delivered', 'bounced', 'complained'] as const;
 const KIND: Record<string, string> = { captured: 'info', sent: 'ok', failed: 'fail', retrying: 'warn', queued: 'neutral', sending: 'info', lost: 'warn' };
 const PAGE = 25;
+/** How often the tab refreshes itself while visible, when the admin leaves auto-refresh on. */
+const AUTO_MS = 10_000;
 
 /** A delivery's (or attempt's) status in the page's language; the code stays in data-status. */
 export const statusName = (status: string): string => (STATUSES as readonly string[]).includes(status) || status === 'lost' ? t(`status.${status as (typeof STATUSES)[number] | 'lost'}`) : status;
@@ -23,10 +25,10 @@ const recipientsText = (d: Delivery) => (d.recipients.length > 2 ? `${d.recipien
 
 export function deliveriesTab(): Tab {
   const heading = h('h2', {}, t('deliveries.title'));
-  const filterId = uid('status-filter');
-  const filter = h('select', { id: filterId }, h('option', { value: '' }, t('deliveries.all')), ...STATUSES.map((s) => h('option', { value: s }, statusName(s))));
-  const eventId = uid('event-filter');
-  const eventFilter = h('select', { id: eventId }, h('option', { value: '' }, t('deliveries.any')), ...EVENTS.map((e) => h('option', { value: e }, t(`event.${e}`))));
+  const search = deliverySearch(statusName, () => void load());
+  const dashboard = deliveryDashboard();
+  const autoId = uid('auto-refresh');
+  const auto = h('input', { type: 'checkbox', id: autoId });
   const refreshBtn = h('button', { type: 'button', class: 'btn' }, t('common.refresh'));
   const notice = h('div', { class: 'notice-area', role: 'status', 'aria-live': 'polite' });
   const { table, tbody } = dataTable(t('deliveries.caption'), [t('deliveries.col.status'), t('deliveries.col.subject'), t('deliveries.col.recipients'), t('deliveries.col.connection'), t('deliveries.col.attempts'), t('deliveries.col.created')]);
@@ -35,7 +37,9 @@ export function deliveriesTab(): Tab {
   const panel = h(
     'div',
     {},
-    h('div', { class: 'toolbar' }, heading, h('div', { class: 'spacer' }), h('label', { for: filterId, class: 'inline' }, t('deliveries.col.status')), filter, h('label', { for: eventId, class: 'inline' }, t('deliveries.event')), eventFilter, refreshBtn),
+    h('div', { class: 'toolbar' }, heading, h('div', { class: 'spacer' }), h('span', { class: 'inline' }, auto, h('label', { for: autoId }, t('deliveries.auto'))), refreshBtn),
+    dashboard.panel,
+    search.form,
     notice,
     table,
     empty,
@@ -75,23 +79,25 @@ export function deliveriesTab(): Tab {
     rows.set(d.id, r);
   }
 
-  async function load(more = false): Promise<void> {
+  /** Loads the first page (or, with `more`, the next one). `quiet` (a refresh) keeps the rows shown until the answer comes and as many of them. */
+  async function load(more = false, quiet = false): Promise<void> {
     heading.textContent = t('deliveries.titleOf', { scope: state.scope });
     // A newer load (another filter, scope or refresh) wins over one still on its way.
     const mine = ++generation;
-    if (!more) {
+    const clear = () => {
       cursor = null;
       rows.clear();
       tbody.replaceChildren();
       notice.replaceChildren();
-    }
+    };
+    if (!more && !quiet) clear();
     try {
-      const q = new URLSearchParams({ limit: String(PAGE) });
-      if (filter.value) q.set('status', filter.value);
-      if (eventFilter.value) q.set('event', eventFilter.value);
+      const q = search.query();
+      q.set('limit', String(quiet ? Math.min(500, Math.max(PAGE, rows.size)) : PAGE));
       if (more && cursor) q.set('cursor', cursor);
       const r = await api<{ items: Delivery[]; nextCursor: string | null }>('GET', scoped(state.scope, `deliveries?${q}`));
       if (mine !== generation) return;
+      if (quiet) clear();
       for (const d of r.items) put(d, 'append');
       cursor = r.nextCursor;
     } catch (e) {
@@ -104,9 +110,14 @@ export function deliveriesTab(): Tab {
     empty.hidden = rows.size > 0;
   }
 
-  filter.addEventListener('change', () => void load());
-  eventFilter.addEventListener('change', () => void load());
-  refreshBtn.addEventListener('click', () => void busy(refreshBtn, () => load()));
+  const refresh = () => Promise.all([load(false, true), dashboard.load()]);
+  refreshBtn.addEventListener('click', () => void busy(refreshBtn, refresh));
+  // Every 10 s while the page is in front and this tab is open (the Page Visibility API).
+  const timer = setInterval(() => {
+    // A new sign-in or language builds new tabs: this one's timer ends with its panel.
+    if (!panel.isConnected) return clearInterval(timer);
+    if (auto.checked && document.visibilityState === 'visible' && panel.isConnected && !panel.closest('[hidden]')) void refresh();
+  }, AUTO_MS);
   moreBtn.addEventListener('click', () => void busy(moreBtn, () => load(true)));
 
   async function openDetail(id: string): Promise<void> {
@@ -161,31 +172,7 @@ export function deliveriesTab(): Tab {
               e.hint ? h('p', { class: 'result-hint' }, h('strong', {}, t('common.whatToDo')), e.hint) : null,
             )
           : null,
-        h('h3', {}, t('deliveries.col.attempts')),
-        d.attemptLog?.length
-          ? h(
-              'table',
-              { class: 'data compact' },
-              h('thead', {}, h('tr', {}, ...['#', t('delivery.col.started'), t('delivery.col.duration'), t('deliveries.col.connection'), t('delivery.col.outcome'), t('delivery.col.reply')].map((t) => h('th', { scope: 'col' }, t)))),
-              h(
-                'tbody',
-                {},
-                ...d.attemptLog.map((a) =>
-                  h(
-                    'tr',
-                    {},
-                    h('td', {}, String(a.number)),
-                    h('td', { class: 'small' }, time(a.startedAt)),
-                    h('td', {}, a.durationMs === null ? '—' : t('common.ms', { ms: String(a.durationMs) })),
-                    h('td', {}, a.connection?.name ?? '—'),
-                    h('td', {}, statusBadge(a.outcome), a.code ? h('code', { class: 'small block' }, a.code) : null),
-                    h('td', {}, a.reply ? h('code', { class: 'reply' }, a.reply) : null, a.message && !(a.reply && a.message.includes(a.reply)) ? h('span', { class: 'small block' }, a.message) : null, a.hint ? h('span', { class: 'small block' }, a.hint) : null),
-                  ),
-                ),
-              ),
-            )
-          : h('p', { class: 'muted' }, t('delivery.noAttempt')),
-        eventsView(d),
+        timelineView(d, statusBadge),
         h('div', { class: 'actions' }, retry, h('button', { type: 'button', class: 'btn', onclick: () => dlg.close() }, t('common.close'))),
       );
     };
@@ -225,5 +212,5 @@ export function deliveriesTab(): Tab {
     }
   }
 
-  return { id: 'deliveries', label: t('deliveries.tab'), panel, show: () => load() };
+  return { id: 'deliveries', label: t('deliveries.tab'), panel, show: () => Promise.all([load(), dashboard.load()]).then(() => undefined) };
 }

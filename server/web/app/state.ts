@@ -23,4 +23,6 @@ export const can = {
   pickScope: () => state.me?.scope === 'platform',
   /** The sandbox settings and the captured mail of the scope (design.md "Sandbox"). */
   mailbox: () => state.me?.role === 'admin',
+  /** API keys: platform admins only (POST/GET/DELETE /api/v1/keys). */
+  manageKeys: () => state.me?.role === 'admin' && state.me?.scope === 'platform',
 };

@@ -50,6 +50,9 @@ export const connections: Part<typeof en> = {
 
   'health.ok': 'In Ordnung',
   'health.unhealthy': 'Gestört',
+  'health.untested': "Ungetestet",
+  'health.untestedTitle': "Seit dem Speichern weder getestet noch benutzt: mit Testen prüfen.",
+  'connections.inheritedDefault': "E-Mails laufen über die Standardverbindung der Plattform: {name}",
 
   'stage.dns': 'DNS-Abfrage',
   'stage.connect': 'Verbindungsaufbau',

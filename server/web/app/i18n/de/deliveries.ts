@@ -50,18 +50,11 @@ export const deliveries: Part<typeof en> = {
   'delivery.size': 'Größe',
   'delivery.dkimSigned': 'signiert für {domain} mit dem Selektor {selector}',
   'delivery.response': 'Antwort des Servers',
-  'delivery.col.started': 'Beginn',
-  'delivery.col.duration': 'Dauer',
-  'delivery.col.outcome': 'Ergebnis',
-  'delivery.col.reply': 'Antwort des Servers',
-  'delivery.noAttempt': 'Noch kein Versuch.',
   'delivery.isNow': 'Status der Sendung: {status}.',
   'delivery.announce': 'Sendung „{subject}“: {status}.',
 
-  'events.title': 'Empfängerereignisse',
   'events.suppressed': 'gesperrt',
   'events.suppressedText': 'Nicht gesendet an (auf der Sperrliste):',
   'events.capturedText': 'Nicht gesendet an (Sandbox-Modus; die Kopie liegt im Postfach):',
   'events.via': 'über {source}',
-  'events.none': 'Noch keine Ereignisse von den Servern der Empfänger.',
 };

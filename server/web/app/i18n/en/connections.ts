@@ -49,6 +49,9 @@ export const connections = {
 
   'health.ok': 'OK',
   'health.unhealthy': 'Unhealthy',
+  'health.untested': "Untested",
+  'health.untestedTitle': "Never tested nor used since it was saved: run Test to find out.",
+  'connections.inheritedDefault': "Mail goes through the platform's default: {name}",
 
   'stage.dns': 'DNS lookup',
   'stage.connect': 'connect',

@@ -49,18 +49,11 @@ export const deliveries = {
   'delivery.size': 'Size',
   'delivery.dkimSigned': 'signed as {domain} with selector {selector}',
   'delivery.response': 'Server response',
-  'delivery.col.started': 'Started',
-  'delivery.col.duration': 'Duration',
-  'delivery.col.outcome': 'Outcome',
-  'delivery.col.reply': 'Server reply',
-  'delivery.noAttempt': 'No attempt yet.',
   'delivery.isNow': 'The delivery is {status}.',
   'delivery.announce': 'Delivery “{subject}” is {status}.',
 
-  'events.title': 'Recipient events',
   'events.suppressed': 'suppressed',
   'events.suppressedText': 'Not sent to (on the suppression list):',
   'events.capturedText': 'Not sent to (sandbox mode; the copy is in the Mailbox):',
   'events.via': 'via {source}',
-  'events.none': 'No event from the recipients\' servers yet.',
 };

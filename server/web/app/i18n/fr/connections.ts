@@ -50,6 +50,9 @@ export const connections: Part<typeof en> = {
 
   'health.ok': 'Opérationnelle',
   'health.unhealthy': 'En erreur',
+  'health.untested': "Non testée",
+  'health.untestedTitle': "Ni testée ni utilisée depuis son enregistrement : lancez Tester pour le savoir.",
+  'connections.inheritedDefault': "Le courrier passe par la connexion par défaut de la plateforme : {name}",
 
   'stage.dns': 'résolution DNS',
   'stage.connect': 'connexion',

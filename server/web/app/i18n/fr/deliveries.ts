@@ -50,18 +50,11 @@ export const deliveries: Part<typeof en> = {
   'delivery.size': 'Taille',
   'delivery.dkimSigned': 'signé pour {domain} avec le sélecteur {selector}',
   'delivery.response': 'Réponse du serveur',
-  'delivery.col.started': 'Début',
-  'delivery.col.duration': 'Durée',
-  'delivery.col.outcome': 'Résultat',
-  'delivery.col.reply': 'Réponse du serveur',
-  'delivery.noAttempt': 'Aucune tentative pour l’instant.',
   'delivery.isNow': 'Statut de l’envoi : {status}.',
   'delivery.announce': 'Envoi « {subject} » : {status}.',
 
-  'events.title': 'Événements des destinataires',
   'events.suppressed': 'exclu',
   'events.suppressedText': 'Non envoyé à (adresses sur la liste d’exclusion) :',
   'events.capturedText': 'Non envoyé à (mode bac à sable ; la copie est dans la boîte de test) :',
   'events.via': 'via {source}',
-  'events.none': 'Aucun événement des serveurs des destinataires pour l’instant.',
 };

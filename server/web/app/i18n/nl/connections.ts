@@ -50,6 +50,9 @@ export const connections: Part<typeof en> = {
 
   'health.ok': 'In orde',
   'health.unhealthy': 'Storing',
+  'health.untested': "Niet getest",
+  'health.untestedTitle': "Sinds het opslaan niet getest of gebruikt: voer Testen uit om het te weten.",
+  'connections.inheritedDefault': "E-mail gaat via de standaardverbinding van het platform: {name}",
 
   'stage.dns': 'DNS-opzoeking',
   'stage.connect': 'verbinden',

@@ -50,18 +50,11 @@ export const deliveries: Part<typeof en> = {
   'delivery.size': 'Grootte',
   'delivery.dkimSigned': 'ondertekend voor {domain} met selector {selector}',
   'delivery.response': 'Antwoord van de server',
-  'delivery.col.started': 'Gestart',
-  'delivery.col.duration': 'Duur',
-  'delivery.col.outcome': 'Resultaat',
-  'delivery.col.reply': 'Antwoord van de server',
-  'delivery.noAttempt': 'Nog geen poging.',
   'delivery.isNow': 'Status van de verzending: {status}.',
   'delivery.announce': 'Verzending ‘{subject}’: {status}.',
 
-  'events.title': 'Gebeurtenissen van ontvangers',
   'events.suppressed': 'geblokkeerd',
   'events.suppressedText': 'Niet verzonden naar (op de blokkeerlijst):',
   'events.capturedText': 'Niet verzonden naar (sandboxmodus; de kopie staat in de postbus):',
   'events.via': 'via {source}',
-  'events.none': 'Nog geen gebeurtenissen van de servers van de ontvangers.',
 };

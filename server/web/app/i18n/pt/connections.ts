@@ -50,6 +50,9 @@ export const connections: Part<typeof en> = {
 
   'health.ok': 'Operacional',
   'health.unhealthy': 'Com falhas',
+  'health.untested': "Não testada",
+  'health.untestedTitle': "Nem testada nem usada desde que foi guardada: execute Testar para saber.",
+  'connections.inheritedDefault': "O correio passa pela ligação predefinida da plataforma: {name}",
 
   'stage.dns': 'consulta DNS',
   'stage.connect': 'ligação',

@@ -50,18 +50,11 @@ export const deliveries: Part<typeof en> = {
   'delivery.size': 'Tamanho',
   'delivery.dkimSigned': 'assinado para {domain} com o seletor {selector}',
   'delivery.response': 'Resposta do servidor',
-  'delivery.col.started': 'Início',
-  'delivery.col.duration': 'Duração',
-  'delivery.col.outcome': 'Resultado',
-  'delivery.col.reply': 'Resposta do servidor',
-  'delivery.noAttempt': 'Ainda sem tentativas.',
   'delivery.isNow': 'Estado do envio: {status}.',
   'delivery.announce': 'Envio “{subject}”: {status}.',
 
-  'events.title': 'Eventos dos destinatários',
   'events.suppressed': 'bloqueado',
   'events.suppressedText': 'Não enviado para (na lista de supressão):',
   'events.capturedText': 'Não enviado para (modo sandbox; a cópia está na caixa de correio):',
   'events.via': 'via {source}',
-  'events.none': 'Ainda sem eventos dos servidores dos destinatários.',
 };

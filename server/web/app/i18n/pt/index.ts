@@ -1,10 +1,14 @@
 import type { Catalogue } from '../catalogues.js';
 import { actions } from './actions.js';
+import { apiKeys } from './api-keys.js';
+import { connectionTest } from './connection-test.js';
 import { connections } from './connections.js';
 import { deliverability } from './deliverability.js';
+import { dashboard } from './dashboard.js';
 import { deliveries } from './deliveries.js';
 import { mailbox } from './mailbox.js';
 import { shell } from './shell.js';
+import { templates } from './templates.js';
 import { webhooks } from './webhooks.js';
 
-export const pt: Catalogue = { ...shell, ...connections, ...deliveries, ...deliverability, ...webhooks, ...mailbox, ...actions };
+export const pt: Catalogue = { ...shell, ...connections, ...connectionTest, ...deliveries, ...dashboard, ...deliverability, ...templates, ...webhooks, ...mailbox, ...actions, ...apiKeys };

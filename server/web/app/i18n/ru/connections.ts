@@ -55,6 +55,9 @@ export const connections: Part<typeof en> = {
 
   'health.ok': 'Работает',
   'health.unhealthy': 'Сбой',
+  'health.untested': "Не проверено",
+  'health.untestedTitle': "С момента сохранения не проверялось и не использовалось: нажмите «Проверить».",
+  'connections.inheritedDefault': "Почта идёт через подключение платформы по умолчанию: {name}",
 
   'stage.dns': 'DNS-запрос',
   'stage.connect': 'соединение',

@@ -50,18 +50,11 @@ export const deliveries: Part<typeof en> = {
   'delivery.size': 'Размер',
   'delivery.dkimSigned': 'подписано для {domain} с селектором {selector}',
   'delivery.response': 'Ответ сервера',
-  'delivery.col.started': 'Начало',
-  'delivery.col.duration': 'Длительность',
-  'delivery.col.outcome': 'Итог',
-  'delivery.col.reply': 'Ответ сервера',
-  'delivery.noAttempt': 'Попыток пока не было.',
   'delivery.isNow': 'Статус отправки: {status}.',
   'delivery.announce': 'Отправка «{subject}»: {status}.',
 
-  'events.title': 'События получателей',
   'events.suppressed': 'заблокирован',
   'events.suppressedText': 'Не отправлено (адреса в списке блокировки):',
   'events.capturedText': 'Не отправлено (режим песочницы; копия в почтовом ящике):',
   'events.via': 'через {source}',
-  'events.none': 'От серверов получателей событий пока нет.',
 };

@@ -1,0 +1,30 @@
+import type { Part } from '../types.js';
+import type { apiKeys as en } from '../en/api-keys.js';
+
+export const apiKeys: Part<typeof en> = {
+  'keys.tab': "API-Schlüssel",
+  'keys.title': "API-Schlüssel",
+  'keys.intro': "Schlüssel öffnen die API für Anwendungen und Personen: admin verwaltet einen Bereich, builder entwirft und zeigt Vorschauen, runtime sendet. Hier wird nur der Anfang jedes Schlüssels aufbewahrt.",
+  'keys.role': "Rolle",
+  'keys.scope': "Bereich",
+  'keys.scopeHint': "platform oder ein Mandant wie acme",
+  'keys.label': "Bezeichnung",
+  'keys.create': "Schlüssel erstellen",
+  'keys.caption': "API-Schlüssel, neueste zuerst",
+  'keys.col.prefix': "Schlüssel",
+  'keys.col.created': "Erstellt",
+  'keys.col.lastUsed': "Zuletzt benutzt",
+  'keys.revoke': "Widerrufen",
+  'keys.revokeLabel': "Schlüssel {prefix} widerrufen",
+  'keys.revokeTitle': "Diesen Schlüssel widerrufen?",
+  'keys.revokeConfirm': "Alles, was den Schlüssel {prefix} benutzt, wird ab sofort abgewiesen. Das lässt sich nicht rückgängig machen.",
+  'keys.revoked': "Der Schlüssel {prefix} ist widerrufen.",
+  'keys.createdTitle': "Ihr neuer API-Schlüssel",
+  'keys.createdIntro': "Ein {role}-Schlüssel für {scope}:",
+  'keys.theKey': "den neuen Schlüssel",
+  'keys.onlyOnce': "Kopieren Sie ihn jetzt: Er wird nur dieses eine Mal angezeigt.",
+  'keys.done': "Fertig",
+  'keys.never': "nie",
+  'keys.thisKey': "der Schlüssel Ihrer Anmeldung",
+  'keys.badScope': "Ein Bereich ist platform oder ein Mandantenname: Kleinbuchstaben, Ziffern und Bindestriche.",
+};

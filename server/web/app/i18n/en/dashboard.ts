@@ -1,0 +1,28 @@
+// The Deliveries tab's dashboard, search form and a delivery's timeline.
+
+export const dashboard = {
+  'deliveries.auto': 'Refresh every 10 s',
+  'dashboard.title': 'Overview',
+  'dashboard.range': 'Period',
+  'dashboard.range.7d': 'Last 7 days',
+  'dashboard.range.24h': 'Last 24 hours',
+  'dashboard.range.30d': 'Last 30 days',
+  'dashboard.sent': 'Sent',
+  'dashboard.failed': 'Failed',
+  'dashboard.bounced': 'Bounced',
+  'dashboard.complained': 'Complaints',
+  'dashboard.queued': 'Queued',
+  'dashboard.captured': 'Captured',
+  'dashboard.chartLabel': 'Chart of the period: {sent} sent, {failed} failed, {bounced} bounced, {complained} complaints',
+  'dashboard.figures': 'Figures of the chart',
+  'dashboard.period': 'Period',
+  'search.recipient': 'Recipient contains',
+  'search.subject': 'Subject contains',
+  'search.since': 'From (date)',
+  'search.until': 'To (date)',
+  'search.submit': 'Search',
+  'timeline.title': 'Attempts and events',
+  'timeline.attempt': 'Attempt {number}',
+  'timeline.through': 'through {connection}',
+  'timeline.none': 'No attempt or event yet.',
+};

@@ -1,0 +1,25 @@
+// The Templates tab: system mails per language, their preview and the return to the built-in.
+
+export const templates = {
+  'templates.tab': "Templates",
+  'templates.title': "System mail templates",
+  'templates.intro': "The mails Envoi writes for you — invitations and sign-up confirmations — in each language. Placeholders such as {{appName}} and {{link}} are filled in when the mail is sent.",
+  'templates.action': "Mail",
+  'templates.language': "Language of the mail",
+  'templates.action.send-invitation': "Invitation",
+  'templates.action.send-signup-confirmation': "Sign-up confirmation",
+  'templates.subject': "Subject",
+  'templates.html': "HTML",
+  'templates.text': "Text",
+  'templates.textHint': "Leave the text empty to have it derived from the HTML.",
+  'templates.source.scope': "This scope’s own template",
+  'templates.source.platform': "The platform’s template",
+  'templates.source.builtin': "Built-in template",
+  'templates.preview': "Preview",
+  'templates.sampleNote': "Rendered by the server with sample data, as the saved template would send it.",
+  'templates.reset': "Return to the built-in",
+  'templates.resetTitle': "Return to the built-in template?",
+  'templates.resetConfirm': "This scope’s own template for this mail and language is deleted; the built-in one (or the platform’s) is used again.",
+  'templates.resetDone': "The template is back to the built-in one.",
+  'templates.saved': "Template saved ({language}).",
+};

@@ -1,0 +1,30 @@
+import type { Part } from '../types.js';
+import type { apiKeys as en } from '../en/api-keys.js';
+
+export const apiKeys: Part<typeof en> = {
+  'keys.tab': "Clés d’API",
+  'keys.title': "Clés d’API",
+  'keys.intro': "Les clés ouvrent l’API aux applications et aux personnes : admin gère un périmètre, builder conçoit et prévisualise, runtime envoie. Seul le début de chaque clé est conservé ici.",
+  'keys.role': "Rôle",
+  'keys.scope': "Périmètre",
+  'keys.scopeHint': "platform, ou un client comme acme",
+  'keys.label': "Libellé",
+  'keys.create': "Créer la clé",
+  'keys.caption': "Clés d’API, les plus récentes d’abord",
+  'keys.col.prefix': "Clé",
+  'keys.col.created': "Créée",
+  'keys.col.lastUsed': "Dernière utilisation",
+  'keys.revoke': "Révoquer",
+  'keys.revokeLabel': "Révoquer la clé {prefix}",
+  'keys.revokeTitle': "Révoquer cette clé ?",
+  'keys.revokeConfirm': "Tout ce qui utilise la clé {prefix} sera refusé désormais. C’est irréversible.",
+  'keys.revoked': "La clé {prefix} est révoquée.",
+  'keys.createdTitle': "Votre nouvelle clé d’API",
+  'keys.createdIntro': "Une clé {role} pour {scope} :",
+  'keys.theKey': "la nouvelle clé",
+  'keys.onlyOnce': "Copiez-la maintenant : elle n’est affichée qu’une fois et ne pourra plus être relue.",
+  'keys.done': "Terminé",
+  'keys.never': "jamais",
+  'keys.thisKey': "la clé de votre session",
+  'keys.badScope': "Un périmètre est platform ou le nom d’un client : minuscules, chiffres et tirets.",
+};

@@ -1,0 +1,30 @@
+import type { Part } from '../types.js';
+import type { apiKeys as en } from '../en/api-keys.js';
+
+export const apiKeys: Part<typeof en> = {
+  'keys.tab': "API-sleutels",
+  'keys.title': "API-sleutels",
+  'keys.intro': "Sleutels geven apps en mensen toegang tot de API: admin beheert een bereik, builder ontwerpt en bekijkt voorbeelden, runtime verzendt. Alleen het begin van elke sleutel wordt hier bewaard.",
+  'keys.role': "Rol",
+  'keys.scope': "Bereik",
+  'keys.scopeHint': "platform, of een tenant zoals acme",
+  'keys.label': "Omschrijving",
+  'keys.create': "Sleutel aanmaken",
+  'keys.caption': "API-sleutels, nieuwste eerst",
+  'keys.col.prefix': "Sleutel",
+  'keys.col.created': "Aangemaakt",
+  'keys.col.lastUsed': "Laatst gebruikt",
+  'keys.revoke': "Intrekken",
+  'keys.revokeLabel': "Sleutel {prefix} intrekken",
+  'keys.revokeTitle': "Deze sleutel intrekken?",
+  'keys.revokeConfirm': "Alles wat sleutel {prefix} gebruikt, wordt vanaf nu geweigerd. Dit kan niet ongedaan worden gemaakt.",
+  'keys.revoked': "Sleutel {prefix} is ingetrokken.",
+  'keys.createdTitle': "Uw nieuwe API-sleutel",
+  'keys.createdIntro': "Een {role}-sleutel voor {scope}:",
+  'keys.theKey': "de nieuwe sleutel",
+  'keys.onlyOnce': "Kopieer hem nu: hij wordt maar één keer getoond.",
+  'keys.done': "Klaar",
+  'keys.never': "nooit",
+  'keys.thisKey': "de sleutel waarmee u bent aangemeld",
+  'keys.badScope': "Een bereik is platform of de naam van een tenant: kleine letters, cijfers en koppeltekens.",
+};

@@ -1,0 +1,30 @@
+import type { Part } from '../types.js';
+import type { apiKeys as en } from '../en/api-keys.js';
+
+export const apiKeys: Part<typeof en> = {
+  'keys.tab': "Chaves de API",
+  'keys.title': "Chaves de API",
+  'keys.intro': "As chaves dão acesso à API a aplicações e pessoas: admin gere um âmbito, builder desenha e pré-visualiza, runtime envia. Aqui só se guarda o início de cada chave.",
+  'keys.role': "Função",
+  'keys.scope': "Âmbito",
+  'keys.scopeHint': "platform, ou um cliente como acme",
+  'keys.label': "Etiqueta",
+  'keys.create': "Criar chave",
+  'keys.caption': "Chaves de API, mais recentes primeiro",
+  'keys.col.prefix': "Chave",
+  'keys.col.created': "Criada",
+  'keys.col.lastUsed': "Último uso",
+  'keys.revoke': "Revogar",
+  'keys.revokeLabel': "Revogar a chave {prefix}",
+  'keys.revokeTitle': "Revogar esta chave?",
+  'keys.revokeConfirm': "Tudo o que usar a chave {prefix} passa a ser recusado. Não é possível desfazer.",
+  'keys.revoked': "A chave {prefix} foi revogada.",
+  'keys.createdTitle': "A sua nova chave de API",
+  'keys.createdIntro': "Uma chave {role} para {scope}:",
+  'keys.theKey': "a nova chave",
+  'keys.onlyOnce': "Copie-a agora: só é mostrada esta vez.",
+  'keys.done': "Concluído",
+  'keys.never': "nunca",
+  'keys.thisKey': "a chave da sua sessão",
+  'keys.badScope': "Um âmbito é platform ou o nome de um cliente: minúsculas, algarismos e hífenes.",
+};

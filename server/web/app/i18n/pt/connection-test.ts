@@ -1,0 +1,8 @@
+import type { Part } from '../types.js';
+import type { connectionTest as en } from '../en/connection-test.js';
+
+export const connectionTest: Part<typeof en> = {
+  'test.elapsed': "{count} s",
+  'test.outcomeOk': "✓ A ligação funciona",
+  'test.outcomeFail': "✗ Falhou na etapa {stage}",
+};

@@ -1,0 +1,30 @@
+import type { Part } from '../types.js';
+import type { apiKeys as en } from '../en/api-keys.js';
+
+export const apiKeys: Part<typeof en> = {
+  'keys.tab': "API-ключи",
+  'keys.title': "API-ключи",
+  'keys.intro': "Ключи открывают API приложениям и людям: admin управляет областью, builder проектирует и просматривает, runtime отправляет. Здесь хранится только начало каждого ключа.",
+  'keys.role': "Роль",
+  'keys.scope': "Область",
+  'keys.scopeHint': "platform или клиент, например acme",
+  'keys.label': "Метка",
+  'keys.create': "Создать ключ",
+  'keys.caption': "API-ключи, сначала новые",
+  'keys.col.prefix': "Ключ",
+  'keys.col.created': "Создан",
+  'keys.col.lastUsed': "Последнее использование",
+  'keys.revoke': "Отозвать",
+  'keys.revokeLabel': "Отозвать ключ {prefix}",
+  'keys.revokeTitle': "Отозвать этот ключ?",
+  'keys.revokeConfirm': "Всё, что использует ключ {prefix}, теперь будет отклонено. Отменить это нельзя.",
+  'keys.revoked': "Ключ {prefix} отозван.",
+  'keys.createdTitle': "Ваш новый API-ключ",
+  'keys.createdIntro': "Ключ {role} для {scope}:",
+  'keys.theKey': "новый ключ",
+  'keys.onlyOnce': "Скопируйте его сейчас: он показывается только один раз.",
+  'keys.done': "Готово",
+  'keys.never': "никогда",
+  'keys.thisKey': "ключ, которым вы вошли",
+  'keys.badScope': "Область — это platform или имя клиента: строчные буквы, цифры и дефисы.",
+};
