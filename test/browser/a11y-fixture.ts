@@ -129,6 +129,8 @@ export const SCREENS: Screen[] = [
   { name: 'webhooks', open: (page) => tab(page, 'webhooks', 'tr[data-endpoint-id]') },
   { name: 'try-an-action', open: (page) => tab(page, 'actions', 'form textarea') },
   { name: 'mailbox', open: (page) => tab(page, 'mailbox', '.mail-item') },
+  { name: 'templates', open: (page) => tab(page, 'templates', 'textarea') },
+  { name: 'api-keys', open: (page) => tab(page, 'keys', 'form') },
 ];
 
 const require = createRequire(import.meta.url);

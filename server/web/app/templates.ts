@@ -81,7 +81,7 @@ export function templatesTab(): Tab {
         h('p', { class: 'small muted' }, t('templates.sampleNote')),
         h('p', { class: 'preview-subject' }, h('strong', {}, t('templates.subject')), ' ', p.subject ?? ''),
         p.html ? mailFrame(p.html, t('templates.preview')) : null,
-        p.text ? h('pre', { class: 'mail-text preview-text' }, p.text) : null,
+        p.text ? h('pre', { class: 'mail-text preview-text', tabindex: 0 }, p.text) : null,
       );
     } catch (e) {
       if (mine === generation) fill(preview, h('h3', {}, t('templates.preview')), errorView(e));
