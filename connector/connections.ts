@@ -6,6 +6,7 @@ import { assertReusable, missingSecret, needsSecret, openSecret, sealSecret, sec
 import type { Warning } from './connection-warnings.js';
 import { openExtraSecrets, planExtraSecrets } from './connection-extra-secrets.js';
 import { connectionView, type ConnectionView } from './connection-view.js';
+import { inheritedDefault, lookupForSend, type InheritedDefault } from './connection-resolution.js';
 import { EnvoiError } from './errors.js';
 import type { LookupAll, NetworkPolicy } from './network-policy.js';
 import { providerOf } from './providers/registry.js';
@@ -74,10 +75,8 @@ export class ConnectionService {
    * The platform's default a tenant's mail goes through when the tenant has no default of its own
    * (design.md "HTTP API", the connections list); null for the platform, or when there is none.
    */
-  async inheritedDefault(scope: string, own: StoredConnection[]): Promise<{ id: string; name: string; scope: typeof PLATFORM_SCOPE } | null> {
-    if (scope === PLATFORM_SCOPE || own.some((c) => c.isDefault)) return null;
-    const platform = await this.store.getDefault(PLATFORM_SCOPE);
-    return platform ? { id: platform.id, name: platform.name, scope: PLATFORM_SCOPE } : null;
+  inheritedDefault(scope: string, own: StoredConnection[]): Promise<InheritedDefault | null> {
+    return inheritedDefault(this.store, scope, own);
   }
 
   /** Every connection of a provider, in all scopes (for work a worker does per connection). */
@@ -110,30 +109,12 @@ export class ConnectionService {
   async resolveForSend(scope: string, ref?: string): Promise<StoredConnection> {
     assertScope(scope);
     // Errors (no default, unknown name) are answered fresh each time; a change clears it all.
-    return this.resolved.get(`${scope}\n${ref ?? ''}`, () => this.lookupForSend(scope, ref));
+    return this.resolved.get(`${scope}\n${ref ?? ''}`, () => lookupForSend(this.store, scope, ref));
   }
 
   /** Forgets what resolveForSend found: a connection was created, edited, deleted or made default. */
   private changed(): void {
     this.resolved.clear();
-  }
-
-  private async lookupForSend(scope: string, ref?: string): Promise<StoredConnection> {
-    if (ref) {
-      const named = await this.store.findByRef(scope, ref);
-      if (!named) {
-        throw new EnvoiError('CONNECTION_NOT_FOUND', `No connection "${ref}" in scope ${scope}`, {
-          hint: 'Use the id or the exact name of a connection of this scope, or leave the connection empty to use the default.',
-          details: [{ path: '/connection', message: 'is not a connection of this scope' }],
-        });
-      }
-      return named;
-    }
-    const own = await this.store.getDefault(scope);
-    if (own) return own;
-    const platform = scope === PLATFORM_SCOPE ? undefined : await this.store.getDefault(PLATFORM_SCOPE);
-    if (platform) return platform;
-    throw new EnvoiError('NO_DEFAULT_CONNECTION', `Scope ${scope} has no default connection${scope === PLATFORM_SCOPE ? '' : ', and neither has the platform'}`);
   }
 
   /** Creates a connection; `options.id` lets demo mode name its own connection beforehand. */
