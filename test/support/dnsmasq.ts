@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
+import net from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,13 +21,25 @@ export interface Zone {
   a?: Array<[name: string, address: string]>;
 }
 
-/** A free UDP port on loopback (dnsmasq serves TCP on the same number). */
+/**
+ * A port free on loopback for both TCP and UDP: dnsmasq serves both on the one number, and a port
+ * free for UDP alone may be a TCP listener's (an SMTP sink's), which made dnsmasq fail to start.
+ */
 async function freePort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
-  const { port } = s.address();
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const tcp = net.createServer();
+    await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+    const { port } = tcp.address() as net.AddressInfo;
+    const udp = dgram.createSocket('udp4');
+    const udpFree = await new Promise<boolean>((resolve) => {
+      udp.once('error', () => resolve(false));
+      udp.bind(port, '127.0.0.1', () => resolve(true));
+    });
+    await new Promise<void>((resolve) => (udpFree ? udp.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) => tcp.close(() => resolve()));
+    if (udpFree) return port;
+  }
+  throw new Error('no port free for both TCP and UDP on 127.0.0.1');
 }
 
 /** A TXT value as dnsmasq writes it: quoted strings of at most 255 bytes each (RFC 1035 §3.3.14). */
