@@ -102,6 +102,7 @@ describe('example host app: Envoi embedded under /plugins/email', function () {
   it('Chromium signs in through the host and loads the admin page with no failed request', async function () {
     if (!fs.existsSync(CHROMIUM)) {
       if (process.env.CI) throw new Error(`Chromium is required under CI at ${CHROMIUM}`);
+      console.log(`    (skipped: no Chromium at ${CHROMIUM}; apt-get install -y chromium)`);
       this.skip();
     }
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
