@@ -166,7 +166,7 @@ describe('admin page: small screens and accessibility (browser)', function () {
           const sel = 'a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
           const expected = [...root.querySelectorAll<HTMLElement>(sel)].filter((e) => e.tabIndex >= 0 && e.getClientRects().length > 0 && !(e instanceof HTMLInputElement && e.type === 'radio' && !e.checked) && !hiddenInDetails(e));
           expected.forEach((e, i) => e.setAttribute('data-walk', String(i)));
-          return { count: expected.length, start: dialog ? 'dialog' : 'tab', names: expected.map((e) => `${e.tagName.toLowerCase()}${e.className ? `.${e.className.split(' ')[0]}` : ''}`) };
+          return { count: expected.length, start: dialog ? 'dialog' : 'tab', frame: !!root.querySelector('iframe'), names: expected.map((e) => `${e.tagName.toLowerCase()}${e.className ? `.${e.className.split(' ')[0]}` : ''}`) };
         });
         if (walk.start === 'tab') await page.locator('[role=tab][aria-selected=true]').focus();
         else await page.locator('dialog[open] [data-walk="0"]').focus();
@@ -179,7 +179,11 @@ describe('admin page: small screens and accessibility (browser)', function () {
           await page.keyboard.press('Tab');
         }
         const expected = Array.from({ length: walk.count }, (_, i) => String(i));
-        if (JSON.stringify(seen) !== JSON.stringify(expected)) problems.push(`${screen.name}: Tab missed ${expected.filter((i) => !seen.includes(i)).map((i) => walk.names[+i]).join(', ')} (reached ${seen.join(',')} of 0..${walk.count - 1})`);
+        // A mail's preview frame takes Tab stops of its own once loaded, and Chromium may come back
+        // from it to the control after it first: on such a screen every control must be reached,
+        // in any order.
+        const reachedAll = walk.frame ? expected.every((i) => seen.includes(i)) : JSON.stringify(seen) === JSON.stringify(expected);
+        if (!reachedAll) problems.push(`${screen.name}: Tab missed ${expected.filter((i) => !seen.includes(i)).map((i) => walk.names[+i]).join(', ')} (reached ${seen.join(',')} of 0..${walk.count - 1})`);
         await page.evaluate(() => document.querySelectorAll('[data-walk]').forEach((e) => e.removeAttribute('data-walk')));
         await closeDialog(page);
       }
