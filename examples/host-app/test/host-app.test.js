@@ -121,8 +121,8 @@ describe('example host app: Envoi embedded under /plugins/email', function () {
       await page.getByRole('tablist', { name: 'Sections' }).waitFor();
       assert.match(await page.locator('#who').textContent(), /Ada \(platform admin\)/);
       // The connections tab lists Acme's connection when the admin looks at scope acme.
-      await page.getByLabel('Scope', { exact: true }).fill('acme');
-      await page.getByRole('button', { name: 'Switch' }).click();
+      await page.locator('#who').getByLabel('Scope', { exact: true }).fill('acme');
+      await page.locator('#who').getByRole('button', { name: 'Switch' }).click();
       await page.getByText('Acme relay').first().waitFor();
       assert.deepEqual(failed, []);
     } finally {
