@@ -3,7 +3,9 @@ import DKIM from 'nodemailer/lib/dkim';
 import type { DkimSigningKey } from './keys.js';
 
 // mailauth is CommonJS; its dkimSign is the well-kept Ed25519 signer (nodemailer signs RSA only).
-const { dkimSign } = createRequire(import.meta.url)('mailauth') as typeof import('mailauth');
+// Required by the first Ed25519 signature: loading mailauth takes 22 MB of memory.
+let mailauth: typeof import('mailauth') | undefined;
+const dkimSign: typeof import('mailauth').dkimSign = (...args) => (mailauth ??= createRequire(import.meta.url)('mailauth') as typeof import('mailauth')).dkimSign(...args);
 
 /**
  * The header fields a signature covers (design.md "Deliverability"; RFC 6376 §5.4.1 lists what

@@ -3,9 +3,11 @@ import { dnsDidNotAnswer, noRecord, type DnsResolve } from '../dns/resolver.js';
 import { silent, type CheckItem } from './types.js';
 
 // mailauth's own DMARC record reader (RFC 7489 §6.6.3: the domain's record, else its organizational domain's).
-const getDmarcRecord = createRequire(import.meta.url)('mailauth/lib/dmarc/get-dmarc-record.js') as (
-  domain: string, resolver: DnsResolve,
-) => Promise<false | { rr: string; p?: string; adkim?: string; isOrgRecord: boolean }>;
+// Required by the first check, as the rest of mailauth is (see spf-check.ts).
+type GetDmarcRecord = (domain: string, resolver: DnsResolve) => Promise<false | { rr: string; p?: string; adkim?: string; isOrgRecord: boolean }>;
+let dmarcReader: GetDmarcRecord | undefined;
+const getDmarcRecord: GetDmarcRecord = (domain, resolver) =>
+  (dmarcReader ??= createRequire(import.meta.url)('mailauth/lib/dmarc/get-dmarc-record.js') as GetDmarcRecord)(domain, resolver);
 
 /** The record to publish: quarantine what fails, relaxed alignment (RFC 7489 §6.3). */
 export const DMARC_EXPECTED = 'v=DMARC1; p=quarantine; adkim=r; aspf=r';

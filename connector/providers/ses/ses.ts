@@ -5,7 +5,7 @@
  * One client per connection and credential, made on first use and dropped on evict.
  */
 import crypto from 'node:crypto';
-import { GetAccountCommand, SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Config } from '../../config.js';
 import type { ResolvedConnection } from '../../connections.js';
 import type { Logger } from '../../log.js';
@@ -18,6 +18,10 @@ import { accountVerdict } from './account.js';
 /** Long enough for a 40 MB message (SES v2's limit) on a slow uplink; then the outcome is unknown. */
 const REQUEST_TIMEOUT_MS = 60_000;
 const CONNECT_TIMEOUT_MS = 10_000;
+
+// The SDK is loaded with the first SES connection used: 8 MB of every process's memory otherwise.
+let sdk: Promise<typeof import('@aws-sdk/client-sesv2')> | undefined;
+const loadSdk = () => (sdk ??= import('@aws-sdk/client-sesv2'));
 
 export interface SesOptions {
   config: Pick<Config, 'sesUrl'>;
@@ -33,7 +37,8 @@ export class SesProvider {
     return this.opts.config.sesUrl ?? `https://email.${region}.amazonaws.com`;
   }
 
-  private client(conn: ResolvedConnection): SESv2Client {
+  private async client(conn: ResolvedConnection): Promise<SESv2Client> {
+    const { SESv2Client } = await loadSdk();
     const region = conn.settings.region ?? '';
     const accessKeyId = conn.settings.accessKeyId ?? '';
     const secretAccessKey = conn.secrets.secretAccessKey ?? '';
@@ -63,6 +68,7 @@ export class SesProvider {
     const { control } = message;
     if (control?.release.aborted) throw new SendReleased('before-data');
     const region = conn.settings.region ?? '';
+    const { SendEmailCommand } = await loadSdk();
     const command = new SendEmailCommand({
       FromEmailAddress: message.envelope.from,
       Destination: { ToAddresses: message.envelope.to },
@@ -73,7 +79,7 @@ export class SesProvider {
     let status: number | undefined;
     try {
       // A send under way gets the grace period; past it the request is cut and its outcome is unknown.
-      const out = await this.client(conn).send(command, control ? { abortSignal: control.deadline } : {});
+      const out = await (await this.client(conn)).send(command, control ? { abortSignal: control.deadline } : {});
       messageId = out.MessageId;
       status = out.$metadata.httpStatusCode;
     } catch (err) {
@@ -97,7 +103,8 @@ export class SesProvider {
     const started = Date.now();
     const region = conn.settings.region ?? '';
     try {
-      const account = await this.client(conn).send(new GetAccountCommand({}));
+      const { GetAccountCommand } = await loadSdk();
+      const account = await (await this.client(conn)).send(new GetAccountCommand({}));
       return { ...accountVerdict(conn, account), durationMs: Date.now() - started };
     } catch (err) {
       const f = classifySesError(err, 'auth', region, [conn.secrets.secretAccessKey ?? '']);

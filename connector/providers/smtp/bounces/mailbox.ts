@@ -7,7 +7,7 @@
  */
 import net from 'node:net';
 import type { Knex } from 'knex';
-import { ImapFlow, type MessageStructureObject } from 'imapflow';
+import type { ImapFlow as ImapFlowClass, MessageStructureObject } from 'imapflow';
 import type { LookupAll, NetworkPolicy } from '../../../network-policy.js';
 import { resolveAndVet } from '../../../network-policy.js';
 import { reportTypeOf } from './reports.js';
@@ -40,6 +40,8 @@ export async function visitMailbox(v: Visit, knex: Knex, handle: Handle): Promis
   const resolved = await resolveAndVet(m.host, v.policy, { lookup: v.lookup, timeoutMs: v.timeouts.dns });
   if (!resolved.ok) throw resolved.error;
   const servername = net.isIP(m.host.replace(/^\[|\]$/g, '')) ? undefined : m.host;
+  // Loaded by the first mailbox read: 10 MB of memory in every process otherwise.
+  const { ImapFlow } = await import('imapflow');
   const client = new ImapFlow({
     host: resolved.addresses[0]!,
     port: m.port,
@@ -55,7 +57,7 @@ export async function visitMailbox(v: Visit, knex: Knex, handle: Handle): Promis
     greetingTimeout: v.timeouts.greeting,
     socketTimeout: v.timeouts.socket,
     maxLiteralSize: MAX_REPORT_BYTES * 2,
-  } as ConstructorParameters<typeof ImapFlow>[0]);
+  } as ConstructorParameters<typeof ImapFlowClass>[0]);
   client.on('error', () => {});
   const abort = () => client.close();
   v.signal.addEventListener('abort', abort, { once: true });
