@@ -70,7 +70,13 @@ export async function executeAction(s: ActionServices, scope: string, key: strin
   const valid = validateOrThrow(action.inputSchema, input, `${action.key} input`);
   // With a key, the input it came with is remembered, so a reuse with another input is refused.
   const hash = opts.idempotencyKey === undefined ? undefined : inputHash(action.key, input);
-  const result = await action.execute(actionContext(s, scope, { idempotencyKey: opts.idempotencyKey, inputHash: hash, signal: opts.signal }), valid);
+  const leave = s.outbox.foreground.enter();
+  let result: unknown;
+  try {
+    result = await action.execute(actionContext(s, scope, { idempotencyKey: opts.idempotencyKey, inputHash: hash, signal: opts.signal }), valid);
+  } finally {
+    leave();
+  }
   if (action.executeStatus === 200) return { status: 200, body: result };
   const queued = result as { deliveryId: string; status: string };
   if (!opts.waitMs) return { status: 202, body: queued };

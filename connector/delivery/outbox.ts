@@ -5,6 +5,7 @@ import type { StoredConnection } from '../store/connections.js';
 import type { Delivery, DeliveryStore } from '../store/deliveries.js';
 import type { Composer } from './composer.js';
 import type { Sandbox } from './sandbox.js';
+import { Foreground } from './foreground.js';
 import { Mailer } from '../mailer.js';
 import { failure, storedFailure } from '../failures.js';
 
@@ -65,6 +66,8 @@ export interface AttemptError {
 export class Outbox {
   /** 'queued' when a delivery was stored; 'attempt' (id) when a worker finished an attempt. */
   readonly events = new EventEmitter();
+  /** Executes under way: the worker's statements let them go first (foreground.ts). */
+  readonly foreground = new Foreground();
 
   constructor(private readonly opts: { store: DeliveryStore; composer: Composer; maxMessageBytes: number; sandbox?: Sandbox | undefined }) {
     this.events.setMaxListeners(0);

@@ -1,5 +1,6 @@
 import { GroupCommit } from '../group-commit.js';
 import type { Logger } from '../log.js';
+import type { Foreground } from './foreground.js';
 import type { DeliveryStore, FinishItem } from '../store/deliveries.js';
 import { isStorageFailure } from '../store/storage-errors.js';
 
@@ -22,8 +23,12 @@ export class OutcomeWriter {
   private unwritten = 0;
   private readonly group: GroupCommit<FinishItem, boolean>;
 
-  constructor(private readonly opts: { store: DeliveryStore; worker: string; logger: Logger; onRecorded?: AttemptRecorded | undefined }) {
-    this.group = new GroupCommit((items: FinishItem[]) => opts.store.finishMany(opts.worker, items), { max: 100 });
+  constructor(private readonly opts: { store: DeliveryStore; worker: string; logger: Logger; onRecorded?: AttemptRecorded | undefined; foreground?: Foreground }) {
+    // Executes under way go first; the outcomes that arrive meanwhile join the group.
+    this.group = new GroupCommit(async (items: FinishItem[]) => {
+      await opts.foreground?.quiet();
+      return opts.store.finishMany(opts.worker, items);
+    }, { max: 100 });
   }
 
   /** Results (and the reads they need) not written yet. */

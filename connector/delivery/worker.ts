@@ -89,7 +89,7 @@ export class Worker {
     setMaxListeners(0, this.writeGiveUp.signal);
     const { store, connections, mailer, rateLimits, logger } = opts;
     this.attempts = new SendAttempts({ store, connections, mailer, rateLimits, logger, worker: this.id, onDeferred: () => this.counts.deferred++, onConnection: (c) => this.learnCap(c), dkim: opts.dkim });
-    this.writer = new OutcomeWriter({ store, worker: this.id, logger, onRecorded: opts.onRecorded });
+    this.writer = new OutcomeWriter({ store, worker: this.id, logger, onRecorded: opts.onRecorded, foreground: opts.outbox.foreground });
   }
 
   start(): void {
@@ -171,6 +171,7 @@ export class Worker {
     const bytesLeft = this.opts.config.workerMaxBytes - this.bytesInFlight;
     this.lastAsked = free;
     if (free <= 0 || (bytesLeft <= 0 && this.inFlight.size > 0)) return 0;
+    await this.opts.outbox.foreground.quiet();
     const batch = await this.opts.store.claim({
       worker: this.id, limit: free, now, leaseUntil: now + this.opts.config.leaseMs, maxBytes: Math.max(1, bytesLeft),
       ...this.room(),
