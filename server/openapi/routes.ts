@@ -135,6 +135,7 @@ const deliveryOps: Operation[] = [
   { method: 'get', path: template, tag: 'templates', role: 'builder', summary: "The template a system mail uses in this scope and locale", replies: [json(200, 'The template and where it comes from', 'Template')], errors: [404] },
   { method: 'put', path: template, tag: 'templates', role: 'admin', summary: "Set the scope's own template", body: fileRef('template.schema.json'), replies: [json(200, 'The template now used', 'Template')], errors: [404] },
   { method: 'delete', path: template, tag: 'templates', role: 'admin', summary: 'Return to the platform\'s or the built-in template', replies: [empty('Removed')], errors: [404] },
+  { method: 'post', path: `${template}/preview`, tag: 'templates', role: 'admin', summary: 'Render an unsaved template with an input, as the action\'s preview would (nothing saved or sent)', body: fileRef('template-preview-request.schema.json'), replies: [json(200, 'The rendered mail', 'Preview')], errors: [404] },
 ];
 
 const html = (status: number, description: string): Reply => ({ status, description, body: { type: 'string' }, mediaType: 'text/html' });
