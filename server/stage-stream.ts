@@ -16,6 +16,8 @@ export async function answerTest(req: Request, res: Response, run: (onStage?: St
   if (req.accepts(['application/json', NDJSON]) !== NDJSON) return run();
   const started = Date.now();
   const line = (value: unknown) => {
+    // A client that went away misses the rest; the test still ends (and records a pass) as usual.
+    if (res.destroyed) return;
     if (!res.headersSent) {
       // No-store, and no buffering by a proxy (nginx reads X-Accel-Buffering): each line as it comes.
       res.status(200).set({ 'content-type': `${NDJSON}; charset=utf-8`, 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
