@@ -39,11 +39,19 @@ export interface ActionContext {
   template(action: SystemAction, locale: string | undefined): Promise<ResolvedTemplate>;
 }
 
+export interface ContextOptions {
+  idempotencyKey?: string | undefined;
+  inputHash?: string | undefined;
+  signal?: AbortSignal | undefined;
+  /** The system mail's template in place of the stored one (previewing an unsaved edit). */
+  template?: ActionContext['template'] | undefined;
+}
+
 /** A placeholder id for messages built only to be measured (previews); never stored. */
 const PREVIEW_ID = '00000000-0000-4000-8000-000000000000';
 
 /** The context of one action run in `scope`, made from the services it may use. */
-export function actionContext(s: ActionServices, scope: string, opts: { idempotencyKey?: string | undefined; inputHash?: string | undefined; signal?: AbortSignal | undefined } = {}): ActionContext {
+export function actionContext(s: ActionServices, scope: string, opts: ContextOptions = {}): ActionContext {
   const maxBytes = s.config.maxMessageBytes;
   return {
     scope,
@@ -78,6 +86,6 @@ export function actionContext(s: ActionServices, scope: string, opts: { idempote
       const full = connection ? s.mailer.envelopeFor(connection, mail) : { ...mail, from: 'preview@envoi.invalid' };
       return s.outbox.composer.compose(scope, PREVIEW_ID, full, maxBytes);
     },
-    template: (action, locale) => systemTemplate(s.templates, scope, action, locale),
+    template: opts.template ?? ((action, locale) => systemTemplate(s.templates, scope, action, locale)),
   };
 }

@@ -2,7 +2,7 @@ import { EnvoiError, type ErrorDetail } from '../connector/errors.js';
 import { inputHash } from '../connector/idempotency.js';
 import { check, validateOrThrow } from '../schemas/validator.js';
 import { CHECK_JOB, type CheckJob, type CheckResult } from './check-job.js';
-import { actionContext, type ActionServices } from './context.js';
+import { actionContext, type ActionServices, type ContextOptions } from './context.js';
 import type { Preview } from './define.js';
 import { getAction } from './registry.js';
 
@@ -47,10 +47,13 @@ export async function validateAction(s: ActionServices, scope: string, key: stri
   }
 }
 
-/** Renders what execute would do, without doing it. */
-export async function previewAction(s: ActionServices, scope: string, key: string, input: unknown): Promise<Preview> {
+/**
+ * Renders what execute would do, without doing it; with `template`, a system mail renders that
+ * template instead of the stored one (an admin's unsaved edit).
+ */
+export async function previewAction(s: ActionServices, scope: string, key: string, input: unknown, opts: Pick<ContextOptions, 'template'> = {}): Promise<Preview> {
   const action = getAction(key);
-  return action.preview(actionContext(s, scope), validateOrThrow(action.inputSchema, input, `${action.key} input`));
+  return action.preview(actionContext(s, scope, opts), validateOrThrow(action.inputSchema, input, `${action.key} input`));
 }
 
 export interface ExecuteOptions {

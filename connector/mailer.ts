@@ -3,7 +3,7 @@ import type { ResolvedConnection } from './connections.js';
 import type { StoredConnection } from './store/connections.js';
 import type { ProviderDriver, ProviderKey, ProviderRuntime, RawMessage } from './providers/provider.js';
 import { PROVIDERS, providerOf } from './providers/registry.js';
-import type { SendInfo, TestResult } from './providers/results.js';
+import type { SendInfo, StageListener, TestResult } from './providers/results.js';
 
 /**
  * The single path every mail takes to a provider: a lookup of the connection's provider in the
@@ -48,8 +48,9 @@ export class Mailer {
     return this.driver(conn).send(conn, message);
   }
 
-  test(conn: ResolvedConnection): Promise<TestResult> {
-    return this.driver(conn).test(conn);
+  /** Tests a connection; `onStage` hears each stage as it starts. */
+  test(conn: ResolvedConnection, onStage?: StageListener): Promise<TestResult> {
+    return this.driver(conn).test(conn, onStage);
   }
 
   /** Whether the provider needs Bcc recipients in the MIME headers (an API reading recipients from the message). */

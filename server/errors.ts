@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { EnvoiError } from '../connector/errors.js';
 import type { Logger } from '../connector/log.js';
 import { isStorageFailure, storageUnavailable } from '../connector/store/storage-errors.js';
+import { NDJSON } from './stage-stream.js';
 
 /** The one place that turns errors into `{error:{code,message,hint,details}}` responses. */
 export function errorHandler(logger: Logger, maxBytes: number) {
@@ -26,6 +27,12 @@ export function errorHandler(logger: Logger, maxBytes: number) {
     }
     if (err instanceof EnvoiError && e.status >= 500) {
       logger.error('request failed', { method: req.method, path: req.path, code: e.code, message: e.message });
+    }
+    // A stream already under way (a connection test's NDJSON stages) keeps its 200: its last line is the error.
+    if (res.headersSent) {
+      if (!res.writableEnded && String(res.getHeader('content-type')).startsWith(NDJSON)) res.write(`${JSON.stringify({ error: e.toBody() })}\n`);
+      res.end();
+      return;
     }
     if (e.retryAfterS !== undefined) res.set('Retry-After', String(e.retryAfterS));
     res.status(e.status).json({ error: e.toBody() });

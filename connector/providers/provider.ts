@@ -11,7 +11,7 @@ import type { LookupAll, NetworkPolicy } from '../network-policy.js';
 import type { Preset } from '../presets.js';
 import type { ConnectionSettings, SecretField, StoredConnection } from '../store/connections.js';
 import type { ProviderInbound } from './inbound.js';
-import type { SendInfo, TestResult } from './results.js';
+import type { SendInfo, StageListener, TestResult } from './results.js';
 import type { SendControl } from './send-control.js';
 
 export type ProviderKey = StoredConnection['provider'];
@@ -37,7 +37,8 @@ export interface ProviderRuntime {
 export interface ProviderDriver {
   /** Refuses, before a message is queued, what would refuse it for certain at send time. */
   preflight(conn: StoredConnection): Promise<void>;
-  test(conn: ResolvedConnection): Promise<TestResult>;
+  /** Tests the connection, telling `onStage` each stage as it starts. */
+  test(conn: ResolvedConnection, onStage?: StageListener): Promise<TestResult>;
   /** Sends the outbox's MIME with its envelope; throws SendFailure or SendReleased. */
   send(conn: ResolvedConnection, message: RawMessage): Promise<SendInfo>;
   /** Forgets what is cached for a connection that changed or was deleted. */

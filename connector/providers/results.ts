@@ -21,6 +21,12 @@ export interface TestResult {
   details?: Record<string, unknown>;
 }
 
+/**
+ * Told each stage of a connection test as it starts (dns, connect, tls, auth), so a caller can
+ * show what is being tried while the test runs; the result still says where it ended.
+ */
+export type StageListener = (stage: Stage) => void;
+
 /** What a successful send reports. */
 export interface SendInfo {
   messageId: string;

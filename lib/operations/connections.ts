@@ -3,7 +3,7 @@ import type { ConnectionView } from '../../connector/connections.js';
 import { EnvoiError } from '../../connector/errors.js';
 import { localizeAnswer } from '../../connector/i18n/localize.js';
 import { pickLocale, type Locale } from '../../connector/locales.js';
-import type { TestResult } from '../../connector/providers/results.js';
+import type { StageListener, TestResult } from '../../connector/providers/results.js';
 import type { DeliveryStatus } from '../../connector/store/deliveries.js';
 import { sendTestEmail } from '../../connector/test-email.js';
 import { validate } from '../../schemas/validator.js';
@@ -35,9 +35,10 @@ export interface ConnectionOperations {
   makeDefault(scope: string, id: string): Promise<ConnectionView>;
   /**
    * Tests a saved connection (by id), or an unsaved configuration (an object; with `id`, that
-   * saved connection's secret fills a password left empty).
+   * saved connection's secret fills a password left empty). `onStage` hears each stage once, as
+   * it starts (the test's progress), once the configuration passed its checks.
    */
-  test(scope: string, idOrInput: string | ConnectionInput, options?: { acceptLanguage?: string | false }): Promise<TestResult>;
+  test(scope: string, idOrInput: string | ConnectionInput, options?: { acceptLanguage?: string | false; onStage?: StageListener }): Promise<TestResult>;
   /**
    * Sends the test mail through the connection; `locale` picks its language (default English).
    * The answer's message and hint are in the language of `acceptLanguage` (English without it).
@@ -51,6 +52,17 @@ function objectBody(b: unknown): ConnectionInput {
     throw new EnvoiError('VALIDATION_FAILED', 'The request body must be a JSON object', { details: [{ path: '/', message: 'must be an object' }] });
   }
   return b as ConnectionInput;
+}
+
+/** A listener told a stage only when it differs from the last (a second address retries `connect`). */
+function changesOnly(listener: StageListener | undefined): StageListener | undefined {
+  if (!listener) return undefined;
+  let last: string | undefined;
+  return (stage) => {
+    if (stage === last) return;
+    last = stage;
+    listener(stage);
+  };
 }
 
 /** The connection operations of design.md "A connection", as plain calls (the routes call them too). */
@@ -75,16 +87,17 @@ export function connectionOperations(core: Core): ConnectionOperations {
     makeDefault: async (scope, id) => svc.view(await svc.makeDefault(scope, id)),
     async test(scope, idOrInput, options = {}) {
       const say = (r: TestResult) => localizeAnswer(r, pickLocale(undefined, options.acceptLanguage), 'test');
+      const onStage = changesOnly(options.onStage);
       if (typeof idOrInput === 'string') {
         const conn = await svc.withSecrets(await svc.get(scope, idOrInput));
-        const result = await core.mailer.test(conn);
+        const result = await core.mailer.test(conn, onStage);
         if (result.ok) await svc.passedTest(conn, conn);
         return say(result);
       }
       const b = objectBody(idOrInput);
       const basedOn = typeof b.id === 'string' ? b.id : undefined;
       const draft = await svc.draft(scope, b, basedOn);
-      const result = await core.mailer.test(draft);
+      const result = await core.mailer.test(draft, onStage);
       if (result.ok && basedOn) await svc.passedTest(draft);
       return say(result);
     },

@@ -1,3 +1,5 @@
+import type { Preview } from '../../actions/define.js';
+import { previewAction } from '../../actions/run.js';
 import { compileTemplate } from '../../actions/templates/engine.js';
 import { isSystemAction, SYSTEM_ACTIONS, systemTemplate, type ResolvedTemplate } from '../../actions/templates/system.js';
 import { textFromHtml } from '../../connector/delivery/text-from-html.js';
@@ -21,6 +23,11 @@ export interface TemplateOperations {
   put(scope: string, action: string, locale: string, template: TemplateInput): Promise<ResolvedTemplate>;
   /** Back to the built-in template. */
   delete(scope: string, action: string, locale: string): Promise<void>;
+  /**
+   * Renders an unsaved template with `input` (the action's input) as the action's preview would:
+   * the admin page's live preview while the template is edited. Nothing is saved or sent.
+   */
+  preview(scope: string, action: string, locale: string, request: { template: TemplateInput; input: Record<string, unknown> }): Promise<Preview>;
 }
 
 /** Checks the scope, that the action has an editable template and the locale is one of Envoi's. */
@@ -35,6 +42,20 @@ function target(scope: string, action: string, locale: string) {
   return { scope, action, locale };
 }
 
+/**
+ * A template checked as saving checks it: a broken one is refused with its line and column; without
+ * a text part, one is derived from the html template itself, as send-email derives one from
+ * rendered html (html-to-text keeps the {{ }} of the template as they are).
+ */
+function checked(template: TemplateInput): Required<TemplateInput> {
+  const body = validate('template', template ?? {});
+  compileTemplate(body.subject, 'subject');
+  compileTemplate(body.html, 'html');
+  const text = body.text ?? textFromHtml(body.html);
+  compileTemplate(text, 'text');
+  return { ...body, text };
+}
+
 /** A scope's templates of the system mails, per action and locale, as plain calls. */
 export function templateOperations(core: Core): TemplateOperations {
   return {
@@ -44,20 +65,20 @@ export function templateOperations(core: Core): TemplateOperations {
     },
     async put(scope, action, locale, template) {
       const t = target(scope, action, locale);
-      const body = validate('template', template ?? {});
       // Refuse a broken template now, with its line and column, rather than at the next send.
-      compileTemplate(body.subject, 'subject');
-      compileTemplate(body.html, 'html');
-      // No text part: derive one from the html template itself, as send-email derives one from
-      // rendered html; html-to-text keeps the {{ }} of the template as they are.
-      const text = body.text ?? textFromHtml(body.html);
-      compileTemplate(text, 'text');
-      await core.templates.put({ ...t, ...body, text });
+      await core.templates.put({ ...t, ...checked(template) });
       return systemTemplate(core.templates, t.scope, t.action, t.locale);
     },
     async delete(scope, action, locale) {
       const t = target(scope, action, locale);
       await core.templates.delete(t.scope, t.action, t.locale);
+    },
+    async preview(scope, action, locale, request) {
+      const t = target(scope, action, locale);
+      const body = validate('template-preview-request', request ?? {});
+      const draft: ResolvedTemplate = { action: t.action, locale: t.locale, source: 'scope', ...checked(body.template) };
+      // The template is this locale's, whatever locale the input names.
+      return previewAction(core, t.scope, t.action, { ...body.input, locale: t.locale }, { template: async () => draft });
     },
   };
 }

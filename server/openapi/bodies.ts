@@ -216,6 +216,7 @@ export function bodyComponents(): Record<string, Schema> {
       },
     }),
     TestResult: obj(['ok', 'stage', 'message', 'durationMs'], testResultProps),
+    TestStage: { description: 'A line of a connection test\'s NDJSON progress: the stage starting, `at` ms after the request.', ...obj(['stage', 'at'], { stage, at: { type: 'integer', minimum: 0 } }, true) },
     TestEmailResult: {
       description: 'The test mail\'s one attempt, shaped as a connection test; or, when no worker tried it within a minute (202), the delivery\'s status.',
       ...obj(['deliveryId', 'locale', 'subject', 'messageId', 'message'], {

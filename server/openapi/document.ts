@@ -41,9 +41,12 @@ function errorResponse(status: number): Record<string, unknown> {
 
 const schemaOf = (body: string | Schema): Schema => (typeof body === 'string' ? { $ref: `#/components/schemas/${body}` } : body);
 
+// A stream's schema is that of each of its lines (OAS 3.1 has no item schema yet; 3.2's itemSchema).
 function response(r: Reply): Record<string, unknown> {
   if (r.body === undefined) return { description: r.description };
-  return { description: r.description, content: { [r.mediaType ?? 'application/json']: { schema: schemaOf(r.body) } } };
+  const content: Record<string, unknown> = { [r.mediaType ?? 'application/json']: { schema: schemaOf(r.body) } };
+  if (r.also) content[r.also.mediaType] = { schema: schemaOf(r.also.body) };
+  return { description: r.description, content };
 }
 
 function operation(op: Operation): Record<string, unknown> {

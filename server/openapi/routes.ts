@@ -22,6 +22,8 @@ export interface Reply {
   body?: string | Schema;
   /** Another media type than JSON (Prometheus text). */
   mediaType?: string;
+  /** The same answer in another media type the client may ask for with Accept (a stream of lines). */
+  also?: { mediaType: string; body: string | Schema };
 }
 
 export interface Query {
@@ -48,15 +50,21 @@ const S = '/api/v1/scopes/{scope}';
 const json = (status: number, description: string, body: string | Schema): Reply => ({ status, description, body });
 const empty = (description: string): Reply => ({ status: 204, description });
 
+// A connection test answers JSON, or its progress as NDJSON to a client that asks (server/stage-stream.ts).
+const testReply: Reply = {
+  ...json(200, 'The test ran: `ok` says how it went. With `Accept: application/x-ndjson`, one JSON object a line: `{stage, at}` as each stage starts (`at`: ms since the request), then the result as the last line (an error body instead should the server fail midway)', 'TestResult'),
+  also: { mediaType: 'application/x-ndjson', body: { anyOf: [{ $ref: '#/components/schemas/TestStage' }, { $ref: '#/components/schemas/TestResult' }, { $ref: '#/components/schemas/ErrorBody' }] } },
+};
+
 const connectionOps: Operation[] = [
   { method: 'get', path: `${S}/connections`, tag: 'connections', role: 'builder', summary: 'The connections of a scope, masked', replies: [json(200, 'The connections', 'ConnectionList')] },
   { method: 'post', path: `${S}/connections`, tag: 'connections', role: 'admin', summary: 'Create a connection', body: fileRef('connection.schema.json'), replies: [json(201, 'Created (Location names it)', 'ConnectionView')], errors: [409] },
-  { method: 'post', path: `${S}/connections/test`, tag: 'connections', role: 'admin', summary: 'Test an unsaved configuration (with `id`, a saved secret fills one left out)', body: 'ConnectionDraft', replies: [json(200, 'The test ran: `ok` says how it went', 'TestResult')], errors: [404] },
+  { method: 'post', path: `${S}/connections/test`, tag: 'connections', role: 'admin', summary: 'Test an unsaved configuration (with `id`, a saved secret fills one left out)', body: 'ConnectionDraft', replies: [testReply], errors: [404] },
   { method: 'get', path: `${S}/connections/{id}`, tag: 'connections', role: 'builder', summary: 'One connection, masked', replies: [json(200, 'The connection', 'ConnectionView')], errors: [404] },
   { method: 'patch', path: `${S}/connections/{id}`, tag: 'connections', role: 'admin', summary: 'Edit a connection; without a secret the stored one is kept', body: 'ConnectionPatch', replies: [json(200, 'The edited connection', 'ConnectionView')], errors: [404, 409] },
   { method: 'delete', path: `${S}/connections/{id}`, tag: 'connections', role: 'admin', summary: 'Delete a connection', replies: [empty('Deleted')], errors: [404, 409] },
   { method: 'post', path: `${S}/connections/{id}/default`, tag: 'connections', role: 'admin', summary: "Make it the scope's default", replies: [json(200, 'The connection, now the default', 'ConnectionView')], errors: [404] },
-  { method: 'post', path: `${S}/connections/{id}/test`, tag: 'connections', role: 'admin', summary: 'Test a saved connection', replies: [json(200, 'The test ran: `ok` says how it went', 'TestResult')], errors: [404] },
+  { method: 'post', path: `${S}/connections/{id}/test`, tag: 'connections', role: 'admin', summary: 'Test a saved connection', replies: [testReply], errors: [404] },
   {
     method: 'post', path: `${S}/connections/{id}/test-email`, tag: 'connections', role: 'admin', summary: 'Send the localized test mail (10 a minute per scope)',
     body: fileRef('test-email-request.schema.json'),
@@ -127,6 +135,7 @@ const deliveryOps: Operation[] = [
   { method: 'get', path: template, tag: 'templates', role: 'builder', summary: "The template a system mail uses in this scope and locale", replies: [json(200, 'The template and where it comes from', 'Template')], errors: [404] },
   { method: 'put', path: template, tag: 'templates', role: 'admin', summary: "Set the scope's own template", body: fileRef('template.schema.json'), replies: [json(200, 'The template now used', 'Template')], errors: [404] },
   { method: 'delete', path: template, tag: 'templates', role: 'admin', summary: 'Return to the platform\'s or the built-in template', replies: [empty('Removed')], errors: [404] },
+  { method: 'post', path: `${template}/preview`, tag: 'templates', role: 'admin', summary: 'Render an unsaved template with an input, as the action\'s preview would (nothing saved or sent)', body: fileRef('template-preview-request.schema.json'), replies: [json(200, 'The rendered mail', 'Preview')], errors: [404] },
 ];
 
 const html = (status: number, description: string): Reply => ({ status, description, body: { type: 'string' }, mediaType: 'text/html' });

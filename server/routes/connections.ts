@@ -3,6 +3,7 @@ import { EnvoiError } from '../../connector/errors.js';
 import { LOCALES } from '../../connector/locales.js';
 import type { Envoi } from '../../lib/envoi.js';
 import { authorize, route } from '../auth.js';
+import { answerTest } from '../stage-stream.js';
 
 export type { ConnectionList, TestEmailResult } from '../../lib/operations/connections.js';
 
@@ -27,9 +28,11 @@ export function connectionRoutes(envoi: Envoi): Router {
 
   // Before '/:id' routes: tests an unsaved configuration. With `id`, a saved connection's
   // stored secret fills in a password left empty (the edit form's "leave empty to keep").
-  r.post('/test', route(async (req) => {
+  // Both tests stream their stages to a client that accepts NDJSON (stage-stream.ts).
+  r.post('/test', route(async (req, res) => {
     authorize(req, 'admin', scopeOf(req));
-    return ops.test(scopeOf(req), (req.body ?? {}) as Record<string, unknown>, { acceptLanguage: req.acceptsLanguages(...LOCALES) });
+    const input = (req.body ?? {}) as Record<string, unknown>;
+    return answerTest(req, res, (onStage) => ops.test(scopeOf(req), input, { acceptLanguage: req.acceptsLanguages(...LOCALES), onStage }));
   }));
 
   r.get('/:id', route(async (req) => {
@@ -56,9 +59,9 @@ export function connectionRoutes(envoi: Envoi): Router {
     return ops.makeDefault(scopeOf(req), String(req.params.id));
   }));
 
-  r.post('/:id/test', route(async (req) => {
+  r.post('/:id/test', route(async (req, res) => {
     authorize(req, 'admin', scopeOf(req));
-    return ops.test(scopeOf(req), String(req.params.id), { acceptLanguage: req.acceptsLanguages(...LOCALES) });
+    return answerTest(req, res, (onStage) => ops.test(scopeOf(req), String(req.params.id), { acceptLanguage: req.acceptsLanguages(...LOCALES), onStage }));
   }));
 
   // The test mail takes the same path as every mail (outbox → worker → provider) with a single

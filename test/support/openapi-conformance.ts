@@ -9,6 +9,7 @@ import { openApiDocument, type OpenApiDocument } from '../../server/openapi/docu
  */
 
 const BASE = 'https://envoi.dev/openapi.json';
+const NDJSON = 'application/x-ndjson';
 const addFormats = ((formatsPlugin as unknown as { default?: typeof formatsPlugin }).default ?? formatsPlugin) as unknown as (ajv: Ajv2020) => Ajv2020;
 const escape = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
@@ -59,14 +60,35 @@ export class Conformance {
       reply = this.doc.components.responses[reply.$ref.split('/').pop()!] as typeof reply;
     }
     if (!reply.content) return body === undefined ? [] : [`${where}: the document says no body, the server sent one`];
-    const media = Object.keys(reply.content)[0]!;
-    if (!contentType?.startsWith(media)) return [`${where}: content type ${contentType} is not the documented ${media}`];
-    if (media !== 'application/json') return [];
+    const medias = Object.keys(reply.content);
+    const media = medias.find((m) => contentType?.startsWith(m));
+    if (!media) return [`${where}: content type ${contentType} is not the documented ${medias.join(' or ')}`];
+    if (media !== 'application/json' && media !== NDJSON) return [];
     const at = `${BASE}#${pointer}/content/${escape(media)}/schema`;
     let fn = this.compiled.get(at);
     if (!fn) this.compiled.set(at, (fn = this.ajv.compile({ $ref: at })));
+    if (media === NDJSON) return this.lines(where, body, fn);
     if (fn(body)) return [];
-    return (fn.errors ?? []).slice(0, 8).map((e) => `${where}: body${e.instancePath} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
+    return this.errors(where, 'body', fn);
+  }
+
+  /** An NDJSON answer: each line must be JSON valid against the schema (the schema is of one line). */
+  private lines(where: string, body: unknown, fn: ValidateFunction): string[] {
+    // The harness parsed a one-line answer as JSON; a longer one stays text.
+    const texts = typeof body === 'string' ? body.split('\n').filter((l) => l.trim()) : [JSON.stringify(body)];
+    return texts.flatMap((text, i) => {
+      let line: unknown;
+      try {
+        line = JSON.parse(text);
+      } catch {
+        return [`${where}: line ${i + 1} is not JSON`];
+      }
+      return fn(line) ? [] : this.errors(where, `line ${i + 1}`, fn);
+    });
+  }
+
+  private errors(where: string, what: string, fn: ValidateFunction): string[] {
+    return (fn.errors ?? []).slice(0, 8).map((e) => `${where}: ${what}${e.instancePath} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
   }
 }
 

@@ -41,7 +41,12 @@ export function apiProvider(spec: ApiProviderSpec): Provider {
       return {
         // The endpoint comes from the operator's environment, never from a connection.
         preflight: async () => {},
-        test: (conn) => d.test(conn),
+        // An API's test is one credential check over HTTPS: fetch looks up, connects and signs
+        // in within one request, so the one stage it can report is the sign-in.
+        test: (conn, onStage) => {
+          onStage?.('auth');
+          return d.test(conn);
+        },
         send: (conn, message) => d.send(conn, message),
         evict: (id) => d.evict?.(id),
         close: () => d.close?.(),

@@ -42,7 +42,7 @@ export const microsoft365: Provider = {
     return {
       // Microsoft 365's endpoints come from the operator's environment, never from a connection.
       preflight: async () => {},
-      test: (conn) => p.test(conn),
+      test: (conn, onStage) => p.test(conn, onStage),
       async send(conn, message) {
         const info = await p.send(conn, message);
         // Graph takes the recipients from the message and reports none back: all were handed over.

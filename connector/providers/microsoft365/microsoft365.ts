@@ -4,7 +4,7 @@ import { failure, type Failure } from '../../failures.js';
 import type { ResolvedConnection } from '../../connections.js';
 import type { Logger } from '../../log.js';
 import { MsTokenClient, type AppToken } from '../microsoft-identity/token-client.js';
-import { SendFailure, type SendInfo, type TestResult } from '../results.js';
+import { SendFailure, type SendInfo, type StageListener, type TestResult } from '../results.js';
 import { SendReleased, type SendControl } from '../send-control.js';
 
 /**
@@ -78,8 +78,10 @@ export class Microsoft365Provider {
    * for a mailbox without sending, so the test reads the permissions granted to the app from the
    * token instead; an application access policy limiting mailboxes shows only on a real send.
    */
-  async test(conn: ResolvedConnection): Promise<TestResult> {
+  async test(conn: ResolvedConnection, onStage?: StageListener): Promise<TestResult> {
     const started = Date.now();
+    // The whole test is the app's sign-in (the token request).
+    onStage?.('auth');
     const done = (r: Omit<TestResult, 'durationMs'>): TestResult => ({ ...r, durationMs: Date.now() - started });
     const failed = (f: Failure): TestResult =>
       done({ ok: false, stage: f.stage, code: f.code, message: f.message, hint: f.hint, ...(f.responseCode ? { responseCode: f.responseCode } : {}), ...(f.reply ? { reply: f.reply } : {}) });

@@ -51,7 +51,7 @@ export const smtp: Provider = {
     const p = new SmtpProvider(runtime);
     return {
       preflight: (conn) => p.preflight(conn),
-      test: (conn) => p.test(conn),
+      test: (conn, onStage) => p.test(conn, onStage),
       send: (conn, message) => p.send(conn, message),
       evict: (id) => p.evict(id),
       close: () => p.closeAll(),

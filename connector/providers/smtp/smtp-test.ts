@@ -3,20 +3,23 @@ import { classifySmtpError, type Failure, type Stage } from './classify-smtp.js'
 import { failure } from '../../failures.js';
 import type { ResolvedConnection } from '../../connections.js';
 import { effectiveUser } from './user.js';
-import { SendFailure, type TestResult } from '../results.js';
+import { SendFailure, type StageListener, type TestResult } from '../results.js';
 import { vettedAddresses, type SmtpReach } from './smtp-host.js';
 import { smtpTransportOptions } from './smtp-options.js';
+import { startTlsWatch } from './starttls-watch.js';
 import { exchangeAuthFailure, isXoauth2, type SmtpOAuth } from './xoauth2.js';
 
 /** What the test reads of a connected SMTPConnection: TLS, and the AUTH support it parsed from EHLO (internal, untyped fields). */
 type Internals = { _supportedAuth?: string[]; secure: boolean; allowsAuth: boolean };
 
 /**
- * Tests a connection step by step: dns → connect → tls → auth → done. Unlike nodemailer's
- * verify(), a test with credentials only passes when the server really authenticated them
- * (verify() succeeds against a server that advertises no AUTH at all).
+ * Tests a connection step by step: dns → connect → tls → auth → done, telling `onStage` each
+ * stage as it starts. Unlike nodemailer's verify(), a test with credentials only passes when the
+ * server really authenticated them (verify() succeeds against a server that advertises no AUTH).
+ * With Secure on (implicit TLS, RFC 8314 §3.3) the handshake is part of connecting, so `tls` is
+ * heard only for STARTTLS.
  */
-export async function testSmtpConnection(conn: ResolvedConnection, reach: SmtpReach, oauth: SmtpOAuth): Promise<TestResult> {
+export async function testSmtpConnection(conn: ResolvedConnection, reach: SmtpReach, oauth: SmtpOAuth, onStage: StageListener = () => {}): Promise<TestResult> {
   const started = Date.now();
   const s = conn.settings;
   const ctx = { host: s.host!, port: s.port!, secure: !!s.secure, secrets: Object.values(conn.secrets) };
@@ -24,14 +27,16 @@ export async function testSmtpConnection(conn: ResolvedConnection, reach: SmtpRe
   const fail = (f: Failure, extra: Partial<TestResult> = {}): TestResult =>
     done({ ok: false, stage: f.stage, code: f.code, message: f.message, hint: f.hint, ...(f.responseCode ? { responseCode: f.responseCode } : {}), ...(f.reply ? { reply: f.reply } : {}), ...(f.detail ? { detail: f.detail } : {}), ...extra });
 
+  onStage('dns');
   const vetted = await vettedAddresses(conn, reach);
   if (!vetted.ok) return fail(vetted.failure);
 
   let last: Failure | undefined;
   for (const address of vetted.addresses) {
-    const connection = new SMTPConnection(smtpTransportOptions(conn, address, reach.config, false));
+    const connection = new SMTPConnection({ ...smtpTransportOptions(conn, address, reach.config, false), ...startTlsWatch(() => onStage('tls')) });
     const internals = connection as unknown as Internals;
     let reached: Stage = 'connect';
+    onStage('connect');
     try {
       await new Promise<void>((resolve, reject) => {
         connection.once('error', reject);
@@ -60,6 +65,7 @@ export async function testSmtpConnection(conn: ResolvedConnection, reach: SmtpRe
         return fail(failure('AUTH_METHOD_UNSUPPORTED', `${s.host}:${s.port} does not offer ${s.authMethod}; it offers ${server.authMethods.join(', ')}`, { hint }), { server });
       }
       reached = 'auth';
+      onStage('auth');
       if (isXoauth2(conn)) {
         // A fresh token proves the app's sign-in; the server's 235 proves Exchange accepts it for the mailbox.
         await oauth.login(connection, conn, user);

@@ -6,7 +6,7 @@ import { classifySmtpError, smtpReplyCode } from './classify-smtp.js';
 import type { ResolvedConnection } from '../../connections.js';
 import type { Logger } from '../../log.js';
 import { resolveAndVet } from '../../network-policy.js';
-import { SendFailure, type SendInfo, type TestResult } from '../results.js';
+import { SendFailure, type SendInfo, type StageListener, type TestResult } from '../results.js';
 import type { RawMessage } from '../provider.js';
 import { HandOverGate, SendReleased } from '../send-control.js';
 import type { SmtpReach } from './smtp-host.js';
@@ -169,7 +169,7 @@ export class SmtpProvider {
   /**
    * Tests a connection step by step: dns → connect → tls → auth → done (see testSmtpConnection).
    */
-  test(conn: ResolvedConnection): Promise<TestResult> {
-    return testSmtpConnection(conn, this.opts, this.oauth);
+  test(conn: ResolvedConnection, onStage?: StageListener): Promise<TestResult> {
+    return testSmtpConnection(conn, this.opts, this.oauth, onStage);
   }
 }

@@ -47,42 +47,56 @@ export const whenUnauthorized = (fn: (err: ApiError) => void) => {
   onUnauthorized = fn;
 };
 
-/**
- * Calls the API; resolves with the JSON body (undefined for 204) or throws an ApiError. With
- * `probe`, a 401 is only the answer (asking whether a host's sign-in covers this page).
- */
-export async function api<T = unknown>(method: string, path: string, body?: unknown, key = session.key(), opts: { probe?: boolean } = {}): Promise<T> {
-  let res: Response;
+/** Sends a request to the API; a network failure throws the NETWORK ApiError. */
+export async function send(method: string, path: string, body: unknown, key: string | null, opts: { accept?: string; signal?: AbortSignal | undefined } = {}): Promise<Response> {
   try {
-    res = await fetch(`${API_BASE}${path}`, {
+    return await fetch(`${API_BASE}${path}`, {
       method,
       headers: {
         ...(key ? { authorization: `Bearer ${key}` } : {}),
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        accept: 'application/json',
+        accept: opts.accept ?? 'application/json',
         // The server answers its messages and hints in the page's language (RFC 9110 §12.5.4).
         'accept-language': language(),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
       cache: 'no-store',
+      signal: opts.signal,
     });
-  } catch {
+  } catch (err) {
+    // A request the page gave up on (a newer one replaced it) is not a network failure.
+    if (opts.signal?.aborted) throw err;
     throw new ApiError(0, 'NETWORK', t('api.noAnswer'), t('api.noAnswerHint'));
   }
-  if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  let parsed: unknown;
+}
+
+/** A body as JSON; undefined when empty or not JSON. */
+export function parseJson(text: string): unknown {
   try {
-    parsed = text ? JSON.parse(text) : undefined;
+    return text ? JSON.parse(text) : undefined;
   } catch {
-    parsed = undefined;
+    return undefined;
   }
-  if (!res.ok) {
-    const e = (parsed as { error?: { code?: string; message?: string; hint?: string; details?: ErrorDetail[] } } | undefined)?.error;
-    const err = new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? t('api.status', { status: res.status }), e?.hint ?? null, e?.details ?? []);
-    if (res.status === 401 && !opts.probe && key === session.key()) onUnauthorized(err);
-    throw err;
-  }
+}
+
+/** The ApiError of an error answer (its body parsed); a revoked key signs the page out. */
+export function refusal(status: number, parsed: unknown, key: string | null, probe = false): ApiError {
+  const e = (parsed as { error?: { code?: string; message?: string; hint?: string; details?: ErrorDetail[] } } | undefined)?.error;
+  const err = new ApiError(status, e?.code ?? `HTTP_${status}`, e?.message ?? t('api.status', { status }), e?.hint ?? null, e?.details ?? []);
+  if (status === 401 && !probe && key === session.key()) onUnauthorized(err);
+  return err;
+}
+
+/**
+ * Calls the API; resolves with the JSON body (undefined for 204) or throws an ApiError. With
+ * `probe`, a 401 is only the answer (asking whether a host's sign-in covers this page); `signal`
+ * aborts a request a newer one replaces.
+ */
+export async function api<T = unknown>(method: string, path: string, body?: unknown, key = session.key(), opts: { probe?: boolean; signal?: AbortSignal } = {}): Promise<T> {
+  const res = await send(method, path, body, key, { signal: opts.signal });
+  if (res.status === 204) return undefined as T;
+  const parsed = parseJson(await res.text());
+  if (!res.ok) throw refusal(res.status, parsed, key, opts.probe);
   return parsed as T;
 }
 

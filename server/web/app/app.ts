@@ -109,8 +109,10 @@ function renderWho(me: WhoAmI) {
   const identity = h(
     'span',
     { class: 'identity' },
-    h('span', { class: 'muted' }, t('who.signedIn')),
-    h('strong', { title: hostSignIn ? name : t('who.keyId', { id: me.keyId }) }, name),
+    // Said to screen readers; on screen the name, role and sign-out say it (the top bar keeps to one line).
+    h('span', { class: 'visually-hidden' }, t('who.signedIn')),
+    // A long label is cut short on screen; the title keeps it whole.
+    h('strong', { title: hostSignIn ? name : `${name} · ${t('who.keyId', { id: me.keyId })}` }, name),
     ' ',
     badge(t(`role.${me.role}`), 'role', t('who.role', { role: t(`role.${me.role}`) })),
     ' ',

@@ -7,6 +7,7 @@ import { append, busy, h, openDialog, uid } from './dom.js';
 import { connectionLayout } from './connection-layout.js';
 import { errorList, FormErrors } from './schema-form.js';
 import { testProgress } from './test-progress.js';
+import { testWithStages } from './test-stream.js';
 import { language, t, type Key } from './i18n/index.js';
 
 const STAGES = ['dns', 'connect', 'tls', 'auth', 'send', 'done'];
@@ -168,7 +169,7 @@ export async function openConnectionForm(scope: string, existing: Connection | u
       try {
         const values = payload();
         layout.clearErrors();
-        const r = await api<TestResult>('POST', scoped(scope, 'connections/test'), existing ? { ...values, id: existing.id } : values);
+        const r = await testWithStages(scoped(scope, 'connections/test'), existing ? { ...values, id: existing.id } : values, (stage) => progress.stage(stage));
         progress.stop(r, stageLabel);
         result.replaceChildren(resultView(r, { ok: t('connections.works'), fail: t('connections.testFailed') }));
         // A refused sign-in: the hint goes to the provider's secret.

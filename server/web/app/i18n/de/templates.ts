@@ -23,4 +23,5 @@ export const templates: Part<typeof en> = {
   'templates.resetConfirm': "Die eigene Vorlage dieses Bereichs für diese E-Mail und Sprache wird gelöscht; die eingebaute (oder die der Plattform) gilt wieder.",
   'templates.resetDone': "Die eingebaute Vorlage gilt wieder.",
   'templates.saved': "Vorlage gespeichert ({language}).",
+  'templates.unsavedNote': "Ihre nicht gespeicherten Änderungen, vom Server mit Beispieldaten erzeugt. Speichern Sie, um sie zu verwenden.",
 };

@@ -22,4 +22,5 @@ export const templates = {
   'templates.resetConfirm': "This scope’s own template for this mail and language is deleted; the built-in one (or the platform’s) is used again.",
   'templates.resetDone': "The template is back to the built-in one.",
   'templates.saved': "Template saved ({language}).",
+  'templates.unsavedNote': "Your unsaved changes, rendered by the server with sample data. Save to use them.",
 };

@@ -23,4 +23,5 @@ export const templates: Part<typeof en> = {
   'templates.resetConfirm': "Le modèle propre à ce périmètre pour cet e-mail et cette langue est supprimé ; le modèle intégré (ou celui de la plateforme) est de nouveau utilisé.",
   'templates.resetDone': "Le modèle intégré est de nouveau utilisé.",
   'templates.saved': "Modèle enregistré ({language}).",
+  'templates.unsavedNote': "Vos modifications non enregistrées, rendues par le serveur avec des données d’exemple. Enregistrez pour les utiliser.",
 };

@@ -23,4 +23,5 @@ export const templates: Part<typeof en> = {
   'templates.resetConfirm': "Het eigen sjabloon van dit bereik voor deze mail en taal wordt verwijderd; het ingebouwde (of dat van het platform) wordt weer gebruikt.",
   'templates.resetDone': "Het ingebouwde sjabloon wordt weer gebruikt.",
   'templates.saved': "Sjabloon opgeslagen ({language}).",
+  'templates.unsavedNote': "Uw niet-opgeslagen wijzigingen, door de server weergegeven met voorbeeldgegevens. Sla ze op om ze te gebruiken.",
 };

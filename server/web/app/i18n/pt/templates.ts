@@ -23,4 +23,5 @@ export const templates: Part<typeof en> = {
   'templates.resetConfirm': "O modelo próprio deste âmbito para este e-mail e idioma é eliminado; o incorporado (ou o da plataforma) volta a ser usado.",
   'templates.resetDone': "O modelo incorporado voltou a ser usado.",
   'templates.saved': "Modelo guardado ({language}).",
+  'templates.unsavedNote': "As suas alterações por guardar, geradas pelo servidor com dados de exemplo. Guarde para as usar.",
 };
