@@ -12,15 +12,17 @@ export function connectionRoutes(envoi: Envoi): Router {
   const ops = envoi.connections;
   const log = envoi.core.logger;
   const scopeOf = (req: Request) => String(req.params.scope);
+  // Words for people (messages, hints, warnings) in the admin's language (RFC 9110 §12.5.4).
+  const words = (req: Request) => ({ acceptLanguage: req.acceptsLanguages(...LOCALES) });
 
   r.get('/', route(async (req) => {
     authorize(req, 'builder', scopeOf(req));
-    return ops.listWithDefault(scopeOf(req));
+    return ops.listWithDefault(scopeOf(req), words(req));
   }));
 
   r.post('/', route(async (req, res) => {
     authorize(req, 'admin', scopeOf(req));
-    const view = await ops.create(scopeOf(req), req.body);
+    const view = await ops.create(scopeOf(req), req.body, words(req));
     log.info('connection created', { scope: view.scope, connectionId: view.id, principal: req.principal?.keyId });
     res.status(201).location(`${req.baseUrl}/${view.id}`).json(view);
   }));
@@ -29,17 +31,17 @@ export function connectionRoutes(envoi: Envoi): Router {
   // stored secret fills in a password left empty (the edit form's "leave empty to keep").
   r.post('/test', route(async (req) => {
     authorize(req, 'admin', scopeOf(req));
-    return ops.test(scopeOf(req), (req.body ?? {}) as Record<string, unknown>, { acceptLanguage: req.acceptsLanguages(...LOCALES) });
+    return ops.test(scopeOf(req), (req.body ?? {}) as Record<string, unknown>, words(req));
   }));
 
   r.get('/:id', route(async (req) => {
     authorize(req, 'builder', scopeOf(req));
-    return ops.get(scopeOf(req), String(req.params.id));
+    return ops.get(scopeOf(req), String(req.params.id), words(req));
   }));
 
   r.patch('/:id', route(async (req) => {
     authorize(req, 'admin', scopeOf(req));
-    const view = await ops.update(scopeOf(req), String(req.params.id), req.body);
+    const view = await ops.update(scopeOf(req), String(req.params.id), req.body, words(req));
     log.info('connection updated', { scope: view.scope, connectionId: view.id, version: view.version, principal: req.principal?.keyId });
     return view;
   }));
@@ -53,12 +55,12 @@ export function connectionRoutes(envoi: Envoi): Router {
 
   r.post('/:id/default', route(async (req) => {
     authorize(req, 'admin', scopeOf(req));
-    return ops.makeDefault(scopeOf(req), String(req.params.id));
+    return ops.makeDefault(scopeOf(req), String(req.params.id), words(req));
   }));
 
   r.post('/:id/test', route(async (req) => {
     authorize(req, 'admin', scopeOf(req));
-    return ops.test(scopeOf(req), String(req.params.id), { acceptLanguage: req.acceptsLanguages(...LOCALES) });
+    return ops.test(scopeOf(req), String(req.params.id), words(req));
   }));
 
   // The test mail takes the same path as every mail (outbox → worker → provider) with a single
@@ -66,7 +68,7 @@ export function connectionRoutes(envoi: Envoi): Router {
   r.post('/:id/test-email', route(async (req, res) => {
     authorize(req, 'admin', scopeOf(req));
     try {
-      const { queued, ...result } = await ops.testEmail(scopeOf(req), String(req.params.id), req.body, { acceptLanguage: req.acceptsLanguages(...LOCALES) });
+      const { queued, ...result } = await ops.testEmail(scopeOf(req), String(req.params.id), req.body, words(req));
       if (queued) res.status(202);
       return result;
     } catch (err) {
