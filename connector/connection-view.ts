@@ -3,6 +3,8 @@ import { extraSecretFlags } from './connection-extra-secrets.js';
 import { secretFieldOf } from './connection-secrets.js';
 import { mergeWarnings, type Warning } from './connection-warnings.js';
 import { eventUrlOf, type EventUrlContext } from './events/event-url.js';
+import { localizeWarnings } from './i18n/warning-texts.js';
+import type { Locale } from './locales.js';
 import type { StoredConnection } from './store/connections.js';
 
 /** A connection as the API shows it: no secret, `hasSecret` (and `has…` per extra secret) instead, plus warnings. */
@@ -36,3 +38,6 @@ export function connectionView(c: StoredConnection, extraWarnings: Warning[] = [
     warnings: mergeWarnings(c.provider, c.settings, [...extraWarnings, ...hook.warnings]),
   };
 }
+
+/** The view with its warnings in `locale` (the API's answer to an admin's Accept-Language). */
+export const localizedView = (view: ConnectionView, locale: Locale): ConnectionView => (locale === 'en' ? view : { ...view, warnings: localizeWarnings(view.warnings, locale) });

@@ -8,6 +8,7 @@
 // definitions (labels, help, sections) and its required fields.
 import fs from 'node:fs';
 import path from 'node:path';
+import { differences, LANGUAGES, otherTexts, readWords, translated } from './schema-texts.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const providersDir = path.join(root, 'connector', 'providers');
@@ -16,21 +17,38 @@ const providersDir = path.join(root, 'connector', 'providers');
 const ANNOTATION = /^(title|description|examples|default|\$comment|x-envoi)$/;
 const bare = (def) => JSON.stringify(Object.fromEntries(Object.entries(def).filter(([k]) => !ANNOTATION.test(k))));
 
-/** The provider folders that hold a settings schema, the default provider first, then by key. */
-export function providerFragments() {
+const readJson = (file) => JSON.parse(fs.readFileSync(file, 'utf8'));
+/** Where the translations of a schema part sit: beside it, `.i18n.json` for `.schema.json` or `.json`. */
+const wordsFile = (schemaFile) => schemaFile.replace(/(\.schema)?\.json$/, '.i18n.json');
+const COMMON = path.join(root, 'schemas', 'connection-common.json');
+
+/** A schema part in `lang` (its translated texts in place; English without `lang`). */
+function schemaPart(file, lang) {
+  const schema = readJson(file);
+  return lang ? translated(schema, readWords(wordsFile(file))[lang], path.relative(root, wordsFile(file))) : schema;
+}
+
+/**
+ * The provider folders that hold a settings schema, the default provider first, then by key; with
+ * `lang`, each schema's texts in that language. `file` is the schema's path.
+ */
+export function providerFragments(lang) {
   const list = fs
     .readdirSync(providersDir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && fs.existsSync(path.join(providersDir, d.name, 'settings.schema.json')))
-    .map((d) => ({ key: d.name, schema: JSON.parse(fs.readFileSync(path.join(providersDir, d.name, 'settings.schema.json'), 'utf8')) }));
+    .map((d) => {
+      const file = path.join(providersDir, d.name, 'settings.schema.json');
+      return { key: d.name, file, schema: schemaPart(file, lang) };
+    });
   const defaults = list.filter((p) => p.schema['x-envoi']?.default === true);
   if (defaults.length !== 1) throw new Error(`Exactly one provider's settings.schema.json must say "x-envoi": {"default": true} (found ${defaults.length})`);
   return list.sort((a, b) => (b.schema['x-envoi']?.default === true) - (a.schema['x-envoi']?.default === true) || a.key.localeCompare(b.key));
 }
 
-/** The composed connection schema. */
-export function composeConnectionSchema() {
-  const common = JSON.parse(fs.readFileSync(path.join(root, 'schemas', 'connection-common.json'), 'utf8'));
-  const fragments = providerFragments();
+/** The composed connection schema; with `lang`, its texts in that language. */
+export function composeConnectionSchema(lang) {
+  const common = schemaPart(COMMON, lang);
+  const fragments = providerFragments(lang);
   const defaultKey = fragments[0].key;
 
   // Provider fields, in folder order; a field two providers share (an API key, a region) is
@@ -100,4 +118,27 @@ export function writeConnectionSchema() {
   const schema = composeConnectionSchema();
   fs.writeFileSync(path.join(root, 'schemas', 'connection.schema.json'), JSON.stringify(schema, null, 2) + '\n');
   return schema;
+}
+
+/**
+ * Writes schemas/connection.i18n.json, what the server localizes with (connector/i18n/connection-texts.ts):
+ * per language, `schema` (JSON Pointer into the composed schema → text) and `texts` (the presets'
+ * and warnings' paths → text) gathered from every `.i18n.json` beside the schema parts.
+ */
+export function writeConnectionI18n() {
+  const english = composeConnectionSchema();
+  const files = [COMMON, ...providerFragments().map((f) => f.file)].map(wordsFile);
+  const out = {};
+  for (const lang of LANGUAGES) {
+    const texts = {};
+    for (const file of files) {
+      for (const [p, text] of Object.entries(otherTexts(readWords(file)[lang]))) {
+        if (p in texts) throw new Error(`${path.relative(root, file)}: ${lang} ${p} is translated in another file too`);
+        texts[p] = text;
+      }
+    }
+    out[lang] = { schema: differences(english, composeConnectionSchema(lang)), texts };
+  }
+  fs.writeFileSync(path.join(root, 'schemas', 'connection.i18n.json'), JSON.stringify(out, null, 1) + '\n');
+  return out;
 }

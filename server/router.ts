@@ -2,6 +2,8 @@ import express, { Router } from 'express';
 import type { ServedManifest } from '../actions/manifest.js';
 import type { CaptureServer } from '../connector/demo.js';
 import { EnvoiError } from '../connector/errors.js';
+import { localizedPresets } from '../connector/i18n/connection-texts.js';
+import type { Locale } from '../connector/locales.js';
 import { PRESETS } from '../connector/presets.js';
 import type { Principal } from '../connector/store/keys.js';
 import type { Envoi } from '../lib/envoi.js';
@@ -9,6 +11,7 @@ import { authenticate as keyAuthentication, authorize, route } from './auth.js';
 import { bodyLimits } from './body-limits.js';
 import { errorHandler } from './errors.js';
 import { hostAuthentication, type Authenticate } from './host-auth.js';
+import { answerLocale } from './language.js';
 import { actionList, actionRoutes } from './routes/actions.js';
 import { connectionRoutes } from './routes/connections.js';
 import { deliveryRoutes } from './routes/deliveries.js';
@@ -20,7 +23,7 @@ import { providerEventRoutes } from './routes/provider-events.js';
 import { templateRoutes } from './routes/templates.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { webhookRoutes } from './routes/webhooks.js';
-import { inlinedManifest, ROOT } from './served-manifest.js';
+import { inlinedManifest, localizedManifest, ROOT } from './served-manifest.js';
 import { mountWeb } from './web/mount.js';
 import { openApiRoute } from './openapi/document.js';
 
@@ -63,15 +66,19 @@ export function envoiRouter(envoi: Envoi, options: EnvoiRouterOptions = {}): Rou
     authorize(req, 'builder');
     return options.capture ? { enabled: true, mailbox: { host: options.capture.host, port: options.capture.port } } : { enabled: false };
   }));
-  api.get('/presets', route((req) => {
+  // The presets and the connection form's texts in the admin's language (issue #17).
+  api.get('/presets', route((req, res) => {
     authorize(req, 'builder');
-    return { items: PRESETS };
+    return { items: localizedPresets(PRESETS, answerLocale(req, res)) };
   }));
-  // Read at the first request, then kept: the manifest and its schemas do not change while running.
-  let manifest: ServedManifest | undefined;
-  api.get('/manifest', route((req) => {
+  // Made at the first request in a language, then kept: the manifest and its schemas do not change while running.
+  const manifests = new Map<Locale, ServedManifest>();
+  api.get('/manifest', route((req, res) => {
     authorize(req, 'builder');
-    return (manifest ??= inlinedManifest());
+    const locale = answerLocale(req, res);
+    if (!manifests.has('en')) manifests.set('en', inlinedManifest());
+    if (!manifests.has(locale)) manifests.set(locale, localizedManifest(manifests.get('en')!, locale));
+    return manifests.get(locale);
   }));
   api.get('/actions', route((req) => {
     authorize(req, 'builder');

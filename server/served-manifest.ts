@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServedManifest } from '../actions/manifest.js';
 import { triggers } from '../connector/events/triggers.js';
-import { LOCALES } from '../connector/locales.js';
+import { localizedConnectionSchema } from '../connector/i18n/connection-texts.js';
+import { LOCALES, type Locale } from '../connector/locales.js';
 import { readSchema } from '../schemas/validator.js';
 
 /**
@@ -100,4 +101,9 @@ export function inlinedManifest(root: string = ROOT): ServedManifest {
   // One trigger per event type, with the schema of its data (connector/events/triggers.ts).
   served.triggers = triggers();
   return served;
+}
+
+/** The manifest with the connection form's texts (the settings schema's) in `locale`. */
+export function localizedManifest(served: ServedManifest, locale: Locale): ServedManifest {
+  return locale === 'en' ? served : { ...served, connector: { ...served.connector, settingsSchema: localizedConnectionSchema(served.connector.settingsSchema, locale) } };
 }

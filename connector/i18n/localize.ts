@@ -1,5 +1,6 @@
 import { FAILURES, isFailureCode, type Stage } from '../failures.js';
 import type { Locale } from '../locales.js';
+import { localizeWarnings } from './warning-texts.js';
 import { de } from './de.js';
 import { fr } from './fr.js';
 import { nl } from './nl.js';
@@ -19,16 +20,19 @@ export interface Answer {
   hint?: string | undefined;
   detail?: string | undefined;
   status?: string | undefined;
+  warnings?: Array<{ code: string; message: string; hint?: string }> | undefined;
 }
 
 /**
  * Says a test's answer in `locale`, at the boundary (the API), so the many readers that build
  * failures keep one language. The sentence comes from the code and the stage; the English one,
  * which names the host and repeats what the server said, moves to `detail` beside any detail it
- * had; `reply` (the server's own words) is never touched. English answers are returned unchanged.
+ * had; `reply` (the server's own words) is never touched; its warnings are said in `locale` too.
+ * English answers are returned unchanged.
  */
 export function localizeAnswer<T extends Answer>(answer: T, locale: Locale, kind: 'test' | 'email'): T {
   if (locale === 'en') return answer;
+  if (answer.warnings) return { ...localizeAnswer({ ...answer, warnings: undefined }, locale, kind), warnings: localizeWarnings(answer.warnings, locale) };
   const w = TEST_WORDS[locale];
   const detail = [answer.message, answer.detail].filter(Boolean).join(' — ');
   if (answer.ok === false && answer.code) {

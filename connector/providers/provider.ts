@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import type { Warning } from '../connection-warnings.js';
 import type { ResolvedConnection } from '../connections.js';
 import type { Logger } from '../log.js';
+import type { WarningTexts } from '../i18n/warning-texts.js';
 import type { LookupAll, NetworkPolicy } from '../network-policy.js';
 import type { Preset } from '../presets.js';
 import type { ConnectionSettings, SecretField, StoredConnection } from '../store/connections.js';
@@ -127,6 +128,11 @@ export interface Provider {
   legacyBinding(s: ConnectionSettings): string;
   /** Static warnings: the configuration saves, but probably does not do what the admin wants. */
   warnings(s: ConnectionSettings): Warning[];
+  /**
+   * The English of every warning it gives (on save, or from its connection test), by key; the
+   * other languages sit in its folder's settings.i18n.json (a test checks every key has them).
+   */
+  readonly warningTexts?: WarningTexts;
   /** Vets a stored connection again before its secrets are opened (a row saved under looser rules). */
   vetStored?(c: StoredConnection, policy: NetworkPolicy): void;
   /** Makes the sending side. */

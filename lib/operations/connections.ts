@@ -1,9 +1,12 @@
 import type { Envoi as Core } from '../../connector/envoi.js';
 import type { ConnectionView } from '../../connector/connections.js';
+import { localizedView } from '../../connector/connection-view.js';
+import type { Warning } from '../../connector/connection-warnings.js';
 import { EnvoiError } from '../../connector/errors.js';
 import { localizeAnswer } from '../../connector/i18n/localize.js';
 import { pickLocale, type Locale } from '../../connector/locales.js';
 import type { StageListener, TestResult } from '../../connector/providers/results.js';
+import type { StoredConnection } from '../../connector/store/connections.js';
 import type { DeliveryStatus } from '../../connector/store/deliveries.js';
 import { sendTestEmail } from '../../connector/test-email.js';
 import { validate } from '../../schemas/validator.js';
@@ -24,26 +27,32 @@ export interface ConnectionList {
 /** A connection's settings as the API takes them (see schemas/connection.schema.json). */
 export type ConnectionInput = Record<string, unknown>;
 
+/** The language of the answer's words for people: the request's Accept-Language (English without it). */
+export interface Words {
+  acceptLanguage?: string | false;
+}
+
+/** The connection operations; a view's warnings are in the language of `acceptLanguage`. */
 export interface ConnectionOperations {
-  list(scope: string): Promise<ConnectionView[]>;
+  list(scope: string, options?: Words): Promise<ConnectionView[]>;
   /** The list as GET …/connections answers it: the scope's connections and the platform default it inherits. */
-  listWithDefault(scope: string): Promise<ConnectionList>;
-  get(scope: string, id: string): Promise<ConnectionView>;
-  create(scope: string, input: ConnectionInput): Promise<ConnectionView>;
-  update(scope: string, id: string, patch: ConnectionInput): Promise<ConnectionView>;
+  listWithDefault(scope: string, options?: Words): Promise<ConnectionList>;
+  get(scope: string, id: string, options?: Words): Promise<ConnectionView>;
+  create(scope: string, input: ConnectionInput, options?: Words): Promise<ConnectionView>;
+  update(scope: string, id: string, patch: ConnectionInput, options?: Words): Promise<ConnectionView>;
   delete(scope: string, id: string): Promise<void>;
-  makeDefault(scope: string, id: string): Promise<ConnectionView>;
+  makeDefault(scope: string, id: string, options?: Words): Promise<ConnectionView>;
   /**
    * Tests a saved connection (by id), or an unsaved configuration (an object; with `id`, that
    * saved connection's secret fills a password left empty). `onStage` hears each stage once, as
    * it starts (the test's progress), once the configuration passed its checks.
    */
-  test(scope: string, idOrInput: string | ConnectionInput, options?: { acceptLanguage?: string | false; onStage?: StageListener }): Promise<TestResult>;
+  test(scope: string, idOrInput: string | ConnectionInput, options?: Words & { onStage?: StageListener }): Promise<TestResult>;
   /**
    * Sends the test mail through the connection; `locale` picks its language (default English).
    * The answer's message and hint are in the language of `acceptLanguage` (English without it).
    */
-  testEmail(scope: string, id: string, input: { to: string; locale?: string }, options?: { acceptLanguage?: string | false }): Promise<TestEmailResult & { queued?: true }>;
+  testEmail(scope: string, id: string, input: { to: string; locale?: string }, options?: Words): Promise<TestEmailResult & { queued?: true }>;
 }
 
 function objectBody(b: unknown): ConnectionInput {
@@ -68,23 +77,24 @@ function changesOnly(listener: StageListener | undefined): StageListener | undef
 /** The connection operations of design.md "A connection", as plain calls (the routes call them too). */
 export function connectionOperations(core: Core): ConnectionOperations {
   const svc = core.connections;
+  const view = (c: StoredConnection, options: Words = {}, warnings?: Warning[]) => localizedView(svc.view(c, warnings), pickLocale(undefined, options.acceptLanguage));
   return {
-    list: async (scope) => (await svc.list(scope)).map((c) => svc.view(c)),
-    async listWithDefault(scope) {
+    list: async (scope, options) => (await svc.list(scope)).map((c) => view(c, options)),
+    async listWithDefault(scope, options) {
       const own = await svc.list(scope);
-      return { items: own.map((c) => svc.view(c)), inheritedDefault: await svc.inheritedDefault(scope, own) };
+      return { items: own.map((c) => view(c, options)), inheritedDefault: await svc.inheritedDefault(scope, own) };
     },
-    get: async (scope, id) => svc.view(await svc.get(scope, id)),
-    async create(scope, input) {
+    get: async (scope, id, options) => view(await svc.get(scope, id), options),
+    async create(scope, input, options) {
       const { connection, warnings } = await svc.create(scope, objectBody(input));
-      return svc.view(connection, warnings);
+      return view(connection, options, warnings);
     },
-    async update(scope, id, patch) {
+    async update(scope, id, patch, options) {
       const { connection, warnings } = await svc.update(scope, id, objectBody(patch));
-      return svc.view(connection, warnings);
+      return view(connection, options, warnings);
     },
     delete: (scope, id) => svc.delete(scope, id),
-    makeDefault: async (scope, id) => svc.view(await svc.makeDefault(scope, id)),
+    makeDefault: async (scope, id, options) => view(await svc.makeDefault(scope, id), options),
     async test(scope, idOrInput, options = {}) {
       const say = (r: TestResult) => localizeAnswer(r, pickLocale(undefined, options.acceptLanguage), 'test');
       const onStage = changesOnly(options.onStage);

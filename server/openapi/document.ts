@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { VERSION } from '../../connector/envoi.js';
 import { ERROR_CATALOGUE } from '../../connector/errors.js';
+import { LOCALES } from '../../connector/locales.js';
 import { bodyComponents } from './bodies.js';
 import { OPERATIONS, PATH_PARAMS, type Operation, type Reply } from './routes.js';
 import { fileComponents, type Schema } from './schemas.js';
@@ -39,6 +40,15 @@ function errorResponse(status: number): Record<string, unknown> {
   return { description: REASONS[status] ?? 'An error', content: { 'application/json': { schema } } };
 }
 
+/** RFC 9110 §12.5.4: the language of the words for people in the answer; the values are the page's languages. */
+const ACCEPT_LANGUAGE = {
+  name: 'Accept-Language',
+  in: 'header',
+  required: false,
+  description: `The language of the answer's words for people (messages, hints, warnings; the connection form's labels, help, hints and presets): ${LOCALES.join(', ')}, English by default. Codes, field names and the server's own replies stay as they are.`,
+  schema: { type: 'string', examples: ['fr-FR,fr;q=0.9,en;q=0.8'] },
+};
+
 const schemaOf = (body: string | Schema): Schema => (typeof body === 'string' ? { $ref: `#/components/schemas/${body}` } : body);
 
 // A stream's schema is that of each of its lines (OAS 3.1 has no item schema yet; 3.2's itemSchema).
@@ -54,6 +64,7 @@ function operation(op: Operation): Record<string, unknown> {
   const parameters = [
     ...names.map((name) => ({ name, in: 'path', required: true, schema: PATH_PARAMS[name] ?? { type: 'string' } })),
     ...(op.query ?? []).map((q) => ({ name: q.name, in: 'query', required: false, description: q.description, schema: q.schema })),
+    ...(op.localized ? [ACCEPT_LANGUAGE] : []),
   ];
   const responses: Record<string, unknown> = {};
   for (const r of op.replies) responses[String(r.status)] = response(r);

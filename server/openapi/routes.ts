@@ -44,6 +44,8 @@ export interface Operation {
   replies: Reply[];
   /** Error statuses beyond those every route of its kind can give (see document.ts). */
   errors?: number[];
+  /** Its words for people (messages, hints, warnings, form texts) follow Accept-Language. */
+  localized?: boolean;
 }
 
 const S = '/api/v1/scopes/{scope}';
@@ -57,19 +59,20 @@ const testReply: Reply = {
 };
 
 const connectionOps: Operation[] = [
-  { method: 'get', path: `${S}/connections`, tag: 'connections', role: 'builder', summary: 'The connections of a scope, masked', replies: [json(200, 'The connections', 'ConnectionList')] },
-  { method: 'post', path: `${S}/connections`, tag: 'connections', role: 'admin', summary: 'Create a connection', body: fileRef('connection.schema.json'), replies: [json(201, 'Created (Location names it)', 'ConnectionView')], errors: [409] },
-  { method: 'post', path: `${S}/connections/test`, tag: 'connections', role: 'admin', summary: 'Test an unsaved configuration (with `id`, a saved secret fills one left out)', body: 'ConnectionDraft', replies: [testReply], errors: [404] },
-  { method: 'get', path: `${S}/connections/{id}`, tag: 'connections', role: 'builder', summary: 'One connection, masked', replies: [json(200, 'The connection', 'ConnectionView')], errors: [404] },
-  { method: 'patch', path: `${S}/connections/{id}`, tag: 'connections', role: 'admin', summary: 'Edit a connection; without a secret the stored one is kept', body: 'ConnectionPatch', replies: [json(200, 'The edited connection', 'ConnectionView')], errors: [404, 409] },
+  { method: 'get', path: `${S}/connections`, tag: 'connections', role: 'builder', summary: 'The connections of a scope, masked', replies: [json(200, 'The connections', 'ConnectionList')], localized: true },
+  { method: 'post', path: `${S}/connections`, tag: 'connections', role: 'admin', summary: 'Create a connection', body: fileRef('connection.schema.json'), replies: [json(201, 'Created (Location names it)', 'ConnectionView')], errors: [409], localized: true },
+  { method: 'post', path: `${S}/connections/test`, tag: 'connections', role: 'admin', summary: 'Test an unsaved configuration (with `id`, a saved secret fills one left out)', body: 'ConnectionDraft', replies: [testReply], errors: [404], localized: true },
+  { method: 'get', path: `${S}/connections/{id}`, tag: 'connections', role: 'builder', summary: 'One connection, masked', replies: [json(200, 'The connection', 'ConnectionView')], errors: [404], localized: true },
+  { method: 'patch', path: `${S}/connections/{id}`, tag: 'connections', role: 'admin', summary: 'Edit a connection; without a secret the stored one is kept', body: 'ConnectionPatch', replies: [json(200, 'The edited connection', 'ConnectionView')], errors: [404, 409], localized: true },
   { method: 'delete', path: `${S}/connections/{id}`, tag: 'connections', role: 'admin', summary: 'Delete a connection', replies: [empty('Deleted')], errors: [404, 409] },
-  { method: 'post', path: `${S}/connections/{id}/default`, tag: 'connections', role: 'admin', summary: "Make it the scope's default", replies: [json(200, 'The connection, now the default', 'ConnectionView')], errors: [404] },
-  { method: 'post', path: `${S}/connections/{id}/test`, tag: 'connections', role: 'admin', summary: 'Test a saved connection', replies: [testReply], errors: [404] },
+  { method: 'post', path: `${S}/connections/{id}/default`, tag: 'connections', role: 'admin', summary: "Make it the scope's default", replies: [json(200, 'The connection, now the default', 'ConnectionView')], errors: [404], localized: true },
+  { method: 'post', path: `${S}/connections/{id}/test`, tag: 'connections', role: 'admin', summary: 'Test a saved connection', replies: [testReply], errors: [404], localized: true },
   {
     method: 'post', path: `${S}/connections/{id}/test-email`, tag: 'connections', role: 'admin', summary: 'Send the localized test mail (10 a minute per scope)',
     body: fileRef('test-email-request.schema.json'),
     replies: [json(200, 'The one attempt ended: `ok` says how', 'TestEmailResult'), json(202, 'No worker tried it within a minute: the delivery\'s status', 'TestEmailResult')],
     errors: [404, 409, 429],
+    localized: true,
   },
 ];
 
@@ -174,8 +177,8 @@ const otherOps: Operation[] = [
   { method: 'post', path: '/api/v1/keys', tag: 'keys', role: 'platform admin', summary: 'Create an API key (shown once)', body: fileRef('key-request.schema.json'), replies: [json(201, 'The key', 'CreatedKey')] },
   { method: 'get', path: '/api/v1/keys', tag: 'keys', role: 'platform admin', summary: 'The API keys (no key material)', replies: [json(200, 'The keys', 'KeyList')] },
   { method: 'delete', path: '/api/v1/keys/{id}', tag: 'keys', role: 'platform admin', summary: 'Revoke an API key', replies: [empty('Revoked')], errors: [404] },
-  { method: 'get', path: '/api/v1/manifest', tag: 'actions', role: 'builder', summary: 'manifest.json with its schemas inlined', replies: [json(200, 'The manifest', 'Manifest')] },
-  { method: 'get', path: '/api/v1/presets', tag: 'connections', role: 'builder', summary: 'Starting points for a connection form', replies: [json(200, 'The presets', 'PresetList')] },
+  { method: 'get', path: '/api/v1/manifest', tag: 'actions', role: 'builder', summary: 'manifest.json with its schemas inlined', replies: [json(200, 'The manifest', 'Manifest')], localized: true },
+  { method: 'get', path: '/api/v1/presets', tag: 'connections', role: 'builder', summary: 'Starting points for a connection form', replies: [json(200, 'The presets', 'PresetList')], localized: true },
   { method: 'get', path: '/api/v1/actions', tag: 'actions', role: 'builder', summary: 'The actions of the manifest', replies: [json(200, 'The actions', 'ActionList')] },
   { method: 'get', path: '/api/v1/demo', tag: 'demo', role: 'builder', summary: 'Whether demo mode runs, and its mailbox', replies: [json(200, 'Demo mode', 'Demo')] },
 ];

@@ -13,15 +13,17 @@ export function connectionRoutes(envoi: Envoi): Router {
   const ops = envoi.connections;
   const log = envoi.core.logger;
   const scopeOf = (req: Request) => String(req.params.scope);
+  // Words for people (messages, hints, warnings) in the admin's language (RFC 9110 §12.5.4).
+  const words = (req: Request) => ({ acceptLanguage: req.acceptsLanguages(...LOCALES) });
 
   r.get('/', route(async (req) => {
     authorize(req, 'builder', scopeOf(req));
-    return ops.listWithDefault(scopeOf(req));
+    return ops.listWithDefault(scopeOf(req), words(req));
   }));
 
   r.post('/', route(async (req, res) => {
     authorize(req, 'admin', scopeOf(req));
-    const view = await ops.create(scopeOf(req), req.body);
+    const view = await ops.create(scopeOf(req), req.body, words(req));
     log.info('connection created', { scope: view.scope, connectionId: view.id, principal: req.principal?.keyId });
     res.status(201).location(`${req.baseUrl}/${view.id}`).json(view);
   }));
@@ -32,17 +34,17 @@ export function connectionRoutes(envoi: Envoi): Router {
   r.post('/test', route(async (req, res) => {
     authorize(req, 'admin', scopeOf(req));
     const input = (req.body ?? {}) as Record<string, unknown>;
-    return answerTest(req, res, (onStage) => ops.test(scopeOf(req), input, { acceptLanguage: req.acceptsLanguages(...LOCALES), onStage }));
+    return answerTest(req, res, (onStage) => ops.test(scopeOf(req), input, { ...words(req), onStage }));
   }));
 
   r.get('/:id', route(async (req) => {
     authorize(req, 'builder', scopeOf(req));
-    return ops.get(scopeOf(req), String(req.params.id));
+    return ops.get(scopeOf(req), String(req.params.id), words(req));
   }));
 
   r.patch('/:id', route(async (req) => {
     authorize(req, 'admin', scopeOf(req));
-    const view = await ops.update(scopeOf(req), String(req.params.id), req.body);
+    const view = await ops.update(scopeOf(req), String(req.params.id), req.body, words(req));
     log.info('connection updated', { scope: view.scope, connectionId: view.id, version: view.version, principal: req.principal?.keyId });
     return view;
   }));
@@ -56,12 +58,12 @@ export function connectionRoutes(envoi: Envoi): Router {
 
   r.post('/:id/default', route(async (req) => {
     authorize(req, 'admin', scopeOf(req));
-    return ops.makeDefault(scopeOf(req), String(req.params.id));
+    return ops.makeDefault(scopeOf(req), String(req.params.id), words(req));
   }));
 
   r.post('/:id/test', route(async (req, res) => {
     authorize(req, 'admin', scopeOf(req));
-    return answerTest(req, res, (onStage) => ops.test(scopeOf(req), String(req.params.id), { acceptLanguage: req.acceptsLanguages(...LOCALES), onStage }));
+    return answerTest(req, res, (onStage) => ops.test(scopeOf(req), String(req.params.id), { ...words(req), onStage }));
   }));
 
   // The test mail takes the same path as every mail (outbox → worker → provider) with a single
@@ -69,7 +71,7 @@ export function connectionRoutes(envoi: Envoi): Router {
   r.post('/:id/test-email', route(async (req, res) => {
     authorize(req, 'admin', scopeOf(req));
     try {
-      const { queued, ...result } = await ops.testEmail(scopeOf(req), String(req.params.id), req.body, { acceptLanguage: req.acceptsLanguages(...LOCALES) });
+      const { queued, ...result } = await ops.testEmail(scopeOf(req), String(req.params.id), req.body, words(req));
       if (queued) res.status(202);
       return result;
     } catch (err) {

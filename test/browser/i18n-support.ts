@@ -84,10 +84,15 @@ export const allowedSame = (lang: string, text: string): boolean => text in SAME
  */
 export const SERVER_AREAS = ['.conn-form', '.field.preset', '.schema-form', '.more-fields', '.action-form > .field', 'tr[data-connection-id] td', 'dialog fieldset label.check', '.warnings', '.result'].join(', ');
 
+/** Where the page shows the server's words for connections, which it asks in the page's language (issue #17). */
+export const CONNECTION_AREAS = ['.conn-form', '.field.preset', 'tr[data-connection-id]', '.warnings'].join(', ');
+
 export interface Shown {
   text: string;
   /** In one of SERVER_AREAS. */
   server: boolean;
+  /** In one of CONNECTION_AREAS. */
+  connection?: boolean;
 }
 
 /**
@@ -96,10 +101,10 @@ export interface Shown {
  * and the document's title. Code and preformatted blocks hold identifiers and data: skipped.
  */
 export function collectTexts(page: import('playwright-core').Page): Promise<Shown[]> {
-  return page.evaluate((areas) => {
-    const out: Array<{ text: string; server: boolean }> = [{ text: document.title, server: false }];
+  return page.evaluate(([areas, connection]) => {
+    const out: Array<{ text: string; server: boolean; connection: boolean }> = [{ text: document.title, server: false, connection: false }];
     const skip = (el: Element) => el.closest('code, pre, script, style, noscript, iframe, datalist') !== null;
-    const add = (text: string, el: Element) => out.push({ text, server: el.closest(areas) !== null });
+    const add = (text: string, el: Element) => out.push({ text, server: el.closest(areas) !== null, connection: el.closest(connection) !== null });
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       const el = n.parentElement;
@@ -116,7 +121,7 @@ export function collectTexts(page: import('playwright-core').Page): Promise<Show
       }
     }
     return out;
-  }, SERVER_AREAS);
+  }, [SERVER_AREAS, CONNECTION_AREAS] as const);
 }
 
 /** Waits until the page has no API request on its way for a moment (a screen has loaded). */
@@ -151,17 +156,21 @@ export function stringsOf(value: unknown, into = new Set<string>()): Set<string>
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * A test for English the page shows in `lang`: a text equal to an English catalogue text, to a
- * sentence of one with its placeholders filled, or to the words around a placeholder filled with
- * an element (“Subject: ” before a <strong>). A text the server sent (`server`), shown where the
- * page shows the server's words, is the server's; words `lang` keeps on purpose
- * (SAME_AS_ENGLISH) are not English here.
+ * A test for English the page shows in `lang`: a text equal to an English catalogue text (or to
+ * one of `serverEnglish`, the server's English words it says otherwise in `lang`), to a sentence of
+ * one with its placeholders filled, or to the words around a placeholder filled with an element
+ * (“Subject: ” before a <strong>). A text the server sent in `lang` (`server`), shown where the
+ * page shows the server's words, is the server's, but for one of `serverEnglish` in
+ * CONNECTION_AREAS (a server that said it in English there is wrong too); words `lang` keeps on
+ * purpose (SAME_AS_ENGLISH) are not English here.
  */
-export function englishFinder(en: Catalogue, lang: string, server: Set<string>): (shown: Shown) => boolean {
+export function englishFinder(en: Catalogue, lang: string, server: Set<string>, serverEnglish: Iterable<string> = []): (shown: Shown) => boolean {
   const exact = new Set<string>();
   const patterns: RegExp[] = [];
   const hasWords = (s: string) => /\p{L}{2,}/u.test(s);
-  for (const text of Object.values(en).flatMap(forms)) {
+  // The server's English words are English where the page shows them, even among the server's words.
+  const serverExact = new Set([...serverEnglish].map((t) => t.trim()).filter((t) => !allowedSame(lang, t)));
+  for (const text of [...Object.values(en).flatMap(forms), ...serverEnglish]) {
     if (allowedSame(lang, text)) continue;
     const parts = text.split(/\{\w+\}/);
     if (parts.length === 1) {
@@ -176,5 +185,5 @@ export function englishFinder(en: Catalogue, lang: string, server: Set<string>):
     patterns.push(new RegExp(`^\\s*${literal.join('.+?')}\\s*$`, 's'));
     for (const p of parts) if (hasWords(p) && p.trim().length > 2) exact.add(p.trim());
   }
-  return ({ text, server: area }) => !(area && server.has(text)) && (exact.has(text) || patterns.some((r) => r.test(text)));
+  return ({ text, server: area, connection }) => (connection === true && serverExact.has(text)) || (!(area && server.has(text)) && (exact.has(text) || patterns.some((r) => r.test(text))));
 }

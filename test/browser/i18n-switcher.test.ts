@@ -91,6 +91,36 @@ describe('admin page: choosing the language (browser)', function () {
     });
   });
 
+  it("a switch brings the connection form's words from the server in the new language", async () => {
+    await withPage(browser, demo.url, async ({ page }) => {
+      await page.goto(demo.url);
+      await page.locator('#api-key').fill(demo.adminKey);
+      await page.locator('#signin-form button[type=submit]').click();
+      await page.getByRole('tablist').waitFor();
+      /** The provider and preset choices of the add-connection dialog. */
+      const choices = async () => {
+        await page.locator('#panel-connections .toolbar .btn.primary').click();
+        const dialog = page.locator('dialog[open]');
+        await dialog.locator('.conn-form').waitFor();
+        const seen = { providers: await dialog.locator('select[name=provider] option').allTextContents(), presets: await dialog.locator('.field.preset select option').allTextContents() };
+        await page.keyboard.press('Escape');
+        await dialog.waitFor({ state: 'detached' });
+        return seen;
+      };
+      const en = await choices();
+      expect(en.providers).to.include('SMTP server');
+      expect(en.presets).to.include('Other SMTP server');
+      // The manifest and presets were fetched in English: the switch asks for them again, in German.
+      await page.getByLabel('Language', { exact: true }).selectOption('de');
+      await page.getByRole('heading', { name: 'Verbindungen' }).waitFor();
+      const de = await choices();
+      expect(de.providers).to.include('SMTP-Server').and.not.include('SMTP server');
+      expect(de.presets).to.include('Anderer SMTP-Server').and.not.include('Other SMTP server');
+      await page.getByLabel('Sprache', { exact: true }).selectOption('en');
+      await page.getByRole('heading', { name: 'Connections' }).waitFor();
+    });
+  });
+
   it('plurals and dates follow the language (Intl)', async () => {
     await withPage(
       browser,

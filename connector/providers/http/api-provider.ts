@@ -16,7 +16,7 @@ export interface ApiDriver {
 }
 
 export type ApiProviderSpec = Pick<Provider, 'key' | 'fields' | 'labels' | 'keepsBcc' | 'signsWithEnvoiDkim' | 'presets'> &
-  Partial<Pick<Provider, 'createDefaults' | 'normalize' | 'binding' | 'legacyBinding' | 'warnings' | 'readSecret' | 'extraSecrets' | 'inbound' | 'dkimSkipHeaders' | 'spfInclude' | 'dkimSelectors'>> & {
+  Partial<Pick<Provider, 'createDefaults' | 'normalize' | 'binding' | 'legacyBinding' | 'warnings' | 'warningTexts' | 'readSecret' | 'extraSecrets' | 'inbound' | 'dkimSkipHeaders' | 'spfInclude' | 'dkimSelectors'>> & {
     /** Its one credential, whatever the settings. */
     secret: SecretSpec;
     /** Makes the driver, once per process. */

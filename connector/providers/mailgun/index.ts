@@ -4,6 +4,7 @@ import type { Provider } from '../provider.js';
 import { mailgunInbound } from './events.js';
 import { MailgunDriver } from './mailgun.js';
 import { MAILGUN_PRESETS } from './presets.js';
+import { MAILGUN_WARNINGS } from './warnings.js';
 
 /** The region of a connection that names none: Mailgun's US API. */
 const regionOf = (s: Partial<ConnectionSettings>) => (s.region === 'eu' ? 'eu' : 'us');
@@ -26,6 +27,7 @@ export const mailgun: Provider = apiProvider({
   // adds with the domain's own key (Sending → Domains → DNS records).
   signsWithEnvoiDkim: true,
   spfInclude: { include: 'mailgun.org' },
+  warningTexts: MAILGUN_WARNINGS,
   presets: MAILGUN_PRESETS,
   // Domain names are case-insensitive (RFC 4343): one spelling, so the secret's binding is stable.
   normalize: async (picked) => ({ settings: { ...picked, ...(picked.domain ? { domain: picked.domain.toLowerCase() } : {}), region: regionOf(picked) }, warnings: [] }),

@@ -8,11 +8,13 @@
  */
 import type { ResolvedConnection } from '../../connections.js';
 import { failure, type Failure } from '../../failures.js';
+import { warning } from '../../i18n/warning-texts.js';
 import { apiRequest, type ApiResponse } from '../http/request.js';
 import type { ProviderRuntime, RawMessage } from '../provider.js';
 import { SendFailure, type SendInfo, type TestResult } from '../results.js';
 import { SendReleased, type SendControl } from '../send-control.js';
 import { classifyMailgun } from './classify-mailgun.js';
+import { MAILGUN_WARNINGS } from './warnings.js';
 
 const TARGET = { service: 'Mailgun (api.mailgun.net, api.eu.mailgun.net)', owner: 'Mailgun' };
 const PUBLIC_BASE = { us: 'https://api.mailgun.net', eu: 'https://api.eu.mailgun.net' } as const;
@@ -74,7 +76,7 @@ export class MailgunDriver {
           hint: state === 'disabled' ? 'Mailgun disabled this domain: see Mailgun → Sending → Domains, or ask Mailgun support why.' : `In Mailgun, Sending → Domains → ${domain}: add the DNS records it shows (SPF, DKIM), then click Verify DNS settings.`,
         })), details };
       }
-      const warnings = d.type === 'sandbox' ? [{ code: 'MAILGUN_SANDBOX', message: `${domain} is a sandbox domain: Mailgun delivers only to its authorized recipients.`, hint: 'Add your own domain under Mailgun → Sending → Domains to send to anyone.' }] : [];
+      const warnings = d.type === 'sandbox' ? [warning(MAILGUN_WARNINGS, 'MAILGUN_SANDBOX', { domain })] : [];
       return done({ ok: true, stage: 'done', responseCode: 200, message: `Mailgun accepted the key, and ${domain} is active.`, details, ...(warnings.length ? { warnings } : {}) });
     } catch (err) {
       if (err instanceof SendFailure) return failed(err.failure);
@@ -94,7 +96,7 @@ export class MailgunDriver {
     return done({
       ok: true, stage: 'done', responseCode: 400,
       message: `Mailgun accepted the key for sending through ${conn.settings.domain}.`,
-      warnings: [{ code: 'MAILGUN_DOMAIN_UNCHECKED', message: 'The key is a domain Sending key, which may not read the domain: whether the domain is verified could not be checked.', hint: `Check that ${conn.settings.domain} is active under Mailgun → Sending → Domains, or test once with the Private API key (Account settings → API Security).` }],
+      warnings: [warning(MAILGUN_WARNINGS, 'MAILGUN_DOMAIN_UNCHECKED', { domain: conn.settings.domain ?? '' })],
     });
   }
 }

@@ -3,6 +3,7 @@ import type { Provider } from '../provider.js';
 import { resendInbound } from './events.js';
 import { RESEND_PRESETS } from './presets.js';
 import { ResendSender } from './resend.js';
+import { RESEND_WARNINGS } from './warnings.js';
 
 /** Resend through its email API (design.md "Providers"): an API key, nothing else. */
 export const resend: Provider = apiProvider({
@@ -22,6 +23,7 @@ export const resend: Provider = apiProvider({
   // Resend sends through Amazon SES from the `send.` subdomain and signs with `resend._domainkey`.
   spfInclude: { include: 'amazonses.com', subdomain: 'send' },
   dkimSelectors: ['resend'],
+  warningTexts: RESEND_WARNINGS,
   presets: RESEND_PRESETS,
   // Checks Resend's webhooks (events.ts); optional: without it the connection only sends.
   extraSecrets: [{ field: 'webhookSecret', path: ['webhookSecret'], name: 'webhook secret', applies: () => true, required: () => false, binding: () => [] }],

@@ -6,6 +6,7 @@
  */
 import type { ResolvedConnection } from '../../connections.js';
 import { failure } from '../../failures.js';
+import { warning } from '../../i18n/warning-texts.js';
 import type { ProviderRuntime, RawMessage } from '../provider.js';
 import { SendFailure, type SendInfo, type TestResult } from '../results.js';
 import { SendReleased } from '../send-control.js';
@@ -14,6 +15,7 @@ import { readMessage } from '../http/mime-parts.js';
 import { apiRequest, type ApiResponse } from '../http/request.js';
 import { classifyResend, type ResendError } from './classify-resend.js';
 import { idempotencyKey, resendEmail } from './resend-message.js';
+import { RESEND_WARNINGS } from './warnings.js';
 
 const TARGET = { service: 'Resend\'s API (api.resend.com)', owner: 'Resend' };
 /** Pages of GET /domains read while looking for the sender's domain (100 a page, Resend's maximum). */
@@ -75,7 +77,7 @@ export class ResendSender {
       return done({
         ok: true, stage: 'done',
         message: 'Resend accepted the API key; it has Sending access only, so the test cannot see whether the sender\'s domain is verified.',
-        warnings: [{ code: 'DOMAIN_NOT_CHECKED', message: `Resend would not list domains for this key (restricted_api_key), so ${domainName} could not be checked.`, hint: 'Send a test email to prove the domain, or check it in the Resend dashboard under Domains.' }],
+        warnings: [warning(RESEND_WARNINGS, 'RESEND_DOMAIN_NOT_CHECKED', { domain: domainName })],
       });
     }
     if (!domain || domain.status === 'failed') {
@@ -89,7 +91,7 @@ export class ResendSender {
       return done({
         ok: true, stage: 'done', details,
         message: `Resend accepted the API key; the domain ${domain.name} is not verified yet (${domain.status}).`,
-        warnings: [{ code: 'DOMAIN_NOT_VERIFIED', message: `Resend shows ${domain.name} as ${domain.status}: mail from ${sender} is refused until the domain is verified.`, hint: 'In the Resend dashboard, Domains: publish the DNS records shown for the domain and press Verify; it usually takes minutes, at most 72 hours.' }],
+        warnings: [warning(RESEND_WARNINGS, 'RESEND_DOMAIN_NOT_VERIFIED', { domain: domain.name, status: domain.status, sender })],
       });
     }
     return done({ ok: true, stage: 'done', details, message: `Resend accepted the API key, and the domain ${domain.name} is verified.` });

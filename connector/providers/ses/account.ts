@@ -5,7 +5,9 @@
 import type { GetAccountCommandOutput } from '@aws-sdk/client-sesv2';
 import type { ResolvedConnection } from '../../connections.js';
 import type { TestResult } from '../results.js';
+import { warning } from '../../i18n/warning-texts.js';
 import { sesHints } from './classify-ses.js';
+import { SES_WARNINGS } from './warnings.js';
 
 type Warning = NonNullable<TestResult['warnings']>[number];
 
@@ -28,26 +30,14 @@ export function accountVerdict(conn: ResolvedConnection, a: GetAccountCommandOut
   }
   const warnings: Warning[] = [];
   if (details.sandbox) {
-    warnings.push({
-      code: 'SES_SANDBOX',
-      message: `This Amazon SES account is in the sandbox in ${region}: only verified addresses and domains get mail, at most ${q.Max24HourSend ?? 200} messages a day and ${q.MaxSendRate ?? 1} a second.`,
-      hint: `In the Amazon SES console (${region}), Account dashboard → Request production access; until then, verify each recipient under Configuration → Identities.`,
-    });
+    warnings.push(warning(SES_WARNINGS, 'SES_SANDBOX', { region, perDay: q.Max24HourSend ?? 200, perSecond: q.MaxSendRate ?? 1 }));
   }
   if (a.EnforcementStatus === 'PROBATION') {
-    warnings.push({
-      code: 'SES_PROBATION',
-      message: 'Amazon SES has put this account on probation (its bounce or complaint rate is too high): sending may be paused if it does not improve.',
-      hint: `In the Amazon SES console (${region}), Reputation metrics: see what SES found and clean the recipient lists.`,
-    });
+    warnings.push(warning(SES_WARNINGS, 'SES_PROBATION', { region }));
   }
   const limit = conn.settings.rateLimit;
   if (limit && q.MaxSendRate !== undefined && limit.messages / limit.perSeconds > q.MaxSendRate) {
-    warnings.push({
-      code: 'SES_RATE_ABOVE_QUOTA',
-      message: `This connection's rate limit (${limit.messages} per ${limit.perSeconds} s) is above SES's maximum send rate for the account (${q.MaxSendRate} a second): SES will throttle the excess.`,
-      hint: `Lower the connection's rate limit to ${q.MaxSendRate} messages per second, or request a higher sending rate in the Amazon SES console.`,
-    });
+    warnings.push(warning(SES_WARNINGS, 'SES_RATE_ABOVE_QUOTA', { messages: limit.messages, perSeconds: limit.perSeconds, maxRate: q.MaxSendRate }));
   }
   return {
     ok: true, stage: 'done', details,

@@ -4,6 +4,7 @@ import type { Provider } from '../provider.js';
 import { sesInbound } from './events.js';
 import { SES_PRESETS } from './presets.js';
 import { SesProvider } from './ses.js';
+import { SES_WARNINGS } from './warnings.js';
 
 export const SES_FIELDS = ['region', 'accessKeyId', 'configurationSet'] as const;
 
@@ -32,6 +33,7 @@ export const ses: Provider = apiProvider({
   dkimSkipHeaders: ['Message-ID', 'Date'],
   // "Authenticating Email with SPF in Amazon SES" (with a custom MAIL FROM domain).
   spfInclude: { include: 'amazonses.com' },
+  warningTexts: SES_WARNINGS,
   presets: SES_PRESETS,
   binding: sesBinding,
   inbound: sesInbound,

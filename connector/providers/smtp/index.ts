@@ -5,7 +5,7 @@ import { SMTP_PRESETS } from './presets.js';
 import { normalizeSmtp, SMTP_FIELDS, smtpBinding, smtpLegacyBinding } from './rules.js';
 import { SmtpProvider } from './smtp.js';
 import { effectiveUser } from './user.js';
-import { smtpWarnings } from './warnings.js';
+import { SMTP_WARNINGS, smtpWarnings } from './warnings.js';
 import { smtpSecret } from './xoauth2-settings.js';
 
 /** SMTP through nodemailer (design.md "A connection"), with a password or XOAUTH2. */
@@ -44,6 +44,7 @@ export const smtp: Provider = {
   binding: smtpBinding,
   legacyBinding: smtpLegacyBinding,
   warnings: smtpWarnings,
+  warningTexts: SMTP_WARNINGS,
   vetStored(c, policy) {
     if (c.settings.host) assertLiteralHostAllowed(c.settings.host, policy, { scope: c.scope, id: c.id, port: c.settings.port ?? 0 });
   },

@@ -1,11 +1,13 @@
 import type { Warning } from '../../connection-warnings.js';
 import { EnvoiError } from '../../errors.js';
+import { warning } from '../../i18n/warning-texts.js';
 import { assertLiteralHostAllowed, assertPortAllowed, resolveAndVet } from '../../network-policy.js';
 import type { ConnectionSettings } from '../../store/connections.js';
 import type { NormalizeContext } from '../provider.js';
 import { normalizeBounces } from './bounces/settings.js';
 import { caFingerprint } from './ca-fingerprint.js';
 import { effectiveUser } from './user.js';
+import { SMTP_WARNINGS } from './warnings.js';
 import { normalizeXoauth2 } from './xoauth2-settings.js';
 
 export const SMTP_FIELDS = ['host', 'port', 'secure', 'requireTLS', 'authMethod', 'user', 'userSameAsSender', 'tenantId', 'clientId', 'caCertificate', 'allowInvalidCertificates', 'bounceAddress', 'bounceMailbox'] as const;
@@ -39,11 +41,7 @@ export async function normalizeSmtp(picked: Partial<ConnectionSettings>, ctx: No
   assertPortAllowed(s.port, ctx.policy, s.host, ctx.owner);
   await normalizeBounces(s, ctx);
   if (!resolved.ok) {
-    warnings.push({
-      code: 'DNS_LOOKUP_FAILED',
-      message: `${s.host} could not be resolved right now (${resolved.error.code ?? resolved.error.message})`,
-      hint: 'Check the host name for typos; the connection is saved and will be checked again when it is tested or used.',
-    });
+    warnings.push(warning(SMTP_WARNINGS, 'SMTP_HOST_UNRESOLVED', { host: s.host!, error: resolved.error.code ?? resolved.error.message }));
   }
   return { settings: s, warnings };
 }

@@ -28,7 +28,8 @@
 // Values are strings, numbers or booleans; an empty or hidden field matches null. An `if` holds when
 // every named field has one of its values. Texts may hold `{field}` placeholders (the field's
 // value, "?" when it has none). Label = `title`, help = `description`, order = property order;
-// `writeOnly` fields are secrets ("leave empty to keep").
+// `writeOnly` fields are secrets ("leave empty to keep"). The texts come in the page's language:
+// the server translates them for the manifest's Accept-Language (README "Form texts in six languages").
 
 import type { Schema } from './schema-resolve.js';
 import { t } from './i18n/index.js';

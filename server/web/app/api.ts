@@ -132,7 +132,7 @@ export type { DomainCheck } from '../../../connector/domain-check/domain-check.j
 
 let manifest: Promise<Manifest> | undefined;
 let presets: Promise<Preset[]> | undefined;
-/** The manifest and presets change only with a new release: fetched once per sign-in. */
+/** The manifest and presets change only with a new release: fetched once per sign-in and language. */
 export const getManifest = (): Promise<Manifest> => (manifest ??= api<Manifest>('GET', '/manifest').catch((e: unknown) => { manifest = undefined; throw e; }));
 export const getPresets = (): Promise<Preset[]> => (presets ??= api<{ items: Preset[] }>('GET', '/presets').then((r) => r.items).catch((e: unknown) => { presets = undefined; throw e; }));
 export const forgetCache = (): void => {

@@ -240,8 +240,10 @@ window.addEventListener('hashchange', () => {
   if (state.me && location.hash.slice(1) !== current()?.tab.id) select(location.hash.slice(1));
 });
 
-// A language switch draws the signed-in page again, on the same tab and scope.
+// A language switch draws the signed-in page again, on the same tab and scope; the connection
+// form's texts and the presets are fetched again, in the new language (the server says them).
 startLanguage(() => {
+  forgetCache();
   if (state.me) void enter(state.me, false);
 });
 
