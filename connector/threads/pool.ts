@@ -161,8 +161,8 @@ export class ThreadPool {
 
   private spawn(slot: number): Thread {
     // The young generation is bounded too: V8's flags are the process's, so a thread would take
-    // npm start's 32 MB semi-spaces (tuned for the event loop's throughput) and keep them after a
-    // burst; a job's garbage is small and short-lived (bench: 40-60 MB of RSS per thread saved).
+    // the semi-spaces the event loop was started with, whatever they are; a job's garbage is small
+    // and short-lived.
     const resourceLimits = { maxOldGenerationSizeMb: this.opts.memoryMb, maxYoungGenerationSizeMb: THREAD_YOUNG_MB };
     const worker = new Worker(new URL('./thread.js', import.meta.url), { resourceLimits });
     const thread: Thread = { worker, slot, scope: undefined, jobs: new Map(), dead: false };
