@@ -102,6 +102,7 @@ async function run(workers: number, runNo: number): Promise<ScaleRow> {
     await envoi.close();
     await s.close();
     await db.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
