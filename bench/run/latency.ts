@@ -1,4 +1,5 @@
 /** Figure 4: the latency of one request at a fixed request rate (open loop), Envoi's execute beside a bare express route. */
+import { watchConditions, type Conditions } from './conditions.js';
 import { startEnvoi } from './envoi-client.js';
 import { Child } from './ipc.js';
 import { openLoop } from './load.js';
@@ -15,6 +16,8 @@ export const LATENCY_NAME: Record<LatencyTarget, string> = {
 
 export interface Latency {
   target: LatencyTarget;
+  /** Which repetition (1..BENCH_RUNS). */
+  run: number;
   rate: number;
   seconds: number;
   sent: number;
@@ -28,9 +31,11 @@ export interface Latency {
   /** How late the client sent requests against the schedule, p99 (ms): near 0 means the pacing held. */
   sendLagP99: number;
   sutElu: number;
+  /** The load average at the start of the measured part, and other processes' CPU during it. */
+  conditions: Conditions;
 }
 
-export async function latencyCase(target: LatencyTarget, sink: Child, sinkPort: number, rate = S.rate): Promise<Latency> {
+export async function latencyCase(target: LatencyTarget, sink: Child, sinkPort: number, run: number, rate = S.rate): Promise<Latency> {
   const body = executeBody('text');
   let sut: Child;
   let url: string;
@@ -47,7 +52,9 @@ export async function latencyCase(target: LatencyTarget, sink: Child, sinkPort: 
     const base = (await sink.call<{ count: number }>('count')).count;
     const warm = await openLoop(url, pathName, body, rate, S.rateWarmupSeconds);
     const s0 = await sut.stats();
+    const watch = watchConditions();
     const r = await openLoop(url, pathName, body, rate, S.rateSeconds);
+    const conditions = watch();
     const s1 = await sut.stats();
     if (target === 'envoi') {
       // Let the worker deliver what was queued before the process is stopped.
@@ -57,6 +64,7 @@ export async function latencyCase(target: LatencyTarget, sink: Child, sinkPort: 
     const lags = r.lags.sort((a, b) => a - b);
     return {
       target,
+      run,
       rate,
       seconds: S.rateSeconds,
       sent: r.sent,
@@ -69,6 +77,7 @@ export async function latencyCase(target: LatencyTarget, sink: Child, sinkPort: 
       max: round(lat.at(-1) ?? NaN, 2),
       sendLagP99: round(percentile(lags, 99), 2),
       sutElu: round(eluOf(s0, s1), 2),
+      conditions,
     };
   } finally {
     await sut.stop();

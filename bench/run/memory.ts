@@ -1,4 +1,5 @@
 /** Figure 5: the memory of a worker with a long queue, summed up from what the sut process sampled (sut-memory.ts). */
+import { watchConditions, type Conditions } from './conditions.js';
 import { Child } from './ipc.js';
 import { round } from './numbers.js';
 import { freshDatabase, tempDir } from './resources.js';
@@ -18,12 +19,16 @@ export interface MemoryResult {
   drainPerSec: number;
   afterStop: { rssMB: number; heapUsedMB: number };
   samples: Array<{ t: number; rssMB: number; heapUsedMB: number; attempts: number }>;
+  /** The load average at the start (queuing), and other processes' CPU over queuing and draining. */
+  conditions: Conditions;
 }
 
 export async function memoryCase(sink: Child, sinkPort: number, budgetMs: number): Promise<MemoryResult> {
   const sut = await Child.spawn('sut');
   try {
+    const watch = watchConditions();
     const r = await sut.call<MemorySamples>('memory', { dataDir: tempDir(), databaseUrl: await freshDatabase(), sinkPort, total: S.queue, batch: S.enqueueBatch, budgetMs, drainSeconds: S.drainSeconds } satisfies MemoryArgs, budgetMs + S.drainSeconds * 1000 + 60_000);
+    const conditions = watch();
     const s = r.samples;
     const heap = s.map((x) => x.heapUsedMB);
     const firstSec = s.filter((x) => x.t <= 1000);
@@ -50,6 +55,7 @@ export async function memoryCase(sink: Child, sinkPort: number, budgetMs: number
       drainPerSec: round(r.drained / (r.drainMs / 1000), 1),
       afterStop: { rssMB: r.afterStop.rssMB, heapUsedMB: r.afterStop.heapUsedMB },
       samples: s,
+      conditions,
     };
   } finally {
     await sut.stop();

@@ -34,3 +34,20 @@ export const eluOf = (a: ProcStats, b: ProcStats) => {
   const idle = b.elu.idle - a.elu.idle;
   return active + idle > 0 ? active / (active + idle) : 0;
 };
+
+/** A figure measured once per run: its median (the mean of the middle two for an even count), lowest, highest, and each run's value in order. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  values: number[];
+}
+
+export function spread(values: number[], digits = 3): Spread {
+  const ok = values.filter(Number.isFinite);
+  if (!ok.length) return { median: NaN, min: NaN, max: NaN, values };
+  const s = [...ok].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  const median = s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  return { median: round(median, digits), min: round(s[0]!, digits), max: round(s.at(-1)!, digits), values: values.map((v) => round(v, digits)) };
+}

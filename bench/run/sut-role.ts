@@ -87,7 +87,7 @@ export async function sutRole(): Promise<void> {
       },
 
       /** Sends n mails straight to the sink with nodemailer: one pool, or a new transport per mail. */
-      raw: async ({ mode, kind, n, concurrency, port, budgetMs }: { mode: 'pool' | 'new'; kind: Kind; n: number; concurrency: number; port: number; budgetMs: number }) => {
+      raw: async ({ mode, kind, n, concurrency, port, budgetMs, timeEach }: { mode: 'pool' | 'new'; kind: Kind; n: number; concurrency: number; port: number; budgetMs: number; timeEach?: boolean }) => {
         const mail: Record<string, unknown> = { from: FROM, replyTo: FROM, ...mailInput(kind) };
         // Envoi adds a plain-text part made from the HTML; the baseline sends that same part
         // (made once here, so the conversion stays a cost of Envoi's alone).
@@ -105,15 +105,19 @@ export async function sutRole(): Promise<void> {
             t.close();
           }
         }
+        // timeEach: the duration of each send, transport made to transport closed (what a workflow step waits for).
+        const sendMs: number[] = [];
         const r = await closedLoop(n, concurrency, deadline, async () => {
+          const t0 = performance.now();
           const t = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
           try {
             await t.sendMail(mail);
           } finally {
             t.close();
           }
+          if (timeEach) sendMs.push(performance.now() - t0);
         });
-        return { ...r, ms: performance.now() - started };
+        return { ...r, ms: performance.now() - started, ...(timeEach ? { sendMs } : {}) };
       },
 
       /** Figure 5: a long queue with no worker, then a worker draining it (see sut-memory.ts). */
