@@ -19,14 +19,14 @@ export function errorHandler(logger: Logger, maxBytes: number) {
       e = new EnvoiError('VALIDATION_FAILED', 'The request could not be read', { hint: 'Send JSON with Content-Type: application/json.' });
     } else if (isStorageFailure(err)) {
       // A full disk or a lost database is retryable, never a 500; the cause goes to the log only.
-      logger.error('storage unavailable', { method: req.method, path: req.path, err });
+      logger.error('storage unavailable', { requestId: res.getHeader('X-Request-Id'), method: req.method, path: req.path, err });
       e = storageUnavailable(err);
     } else {
-      logger.error('unhandled error', { method: req.method, path: req.path, err });
+      logger.error('unhandled error', { requestId: res.getHeader('X-Request-Id'), method: req.method, path: req.path, err });
       e = new EnvoiError('INTERNAL', 'Something went wrong on the server');
     }
     if (err instanceof EnvoiError && e.status >= 500) {
-      logger.error('request failed', { method: req.method, path: req.path, code: e.code, message: e.message });
+      logger.error('request failed', { requestId: res.getHeader('X-Request-Id'), method: req.method, path: req.path, code: e.code, message: e.message });
     }
     // A stream already under way (a connection test's NDJSON stages) keeps its 200: its last line is the error.
     if (res.headersSent) {

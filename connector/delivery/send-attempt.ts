@@ -1,7 +1,7 @@
 import type { ConnectionService, ResolvedConnection } from '../connections.js';
 import { EnvoiError } from '../errors.js';
 import { failure, isFailureCode } from '../failures.js';
-import { withLogFields, type Logger } from '../log.js';
+import type { Logger } from '../log.js';
 import type { Mailer } from '../mailer.js';
 import { SendReleased, type SendControl } from '../providers/send-control.js';
 import { SendFailure } from '../providers/smtp/smtp.js';
@@ -46,7 +46,7 @@ export class SendAttempts {
   /** Sends `c`; `deferred` when it was put back to wait without an attempt. */
   run(c: Claimed, control: SendControl): Promise<Routed> {
     // Every line logged on the way (providers, token clients, pools) says which delivery it is about.
-    return withLogFields({ deliveryId: c.id }, () => this.attempt(c, control));
+    return this.attempt(c, control);
   }
 
   private async attempt(c: Claimed, control: SendControl): Promise<Routed> {
@@ -101,7 +101,7 @@ export class SendAttempts {
         const info = await this.opts.mailer.sendRaw(stored, { envelope: c.envelope, raw: signed.raw, control, deliveryId: c.id });
         // The first send through a connection shows it works (design.md "A connection": health).
         if (stored.health.status === 'untested') {
-          await this.opts.connections.markWorking(stored.id).catch((err: unknown) => this.opts.logger.warn('could not mark a connection as working', { connectionId: stored.id, err }));
+          await this.opts.connections.markWorking(stored.id).catch((err: unknown) => this.opts.logger.warn('could not mark a connection as working', { deliveryId: c.id, connectionId: stored.id, err }));
         }
         return {
           route, kind: 'sent', dkim: signed.dkim, accepted: info.accepted, rejected: info.rejected, deferred: info.deferred,

@@ -84,7 +84,7 @@ export class GmailSender {
         continue;
       }
       const f = classifyGmailAnswer(res.status, res.json, res.text, res.headers.get('retry-after'), { sender: r.sender, clientId: r.key.client_id, secrets });
-      this.opts.logger.warn('gmail send failed', { connectionId: conn.id, status: res.status, code: f.code });
+      this.opts.logger.warn('gmail send failed', { deliveryId: message.deliveryId, connectionId: conn.id, status: res.status, code: f.code });
       throw new SendFailure(f);
     }
   }

@@ -40,7 +40,7 @@ export class MailgunDriver {
     const res = await this.call(conn, this.mimePath(conn), 'send', form, message.control);
     if (res.status !== 200) {
       const f = classifyMailgun(res, 'send', conn.secrets.apiKey ?? '');
-      this.runtime.logger.warn('mailgun send failed', { connectionId: conn.id, status: res.status, code: f.code });
+      this.runtime.logger.warn('mailgun send failed', { deliveryId: message.deliveryId, connectionId: conn.id, status: res.status, code: f.code });
       throw new SendFailure(f);
     }
     const answer = res.json as { id?: unknown; message?: unknown } | undefined;

@@ -35,7 +35,7 @@ export class Microsoft365Provider {
   }
 
   /** Sends the outbox's MIME message as the connection's mailbox (Graph sendMail, MIME body). */
-  async send(conn: ResolvedConnection, message: { raw: string; control?: SendControl | undefined }): Promise<SendInfo> {
+  async send(conn: ResolvedConnection, message: { raw: string; control?: SendControl | undefined; deliveryId?: string | undefined }): Promise<SendInfo> {
     const { control } = message;
     if (control?.release.aborted) throw new SendReleased('before-data');
     const body = Buffer.from(message.raw, 'utf8').toString('base64');
@@ -68,7 +68,7 @@ export class Microsoft365Provider {
         continue;
       }
       const failure = classifyGraphResponse(res.status, text, res.headers.get('retry-after'), sender);
-      this.opts.logger.warn('graph send failed', { connectionId: conn.id, status: res.status, code: failure.code });
+      this.opts.logger.warn('graph send failed', { deliveryId: message.deliveryId, connectionId: conn.id, status: res.status, code: failure.code });
       throw new SendFailure(failure);
     }
   }

@@ -63,7 +63,7 @@ export class PostmarkSender {
     // A 200 always carries ErrorCode 0 for a single send; anything else is read as a refusal.
     if (res.status !== 200 || (answer.ErrorCode ?? 0) !== 0) {
       const f = this.fail(conn, res.status === 200 ? { ...res, status: 422 } : res, 'send');
-      this.runtime.logger.warn('postmark send failed', { connectionId: conn.id, status: res.status, code: f.failure.code });
+      this.runtime.logger.warn('postmark send failed', { deliveryId: message.deliveryId, connectionId: conn.id, status: res.status, code: f.failure.code });
       throw f;
     }
     return {

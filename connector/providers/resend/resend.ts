@@ -112,7 +112,7 @@ export class ResendSender {
     const id = (res.json as { id?: string } | undefined)?.id;
     if (res.status !== 200 || !id) {
       const f = this.fail(conn, res, 'send');
-      this.runtime.logger.warn('resend send failed', { connectionId: conn.id, status: res.status, code: f.failure.code });
+      this.runtime.logger.warn('resend send failed', { deliveryId: message.deliveryId, connectionId: conn.id, status: res.status, code: f.failure.code });
       throw f;
     }
     return { messageId: parts.messageId, accepted: message.envelope.to, rejected: [], deferred: [], responseCode: 200, response: `200 Accepted by Resend (id ${id})`, providerMessageId: id };

@@ -40,7 +40,7 @@ export class SendGridDriver {
     const res = await this.call(conn, { method: 'POST', path: '/v3/mail/send', body, stage: 'send', control: message.control });
     if (res.status !== 202 && res.status !== 200) {
       const f = classifySendGrid(res, 'send', conn.secrets.apiKey ?? '');
-      this.runtime.logger.warn('sendgrid send failed', { connectionId: conn.id, status: res.status, code: f.code });
+      this.runtime.logger.warn('sendgrid send failed', { deliveryId: message.deliveryId, connectionId: conn.id, status: res.status, code: f.code });
       throw new SendFailure(f);
     }
     const id = res.headers.get('x-message-id') ?? undefined;

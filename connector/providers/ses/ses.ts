@@ -84,7 +84,7 @@ export class SesProvider {
       status = out.$metadata.httpStatusCode;
     } catch (err) {
       const f = classifySesError(err, 'send', region, [conn.secrets.secretAccessKey ?? '']);
-      this.opts.logger.warn('ses send failed', { connectionId: conn.id, status: f.responseCode, code: f.code });
+      this.opts.logger.warn('ses send failed', { deliveryId: message.deliveryId, connectionId: conn.id, status: f.responseCode, code: f.code });
       throw new SendFailure(f);
     }
     return {

@@ -158,7 +158,7 @@ export class SmtpProvider {
       const failure = classifySmtpError(err, { host: s.host!, port: s.port!, secure: !!s.secure, reached: 'send', secrets: Object.values(conn.secrets), handedOver: gate.handedOver });
       // A connection-level failure may mean the address moved or the pool is wedged: start afresh next time.
       if (failure.stage !== 'send') this.evict(conn.id);
-      this.opts.logger.warn('smtp send failed', { connectionId: conn.id, code: failure.code, stage: failure.stage, responseCode: failure.responseCode });
+      this.opts.logger.warn('smtp send failed', { deliveryId: message.deliveryId, connectionId: conn.id, code: failure.code, stage: failure.stage, responseCode: failure.responseCode });
       throw new SendFailure(failure);
     } finally {
       for (const d of detach) d();
