@@ -5,6 +5,7 @@
  */
 import type { Knex } from 'knex';
 import type { FinishItem } from '../store/delivery-rows.js';
+import type { AfterRecord } from '../store/finish.js';
 import type { EventPublisher } from './publisher.js';
 import { deliveryEventBase, type EventType } from './types.js';
 
@@ -30,8 +31,8 @@ function eventOf(item: FinishItem): { type: EventType; extra: Record<string, unk
 }
 
 /** Publishes the events of the attempts recorded in `trx` (only those whose delivery moved on). */
-export function attemptEvents(publisher: EventPublisher) {
-  return async (trx: Knex.Transaction, items: FinishItem[]): Promise<void> => {
+export function attemptEvents(publisher: EventPublisher): AfterRecord {
+  const write = async (trx: Knex.Transaction, items: FinishItem[]): Promise<void> => {
     const wanted: Array<{ item: FinishItem; type: EventType; extra: Record<string, unknown> }> = [];
     for (const item of items) {
       const e = eventOf(item);
@@ -52,4 +53,13 @@ export function attemptEvents(publisher: EventPublisher) {
       await publisher.publish(r.scope!, type, { ...base, connection, ...extra }, trx);
     }
   };
+  // Asked before the group is written: with no endpoint listening it needs no transaction.
+  const wants = async (items: FinishItem[]): Promise<boolean> => {
+    for (const item of items) {
+      const e = eventOf(item);
+      if (e && (item.scope === undefined || (await publisher.listens(item.scope, e.type)))) return true;
+    }
+    return false;
+  };
+  return Object.assign(write, { wants });
 }

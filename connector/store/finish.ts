@@ -1,11 +1,16 @@
 import type { Knex } from 'knex';
 import { rawRows, type FinishItem, type Row } from './delivery-rows.js';
+import { attemptRow, finishSentInOne, sentUpdate } from './finish-sent.js';
 
 /** Told, inside the transaction, of the attempts that were recorded (connector/events/attempt-events.ts). */
-export type AfterRecord = (trx: Knex.Transaction, items: FinishItem[]) => Promise<void>;
+export interface AfterRecord {
+  (trx: Knex.Transaction, items: FinishItem[]): Promise<void>;
+  /** Whether it would write anything for these items; without it, it always may. */
+  wants?(items: FinishItem[]): Promise<boolean>;
+}
 
 /** Deliveries per grouped 'sent' update (4 values each in CASE lists, plus the id list). */
-const FINISH_SENT_BATCH = 100;
+export const FINISH_SENT_BATCH = 100;
 
 /**
  * Records several finished attempts in one transaction (a group commit: a worker whose sends
@@ -14,30 +19,18 @@ const FINISH_SENT_BATCH = 100;
  */
 export async function finishAttempts(knex: Knex, isPg: boolean, worker: string, items: FinishItem[], recorded?: AfterRecord): Promise<boolean[]> {
   const now = new Date().toISOString();
+  // On PostgreSQL a group of sent mail that no endpoint hears is one statement, one round trip
+  // (BEGIN, UPDATE, INSERT, COMMIT were four): a statement is atomic by itself.
+  const allSent = items.length <= FINISH_SENT_BATCH && items.every((it) => it.next.status === 'sent');
+  if (isPg && allSent && !(recorded && (!recorded.wants || (await recorded.wants(items))))) return finishSentInOne(knex, worker, items, now);
   return knex.transaction(async (trx) => {
     const done: boolean[] = new Array(items.length).fill(false);
     // Sent mail, by far the most common outcome, moves on in one statement for the whole group.
     const sent = items.flatMap((it, i) => (it.next.status === 'sent' ? [{ ...it, next: it.next, i }] : []));
     for (let from = 0; from < sent.length; from += FINISH_SENT_BATCH) {
       const group = sent.slice(from, from + FINISH_SENT_BATCH);
-      const when = (pick: (n: (typeof group)[number]['next']) => string) => ({
-        sql: `CASE id ${group.map(() => 'WHEN ? THEN ?').join(' ')} END`,
-        bindings: group.flatMap((g) => [g.id, pick(g.next)]),
-      });
-      const accepted = when((n) => JSON.stringify(n.accepted));
-      const rejected = when((n) => JSON.stringify(n.rejected));
-      const response = when((n) => n.response);
-      const dkim = when((n) => (n.dkim ? JSON.stringify(n.dkim) : null) as string);
-      const res = await trx.raw(
-        `UPDATE deliveries
-            SET status = 'sent', lease_owner = NULL, lease_expires_at = NULL, updated_at = ?, wait_reason = NULL, sent_at = ?, last_error = NULL,
-                accepted = ${accepted.sql}, rejected = ${rejected.sql}, response = ${response.sql},
-                dkim = COALESCE(${dkim.sql}, dkim)
-          WHERE id IN (${group.map(() => '?').join(', ')}) AND lease_owner = ? AND status = 'sending'
-          RETURNING id`,
-        [now, now, ...accepted.bindings, ...rejected.bindings, ...response.bindings, ...dkim.bindings, ...group.map((g) => g.id), worker],
-      );
-      const updated = new Set(rawRows(isPg, res).map((r) => String(r.id)));
+      const update = sentUpdate(group, now, worker);
+      const updated = new Set(rawRows(isPg, await trx.raw(update.sql, update.bindings)).map((r) => String(r.id)));
       for (const g of group) done[g.i] = updated.has(g.id);
     }
     for (const [i, { id, next }] of items.entries()) {
@@ -58,25 +51,7 @@ export async function finishAttempts(knex: Knex, isPg: boolean, worker: string, 
       if (next.status === 'queued') Object.assign(patch, { due_at: next.dueAt, attempts: trx.raw('attempts - 1') });
       done[i] = (await trx('deliveries').where({ id, lease_owner: worker, status: 'sending' }).update(patch)) === 1;
     }
-    const rows = items
-      .filter((_, i) => done[i])
-      .map(({ id, attempt }) => ({
-        delivery_id: id,
-        number: attempt.number,
-        worker,
-        started_at: attempt.startedAt,
-        duration_ms: attempt.durationMs,
-        outcome: attempt.outcome,
-        code: attempt.code,
-        stage: attempt.stage,
-        response_code: attempt.responseCode,
-        reply: attempt.reply,
-        message: attempt.message,
-        hint: attempt.hint,
-        connection_id: attempt.connection?.id ?? null,
-        connection_name: attempt.connection?.name ?? null,
-        provider_message_id: attempt.providerMessageId ?? null,
-      }));
+    const rows = items.filter((_, i) => done[i]).map((it) => attemptRow(worker, it));
     if (rows.length) await trx('delivery_attempts').insert(rows);
     // The events of these outcomes (delivery.sent/retrying/failed), durable with them.
     if (recorded && rows.length) await recorded(trx, items.filter((_, i) => done[i]));
