@@ -32,7 +32,7 @@ describe('admin page: connections (browser)', function () {
       // A wrong key is refused on the form, with the error linked to the field.
       await page.getByLabel('API key').fill('not-a-key');
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.locator('#api-key-err').getByText(/unknown or was revoked/).waitFor();
+      await page.locator('#api-key-err').getByText(/The API key was not accepted/).waitFor();
       expect(await page.getByLabel('API key').getAttribute('aria-describedby')).to.contain('api-key-err');
 
       await signIn(page, envoi.url, envoi.adminKey);
@@ -208,7 +208,7 @@ describe('admin page: connections (browser)', function () {
       expect(await dialog.locator('.result-area').textContent()).to.contain('SECRET_REQUIRED');
       expect(await password.getAttribute('aria-invalid')).to.equal('true');
       const errId = (await password.getAttribute('aria-describedby'))!.split(' ').find((id) => id.endsWith('-err'))!;
-      expect(await page.locator(`#${errId}`).textContent()).to.match(/Enter the password again/);
+      expect(await page.locator(`#${errId}`).textContent()).to.match(/Enter the password \(or client secret\) again/);
       expect(await page.evaluate(() => document.activeElement?.getAttribute('type'))).to.equal('password');
 
       await dialog.getByLabel('SMTP host').fill('localhost');

@@ -2,6 +2,7 @@
 // empty text, the same placeholders, plural forms its Intl.PluralRules knows, and no English left.
 
 import { expect } from 'chai';
+import { ERROR_CATALOGUE } from '../../schemas/errors.js';
 import { allowedSame, forms, loadCatalogues, placeholders, SAME_AS_ENGLISH, type Catalogue } from './i18n-support.js';
 
 describe('admin page catalogues (six languages)', () => {
@@ -68,6 +69,13 @@ describe('admin page catalogues (six languages)', () => {
       });
     });
   }
+
+  it("has words for every code of the API's error catalogue: a title and what to do (the others then by the key checks)", () => {
+    const codes = Object.keys(ERROR_CATALOGUE);
+    expect(codes.length).to.be.greaterThan(20);
+    expect(codes.flatMap((c) => [`errors.${c}`, `errors.${c}.hint`]).filter((k) => !en[k])).to.deep.equal([]);
+    expect(['errors.unknown', 'errors.unknown.hint', 'errors.technical'].filter((k) => !en[k])).to.deep.equal([]);
+  });
 
   it('English plural messages have the forms English needs (one, other)', () => {
     const plural = Object.entries(en).filter(([, m]) => typeof m !== 'string');

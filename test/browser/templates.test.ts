@@ -99,7 +99,7 @@ describe('admin page: system-mail templates (browser)', function () {
       // A block left open while typing: said in plain words beside the editor; the preview stays.
       await html.fill('<p>Salut, <i>{{inviterName}}</i> {{#if link}}vous attend');
       const error = panel.locator('.template-draft-error');
-      await error.locator('strong', { hasText: /The html template has an error on line 1, column \d+/ }).waitFor();
+      await error.locator('strong', { hasText: /The template has an error on line 1, column \d+/ }).waitFor();
       expect(await error.textContent()).to.contain('TEMPLATE_ERROR').and.to.contain('a {{/if}}');
       expect(await frame.locator('i').textContent(), 'the last good preview stays').to.equal('Grace Hopper');
       await html.fill('<p>Salut, <i>{{inviterName}}</i> {{#if link}}vous attend{{/if}} !</p>');

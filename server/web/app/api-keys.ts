@@ -3,7 +3,7 @@
 // is signed in with cannot be revoked from here (that would sign the page out mid-click).
 
 import { api, type KeyRecord, type Role } from './api.js';
-import { errorView } from './connection-form.js';
+import { errorView } from './error-view.js';
 import { copyable } from './copy.js';
 import { announce, busy, confirmDialog, dataTable, fill, h, openDialog, time, uid } from './dom.js';
 import { t } from './i18n/index.js';

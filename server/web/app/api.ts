@@ -25,6 +25,8 @@ export class ApiError extends Error {
     message: string,
     readonly hint: string | null = null,
     readonly details: ErrorDetail[] = [],
+    /** The body's other facts about the error (a template error's line and column). */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -81,8 +83,9 @@ export function parseJson(text: string): unknown {
 
 /** The ApiError of an error answer (its body parsed); a revoked key signs the page out. */
 export function refusal(status: number, parsed: unknown, key: string | null, probe = false): ApiError {
-  const e = (parsed as { error?: { code?: string; message?: string; hint?: string; details?: ErrorDetail[] } } | undefined)?.error;
-  const err = new ApiError(status, e?.code ?? `HTTP_${status}`, e?.message ?? t('api.status', { status }), e?.hint ?? null, e?.details ?? []);
+  const e = (parsed as { error?: { code?: string; message?: string; hint?: string; details?: ErrorDetail[] } & Record<string, unknown> } | undefined)?.error;
+  const { code, message, hint, details, ...extra } = e ?? {};
+  const err = new ApiError(status, code ?? `HTTP_${status}`, message ?? t('api.status', { status }), hint ?? null, details ?? [], extra);
   if (status === 401 && !probe && key === session.key()) onUnauthorized(err);
   return err;
 }

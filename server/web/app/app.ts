@@ -6,6 +6,7 @@ import { api, ApiError, forgetCache, session, whenUnauthorized, type WhoAmI } fr
 import { connectionsTab } from './connections.js';
 import { deliveriesTab } from './deliveries.js';
 import { announce, badge, clearBanner, h, speak, uid } from './dom.js';
+import { errorSentence, errorWords } from './error-view.js';
 import { mailboxTab } from './mailbox.js';
 import { can, SCOPE_PATTERN, state } from './state.js';
 import type { Tab } from './tabs.js';
@@ -81,9 +82,8 @@ signinForm.addEventListener('submit', async (ev) => {
     clearBanner();
     await enter(me);
   } catch (e) {
-    const err = e instanceof ApiError ? e : new ApiError(0, 'ERROR', String(e));
-    setKeyError(`${err.message}${err.hint ? `. ${err.hint}` : ''}`);
-    speak(`${err.message}. ${err.hint ?? ''}`);
+    setKeyError(errorSentence(e));
+    speak(errorSentence(e));
     keyInput.focus();
   } finally {
     button.disabled = false;
@@ -97,8 +97,8 @@ function signOut() {
 
 whenUnauthorized((err) => {
   session.clear();
-  if (hostSignIn) return announce(t('signin.noLonger'), 'error', err.hint);
-  showSignin(t('signin.keyRefused'), err.hint);
+  if (hostSignIn) return announce(t('signin.noLonger'), 'error', errorWords(err).hint);
+  showSignin(t('signin.keyRefused'), errorWords(err).hint);
 });
 
 /** The header: the key's label, role and scope, the scope picker, sign-out. */
@@ -264,6 +264,6 @@ startLanguage(() => {
     await enter(await api<WhoAmI>('GET', '/whoami'));
   } catch (e) {
     session.clear();
-    showSignin(e instanceof ApiError ? e.message : t('signin.again'), e instanceof ApiError ? e.hint : null);
+    showSignin(e instanceof ApiError ? errorWords(e).title : t('signin.again'), e instanceof ApiError ? errorWords(e).hint : null);
   }
 })();

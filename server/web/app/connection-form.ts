@@ -5,7 +5,8 @@
 import { api, ApiError, getManifest, getPresets, scoped, type Connection, type Preset, type TestResult, type Warning } from './api.js';
 import { append, busy, h, openDialog, uid } from './dom.js';
 import { connectionLayout } from './connection-layout.js';
-import { errorList, FormErrors } from './schema-form.js';
+import { errorView, errorWords, fieldWords } from './error-view.js';
+import { FormErrors } from './schema-form.js';
 import { testProgress } from './test-progress.js';
 import { testWithStages } from './test-stream.js';
 import { language, t, type Key } from './i18n/index.js';
@@ -27,18 +28,6 @@ export function resultView(r: TestResult, title: { ok: string; fail: string }): 
     r.hint ? h('p', { class: 'result-hint' }, h('strong', {}, t('common.whatToDo')), r.hint) : null,
   );
   return box;
-}
-
-/** An API error in a result box: message, hint, and the details no field took. */
-export function errorView(err: unknown, left?: Array<{ path: string; message: string }>): HTMLElement {
-  const e = err instanceof ApiError ? err : new ApiError(0, 'ERROR', (err as Error)?.message ?? String(err));
-  return h(
-    'div',
-    { class: 'result fail' },
-    h('p', { class: 'result-title' }, h('strong', {}, `✗ ${e.message}`), ' ', h('code', {}, e.code)),
-    e.hint ? h('p', { class: 'result-hint' }, h('strong', {}, t('common.whatToDo')), e.hint) : null,
-    (left ?? e.details).length ? errorList(left ?? e.details) : null,
-  );
 }
 
 /** A list of the API's warnings; with `onFix`, a warning that carries a `fix` gets its button. */
@@ -140,10 +129,10 @@ export async function openConnectionForm(scope: string, existing: Connection | u
       if (err.code === 'SECRET_REQUIRED') {
         const secrets = layout.secrets();
         const secret = secrets.find((f) => f.path === err.details[0]?.path) ?? secrets[0];
-        secret?.setError(err.hint ?? err.message);
-        left = err.details.filter((d) => d.path !== secret?.path);
+        secret?.setError(errorWords(err).hint);
+        left = fieldWords(err).filter((d) => d.path !== secret?.path);
       } else {
-        left = layout.showErrors(err.details);
+        left = layout.showErrors(fieldWords(err));
       }
       result.replaceChildren(errorView(err, left));
     } else {

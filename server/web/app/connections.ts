@@ -4,7 +4,8 @@
 
 import { pick, providersOf, type ProviderSchema } from './annotations.js';
 import { api, getManifest, scoped, type Connection, type ConnectionList, type TestEmailResult, type TestResult } from './api.js';
-import { errorView, openConnectionForm, resultView, warningsView } from './connection-form.js';
+import { openConnectionForm, resultView, warningsView } from './connection-form.js';
+import { errorView } from './error-view.js';
 import { announce, badge, busy, confirmDialog, dataTable, h, openDialog, uid } from './dom.js';
 import { LANGUAGE_NAMES, LANGUAGES, t, tNodes, type Key } from './i18n/index.js';
 import { can, state } from './state.js';

@@ -3,7 +3,7 @@
 // Retry for failed mail (admins).
 
 import { api, scoped, type Delivery, type DeliveryDetail } from './api.js';
-import { errorView } from './connection-form.js';
+import { errorView } from './error-view.js';
 import { announce, badge, busy, bytes, dataTable, fill, h, openDialog, time, uid } from './dom.js';
 import { deliveryDashboard } from './delivery-dashboard.js';
 import { deliverySearch, STATUSES } from './delivery-search.js';

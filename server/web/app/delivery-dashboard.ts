@@ -4,7 +4,7 @@
 
 import type { Counts, DeliveryStats } from '../../../connector/store/delivery-stats.js';
 import { api, scoped } from './api.js';
-import { errorView } from './connection-form.js';
+import { errorView } from './error-view.js';
 import { h, fill, uid } from './dom.js';
 import { dateTime, number, t } from './i18n/index.js';
 import { state } from './state.js';

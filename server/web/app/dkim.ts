@@ -2,8 +2,8 @@
 // with a Copy button), a form to create one (RSA-2048 or Ed25519, an optional selector), delete
 // with confirmation, and the domain check below.
 
-import { api, ApiError, scoped, type DkimKey } from './api.js';
-import { errorView } from './connection-form.js';
+import { api, scoped, type DkimKey } from './api.js';
+import { errorSentence, errorView } from './error-view.js';
 import { copyable } from './copy.js';
 import { domainCheckSection } from './domain-check.js';
 import { announce, badge, busy, confirmDialog, dataTable, h, time, uid } from './dom.js';
@@ -112,8 +112,7 @@ function createForm(created: () => Promise<void>): HTMLFormElement {
         announce(t('dkim.created', { selector: k.selector, record: k.dnsRecord.name }), 'ok');
         await created();
       } catch (e) {
-        const ae = e instanceof ApiError ? e : null;
-        showError(ae ? `${ae.message}${ae.hint ? `. ${ae.hint}` : ''}` : String(e));
+        showError(errorSentence(e));
         domain.focus();
       }
     });

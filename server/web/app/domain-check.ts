@@ -2,7 +2,7 @@
 // its status, what is published, and the record to publish (with a Copy button) and its hint.
 
 import { api, scoped, type DomainCheck } from './api.js';
-import { errorView } from './connection-form.js';
+import { errorView } from './error-view.js';
 import { badge, busy, dataTable, h, uid } from './dom.js';
 import { copyable } from './copy.js';
 import { state } from './state.js';

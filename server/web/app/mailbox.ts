@@ -3,7 +3,7 @@
 // and attachments. Demo mode is a sandbox too: everything sent there lands here.
 
 import { api, scoped, type CapturedMail, type MailboxItem } from './api.js';
-import { errorView } from './connection-form.js';
+import { errorView } from './error-view.js';
 import { announce, busy, bytes, confirmDialog, fill, h, mailFrame, time } from './dom.js';
 import { sandboxSettings } from './sandbox-settings.js';
 import { state } from './state.js';

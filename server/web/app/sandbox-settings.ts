@@ -3,7 +3,7 @@
 // sandbox whatever it says, so the page tells that instead of offering a switch that does nothing.
 
 import { api, scoped } from './api.js';
-import { errorView } from './connection-form.js';
+import { errorView } from './error-view.js';
 import { announce, busy, h, uid } from './dom.js';
 import { state } from './state.js';
 import { t } from './i18n/index.js';

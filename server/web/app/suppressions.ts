@@ -2,8 +2,8 @@
 // bounces, complaints, unsubscribes and manual entries), searchable, with "load more"; admins
 // add an address and remove one so mail reaches it again.
 
-import { api, ApiError, scoped, type Suppression } from './api.js';
-import { errorView } from './connection-form.js';
+import { api, scoped, type Suppression } from './api.js';
+import { errorSentence, errorView } from './error-view.js';
 import { announce, badge, busy, confirmDialog, dataTable, h, time, uid } from './dom.js';
 import { can, state } from './state.js';
 import { t } from './i18n/index.js';
@@ -140,8 +140,7 @@ function addEntryForm(added: () => Promise<void>): HTMLFormElement {
         announce(t('suppressions.addedAnnounce', { email }), 'ok');
         await added();
       } catch (e) {
-        const ae = e instanceof ApiError ? e : null;
-        showError(ae ? `${ae.details?.[0]?.message ? t('suppressions.addressError', { problem: ae.details[0].message }) : ae.message}${ae.hint ? `. ${ae.hint}` : ''}` : String(e));
+        showError(errorSentence(e));
         input.focus();
       }
     });

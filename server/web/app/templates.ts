@@ -5,7 +5,7 @@
 // and "Return to the built-in" (DELETE; a tenant then uses the platform's, if any).
 
 import { api, scoped } from './api.js';
-import { errorView } from './connection-form.js';
+import { errorView } from './error-view.js';
 import { announce, badge, busy, confirmDialog, fill, h, mailFrame, uid } from './dom.js';
 import { LANGUAGE_NAMES, LANGUAGES, language, t } from './i18n/index.js';
 import { liveRequest } from './live-request.js';

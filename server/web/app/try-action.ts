@@ -2,7 +2,7 @@
 // Validate, Preview (the rendered mail in a sandboxed frame) and Send (execute; admins).
 
 import { api, ApiError, getManifest, scoped, type Connection, type ManifestAction } from './api.js';
-import { errorView } from './connection-form.js';
+import { errorView, errorWords, fieldWords } from './error-view.js';
 import { statusBadge, statusName } from './deliveries.js';
 import { append, busy, bytes, downloadLink, h, mailFrame, uid } from './dom.js';
 import { FormErrors, schemaForm, type SchemaForm } from './schema-form.js';
@@ -83,11 +83,12 @@ export function tryActionTab(): Tab {
   }
 
   function showErrors(err: unknown, details?: Array<{ path: string; message: string }>) {
-    const all = details ?? (err instanceof ApiError ? err.details : []);
+    // The server's field messages are English: its fields are marked in the page's words (error-view.ts).
+    const all = err instanceof ApiError && err.status !== 0 ? fieldWords(err) : (details ?? (err instanceof ApiError ? err.details : []));
     const left = form ? form.showErrors(all) : all;
     for (const d of formHost.querySelectorAll('details')) if (d.querySelector('[aria-invalid=true]')) d.open = true;
     output.replaceChildren(errorView(err, left));
-    say(`${err instanceof Error ? err.message : t('try.error')}${all.length ? `: ${t('try.problems', { count: all.length })}` : ''}`);
+    say(`${err instanceof ApiError ? errorWords(err).title : err instanceof Error ? err.message : t('try.error')}${all.length ? `: ${t('try.problems', { count: all.length })}` : ''}`);
     if (all.length > left.length) output.append(h('p', { class: 'small' }, t('try.marked')));
   }
 

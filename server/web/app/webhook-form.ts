@@ -2,7 +2,7 @@
 // secret shown once after create or rotate, with a copy button.
 
 import { api, ApiError, getManifest, scoped, type WebhookEndpoint, type WebhookEndpointWithSecret } from './api.js';
-import { errorView } from './connection-form.js';
+import { errorView } from './error-view.js';
 import { busy, h, openDialog, uid } from './dom.js';
 import { state } from './state.js';
 import { t, tNodes } from './i18n/index.js';

@@ -3,7 +3,7 @@
 // messages with each try and the endpoint's answer.
 
 import { api, scoped, type WebhookEndpoint, type WebhookEndpointWithSecret, type WebhookMessage } from './api.js';
-import { errorView } from './connection-form.js';
+import { errorView } from './error-view.js';
 import { announce, badge, busy, confirmDialog, dataTable, fill, h, time } from './dom.js';
 import { state } from './state.js';
 import { t, tNodes, type Key } from './i18n/index.js';

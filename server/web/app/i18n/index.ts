@@ -59,6 +59,9 @@ function template(m: Message, params: Params | undefined, lang: string): string 
   return (typeof count === 'number' ? m[rules(lang).select(count)] : undefined) ?? m.other;
 }
 
+/** Whether the catalogue has `key` (a key made at run time, such as an API error's code). */
+export const hasKey = (key: string): key is Key => key in CATALOGUES.en;
+
 /** A message of the chosen language with its `{placeholders}` filled (numbers formatted). */
 export function t(key: Key, params?: Params): string {
   const lang = current;

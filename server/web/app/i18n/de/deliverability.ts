@@ -24,7 +24,6 @@ export const deliverability: Part<typeof en> = {
   'suppressions.addLabel': 'Adresse hinzufügen',
   'suppressions.enterAddress': 'Geben Sie eine Adresse ein.',
   'suppressions.addedAnnounce': '{email} steht jetzt auf der Sperrliste.',
-  'suppressions.addressError': 'Die Adresse: {problem}',
 
   'reason.hard-bounce': 'Hard Bounce',
   'reason.complaint': 'Beschwerde',

@@ -23,7 +23,6 @@ export const deliverability = {
   'suppressions.addLabel': 'Add an address',
   'suppressions.enterAddress': 'Enter an address.',
   'suppressions.addedAnnounce': '{email} is on the suppression list.',
-  'suppressions.addressError': 'The address {problem}',
 
   'reason.hard-bounce': 'hard-bounce',
   'reason.complaint': 'complaint',

@@ -24,7 +24,6 @@ export const deliverability: Part<typeof en> = {
   'suppressions.addLabel': 'Ajouter une adresse',
   'suppressions.enterAddress': 'Saisissez une adresse.',
   'suppressions.addedAnnounce': '{email} figure désormais sur la liste d’exclusion.',
-  'suppressions.addressError': 'L’adresse : {problem}',
 
   'reason.hard-bounce': 'rejet définitif',
   'reason.complaint': 'plainte',

@@ -24,7 +24,6 @@ export const deliverability: Part<typeof en> = {
   'suppressions.addLabel': 'Een adres toevoegen',
   'suppressions.enterAddress': 'Vul een adres in.',
   'suppressions.addedAnnounce': '{email} staat nu op de blokkeerlijst.',
-  'suppressions.addressError': 'Het adres: {problem}',
 
   'reason.hard-bounce': 'harde bounce',
   'reason.complaint': 'klacht',

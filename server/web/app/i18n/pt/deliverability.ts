@@ -24,7 +24,6 @@ export const deliverability: Part<typeof en> = {
   'suppressions.addLabel': 'Adicionar um endereço',
   'suppressions.enterAddress': 'Introduza um endereço.',
   'suppressions.addedAnnounce': '{email} está agora na lista de supressão.',
-  'suppressions.addressError': 'O endereço: {problem}',
 
   'reason.hard-bounce': 'devolução permanente',
   'reason.complaint': 'queixa',

@@ -24,7 +24,6 @@ export const deliverability: Part<typeof en> = {
   'suppressions.addLabel': 'Добавить адрес',
   'suppressions.enterAddress': 'Введите адрес.',
   'suppressions.addedAnnounce': '{email} добавлен в список блокировки.',
-  'suppressions.addressError': 'Адрес: {problem}',
 
   'reason.hard-bounce': 'постоянный отказ',
   'reason.complaint': 'жалоба',

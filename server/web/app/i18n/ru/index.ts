@@ -6,9 +6,10 @@ import { connections } from './connections.js';
 import { deliverability } from './deliverability.js';
 import { dashboard } from './dashboard.js';
 import { deliveries } from './deliveries.js';
+import { errors } from './errors.js';
 import { mailbox } from './mailbox.js';
 import { shell } from './shell.js';
 import { templates } from './templates.js';
 import { webhooks } from './webhooks.js';
 
-export const ru: Catalogue = { ...shell, ...connections, ...connectionTest, ...deliveries, ...dashboard, ...deliverability, ...templates, ...webhooks, ...mailbox, ...actions, ...apiKeys };
+export const ru: Catalogue = { ...shell, ...connections, ...connectionTest, ...deliveries, ...dashboard, ...deliverability, ...templates, ...webhooks, ...mailbox, ...actions, ...apiKeys, ...errors };
