@@ -56,14 +56,14 @@ export class MsTokenClient {
   }
 
   /** A valid token for the app, from the cache or the token endpoint; throws SendFailure (OAUTH_FAILED, THROTTLED, …). */
-  async token(app: AppCredentials, forceRefresh = false): Promise<AppToken> {
+  async token(app: AppCredentials, forceRefresh = false, logFields: Record<string, unknown> = {}): Promise<AppToken> {
     const key = this.cacheKey(app);
     const cached = this.tokens.get(key);
     if (!forceRefresh && cached && cached.refreshAt > Date.now()) return cached;
     // One request at a time per app: concurrent sends share the refresh.
     let p = this.pending.get(key);
     if (!p) {
-      p = this.fetchToken(app).finally(() => this.pending.delete(key));
+      p = this.fetchToken(app, logFields).finally(() => this.pending.delete(key));
       this.pending.set(key, p);
     }
     const fresh = await p;
@@ -71,8 +71,9 @@ export class MsTokenClient {
     return fresh;
   }
 
-  private async fetchToken(app: AppCredentials): Promise<AppToken> {
-    this.opts.logger?.debug('fetching an access token', { from: 'microsoft', tenantId: app.tenantId, clientId: app.clientId, scope: this.opts.scope });
+  /** `logFields` name what the fetch is for (the delivery whose send needed it). */
+  private async fetchToken(app: AppCredentials, logFields: Record<string, unknown>): Promise<AppToken> {
+    this.opts.logger?.debug('fetching an access token', { ...logFields, from: 'microsoft', tenantId: app.tenantId, clientId: app.clientId, scope: this.opts.scope });
     const url = `${this.opts.authorityUrl}/${encodeURIComponent(app.tenantId)}/oauth2/v2.0/token`;
     const body = new URLSearchParams({ client_id: app.clientId, client_secret: app.clientSecret, scope: this.opts.scope, grant_type: 'client_credentials' });
     let res: Response;
@@ -86,7 +87,7 @@ export class MsTokenClient {
     const json = JSON.parse(text) as { access_token: string; expires_in: number | string };
     const lifetimeMs = Number(json.expires_in) * 1000;
     const now = Date.now();
-    this.opts.logger?.debug('access token fetched', { from: 'microsoft', tenantId: app.tenantId, clientId: app.clientId, expiresInS: lifetimeMs / 1000 });
+    this.opts.logger?.debug('access token fetched', { ...logFields, from: 'microsoft', tenantId: app.tenantId, clientId: app.clientId, expiresInS: lifetimeMs / 1000 });
     return {
       accessToken: json.access_token,
       expiresAt: now + lifetimeMs,

@@ -29,9 +29,9 @@ export class Microsoft365Provider {
   }
 
   /** A valid token for the connection's app, from the cache or the token endpoint. */
-  private token(conn: ResolvedConnection, forceRefresh = false): Promise<AppToken> {
+  private token(conn: ResolvedConnection, forceRefresh = false, deliveryId?: string): Promise<AppToken> {
     const s = conn.settings;
-    return this.tokens.token({ tenantId: s.tenantId ?? '', clientId: s.clientId ?? '', clientSecret: conn.secrets.clientSecret ?? '' }, forceRefresh);
+    return this.tokens.token({ tenantId: s.tenantId ?? '', clientId: s.clientId ?? '', clientSecret: conn.secrets.clientSecret ?? '' }, forceRefresh, deliveryId ? { deliveryId } : {});
   }
 
   /** Sends the outbox's MIME message as the connection's mailbox (Graph sendMail, MIME body). */
@@ -46,7 +46,7 @@ export class Microsoft365Provider {
     }
     const sender = conn.settings.senderEmail;
     const url = `${this.opts.config.msGraphUrl}/v1.0/users/${encodeURIComponent(sender)}/sendMail`;
-    let token = await this.token(conn);
+    let token = await this.token(conn, false, message.deliveryId);
     for (let refreshed = false; ; refreshed = true) {
       // Shutdown began while the token was fetched: nothing has been sent yet.
       if (control?.release.aborted) throw new SendReleased('before-data');
@@ -64,7 +64,7 @@ export class Microsoft365Provider {
       }
       if (res.status === 401 && !refreshed) {
         // An expired or revoked token: get a new one once, then let the failure stand.
-        token = await this.token(conn, true);
+        token = await this.token(conn, true, message.deliveryId);
         continue;
       }
       const failure = classifyGraphResponse(res.status, text, res.headers.get('retry-after'), sender);

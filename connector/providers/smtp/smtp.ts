@@ -77,7 +77,7 @@ export class SmtpProvider {
   async send(conn: ResolvedConnection, message: RawMessage): Promise<SendInfo> {
     if (!isXoauth2(conn)) return this.sendOnce(conn, message);
     // The token is fetched first, so a sign-in failure is reported as itself (OAUTH_FAILED).
-    await this.oauth.token(conn);
+    await this.oauth.token(conn, false, message.deliveryId);
     try {
       return await this.sendOnce(conn, message);
     } catch (err) {
@@ -85,7 +85,7 @@ export class SmtpProvider {
       // Exchange answers a revoked or stale token with 535 like any refusal: renew the token
       // once, on a new connection, before calling the refusal the Exchange side's.
       this.evict(conn.id);
-      await this.oauth.token(conn, true);
+      await this.oauth.token(conn, true, message.deliveryId);
       try {
         return await this.sendOnce(conn, message);
       } catch (again) {

@@ -34,8 +34,8 @@ export class SmtpOAuth {
   }
 
   /** A token for the connection's app; throws SendFailure (OAUTH_FAILED with the AADSTS hint, THROTTLED). */
-  token(conn: ResolvedConnection, forceRefresh = false): Promise<AppToken> {
-    return this.tokens.token(appOf(conn), forceRefresh);
+  token(conn: ResolvedConnection, forceRefresh = false, deliveryId?: string): Promise<AppToken> {
+    return this.tokens.token(appOf(conn), forceRefresh, deliveryId ? { deliveryId } : {});
   }
 
   /**
