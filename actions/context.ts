@@ -7,8 +7,8 @@ import type { Logger } from '../connector/log.js';
 import type { StoredConnection } from '../connector/store/connections.js';
 import type { Delivery } from '../connector/store/deliveries.js';
 import type Mail from 'nodemailer/lib/mailer';
-import type { BuiltMessage, MessageParts } from './message.js';
-import { RENDER_JOB, type RenderJob } from './render-job.js';
+import { buildMessage, type BuiltMessage, type MessageParts } from './message.js';
+import { RENDER_JOB, rendersInline, type RenderJob } from './render-job.js';
 import { systemTemplate, type ResolvedTemplate } from './templates/system.js';
 import type { SystemAction } from './templates/builtin.js';
 
@@ -59,7 +59,10 @@ export function actionContext(s: ActionServices, scope: string, opts: ContextOpt
     logger: s.logger,
     signal: opts.signal,
     resolveConnection: (ref) => s.connections.resolveForSend(scope, ref),
-    render: (parts, o) => s.pool.run<BuiltMessage>(scope, RENDER_JOB, { parts, uidDomain: o.uidDomain, locale: o.locale, maxBytes } satisfies RenderJob),
+    render: async (parts, o) =>
+      rendersInline(parts)
+        ? buildMessage(parts, { uidDomain: o.uidDomain, locale: o.locale, budget: { deadline: Date.now() + s.config.composeTimeoutMs, maxOutput: maxBytes } })
+        : s.pool.run<BuiltMessage>(scope, RENDER_JOB, { parts, uidDomain: o.uidDomain, locale: o.locale, maxBytes } satisfies RenderJob),
     publicUrl: s.config.publicUrl,
     async enqueue(req) {
       const id = crypto.randomUUID();

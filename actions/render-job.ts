@@ -10,6 +10,20 @@ export interface RenderJob {
   maxBytes: number;
 }
 
+/** The most characters a subject, text or html rendered on the event loop may have. */
+const INLINE_CHARS = 16_384;
+
+/**
+ * Whether a message may be rendered on the event loop instead of a pool thread: no template
+ * expression anywhere (no `{{`), no data, attachments or calendar part, and short parts. Its
+ * rendering is then a copy, linear and bounded, cheaper than the two messages between threads;
+ * anything a tenant could make expensive still goes to the budgeted threads.
+ */
+export function rendersInline(parts: MessageParts): boolean {
+  const plain = (v: string | undefined) => v === undefined || (v.length <= INLINE_CHARS && !v.includes('{{'));
+  return parts.data === undefined && parts.attachments === undefined && parts.calendarEvent === undefined && plain(parts.subject) && plain(parts.html) && plain(parts.text);
+}
+
 /** The URL the pool loads this job from (connector/ never imports actions/). */
 export const RENDER_JOB = new URL('./render-job.js', import.meta.url).href;
 
