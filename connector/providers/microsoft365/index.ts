@@ -1,3 +1,4 @@
+import { EXCHANGE_ONLINE_RATE_LIMIT } from '../microsoft-identity/exchange-limits.js';
 import type { ConnectionSettings } from '../../store/connections.js';
 import type { Provider } from '../provider.js';
 import { Microsoft365Provider } from './microsoft365.js';
@@ -6,7 +7,7 @@ import { MICROSOFT365_PRESETS } from './presets.js';
 export const MICROSOFT365_FIELDS = ['tenantId', 'clientId'] as const;
 
 /** The default rate limit of a Microsoft 365 connection: Exchange Online's per-mailbox limit. */
-export const MICROSOFT365_RATE_LIMIT = Object.freeze({ messages: 30, perSeconds: 60 });
+export const MICROSOFT365_RATE_LIMIT = EXCHANGE_ONLINE_RATE_LIMIT;
 
 /** Microsoft 365 through Microsoft Graph sendMail (MIME), app-only OAuth2. */
 export const microsoft365: Provider = {

@@ -1,3 +1,4 @@
+import { EXCHANGE_ONLINE_SUGGESTED_LIMIT } from '../microsoft-identity/exchange-limits.js';
 import type { Preset } from '../../presets.js';
 
 /** The Graph connection and what its app registration needs. */
@@ -8,6 +9,6 @@ export const MICROSOFT365_PRESETS: readonly Preset[] = Object.freeze([
     provider: 'microsoft365',
     settings: {},
     note: 'Register an app in Microsoft Entra ID, add the Microsoft Graph application permission Mail.Send, grant admin consent, and create a client secret. The sender must be the mailbox\'s user principal name; restrict the app to that mailbox with an application access policy.',
-    suggestedRateLimit: { messages: 30, perSeconds: 60, reason: 'Exchange Online accepts 30 messages per minute per mailbox.' },
+    suggestedRateLimit: EXCHANGE_ONLINE_SUGGESTED_LIMIT,
   },
 ] satisfies Preset[]);

@@ -1,3 +1,4 @@
+import { EXCHANGE_ONLINE_SUGGESTED_LIMIT } from '../microsoft-identity/exchange-limits.js';
 import type { Preset } from '../../presets.js';
 
 /** Starting points for SMTP connections: well-known services and what admins trip over. */
@@ -16,7 +17,7 @@ export const SMTP_PRESETS: readonly Preset[] = Object.freeze([
     provider: 'smtp',
     settings: { host: 'smtp.office365.com', port: 587, secure: false, authMethod: 'LOGIN', userSameAsSender: true },
     note: 'SMTP AUTH must be enabled for the mailbox in the Microsoft 365 admin center, and accounts with MFA need an app password. Microsoft switches SMTP basic authentication (passwords) off by default at the end of December 2026 (MC786329): prefer the Exchange Online (SMTP, OAuth) or Microsoft 365 (Graph) preset.',
-    suggestedRateLimit: { messages: 30, perSeconds: 60, reason: 'Exchange Online accepts 30 messages per minute per mailbox.' },
+    suggestedRateLimit: EXCHANGE_ONLINE_SUGGESTED_LIMIT,
   },
   {
     id: 'exchange-online-oauth',
@@ -24,7 +25,7 @@ export const SMTP_PRESETS: readonly Preset[] = Object.freeze([
     provider: 'smtp',
     settings: { host: 'smtp.office365.com', port: 587, secure: false, authMethod: 'XOAUTH2', userSameAsSender: true },
     note: 'Register an app in Microsoft Entra ID, add the API permission Office 365 Exchange Online → SMTP.SendAsApp (application), grant admin consent and create a client secret. Then, in Exchange Online PowerShell, register the app\'s service principal (New-ServicePrincipal -AppId <client id> -ObjectId <enterprise application object id>) and give it the mailbox (Add-MailboxPermission -Identity <mailbox> -User <service principal id> -AccessRights FullAccess). SMTP AUTH must be enabled for the mailbox.',
-    suggestedRateLimit: { messages: 30, perSeconds: 60, reason: 'Exchange Online accepts 30 messages per minute per mailbox.' },
+    suggestedRateLimit: EXCHANGE_ONLINE_SUGGESTED_LIMIT,
   },
   {
     id: 'sendgrid',
