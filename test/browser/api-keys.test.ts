@@ -3,32 +3,21 @@
 // the API refuse it. Tenant admins have no such tab.
 
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
-import { TestEnvoi } from '../support/harness.js';
-import { launchBrowser, screenshot, withSignedInPage } from './support.js';
+import { screenshot, withSignedInPage } from './support.js';
+import { browserSuite } from './suite.js';
 
 describe('admin page: API keys (browser)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let envoi: TestEnvoi;
 
-  before(async function () {
-    browser = await launchBrowser(this);
-    envoi = await new TestEnvoi().start();
-  });
+  const s = browserSuite();
 
-  after(async () => {
-    await browser?.close();
-    await envoi?.stop();
-  });
-
-  const whoami = (key: string) => envoi.api('GET', '/api/v1/whoami', undefined, { key });
+  const whoami = (key: string) => s.envoi.api('GET', '/api/v1/whoami', undefined, { key });
 
   it('creates a key shown once with a Copy button, then revokes it', async () => {
     // A stored platform admin key (the bootstrap key of the configuration is not in the list).
-    const admin = await envoi.key('admin', 'platform');
-    await withSignedInPage(browser, envoi.url, admin, async ({ page }) => {
-      await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: envoi.url });
+    const admin = await s.envoi.key('admin', 'platform');
+    await withSignedInPage(s.browser, s.envoi.url, admin, async ({ page }) => {
+      await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: s.envoi.url });
       await page.getByRole('tab', { name: 'API keys' }).click();
       const panel = page.getByRole('tabpanel', { name: 'API keys' });
       // The key the page is signed in with: listed, not revocable from here.
@@ -61,8 +50,8 @@ describe('admin page: API keys (browser)', function () {
   });
 
   it('a tenant admin has no API keys tab', async () => {
-    const tenant = await envoi.key('admin', 'acme');
-    await withSignedInPage(browser, envoi.url, tenant, async ({ page }) => {
+    const tenant = await s.envoi.key('admin', 'acme');
+    await withSignedInPage(s.browser, s.envoi.url, tenant, async ({ page }) => {
       expect(await page.getByRole('tab', { name: 'API keys' }).count()).to.equal(0);
     });
   });

@@ -3,29 +3,23 @@
 // code wait in a collapsed "Détails techniques" a click away.
 
 import { expect } from 'chai';
-import type { Browser, Locator } from 'playwright-core';
-import { TestEnvoi } from '../support/harness.js';
+import type { Locator } from 'playwright-core';
 import { loadCatalogues, type Catalogue } from './i18n-support.js';
-import { launchBrowser, withSignedInPage } from './support.js';
+import { withSignedInPage } from './support.js';
+import { browserSuite } from './suite.js';
 
 describe('admin page: API refusals in French (browser)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let envoi: TestEnvoi;
   let fr: Catalogue;
   const say = (key: string, params: Record<string, string | number> = {}) => String(fr[key]).replace(/\{(\w+)\}/g, (_, n: string) => String(params[n]));
 
-  before(async function () {
-    browser = await launchBrowser(this);
-    // Production's policy: private addresses refused, so a connection to 10.0.0.5 is HOST_NOT_ALLOWED.
-    envoi = await new TestEnvoi({ overrides: { allowPrivateHosts: false } }).start();
-    fr = (await loadCatalogues()).fr!;
-    await envoi.api('POST', '/api/v1/scopes/platform/connections', { name: 'Relais', senderEmail: 'sender@envoi.test', host: 'smtp.example.test', port: 587, authMethod: 'NONE', isDefault: true });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await envoi?.stop();
+  const s = browserSuite({
+    envoi: { overrides: { allowPrivateHosts: false } },
+    setUp: async () => {
+      // Production's policy: private addresses refused, so a connection to 10.0.0.5 is HOST_NOT_ALLOWED.
+      fr = (await loadCatalogues()).fr!;
+      await s.envoi.api('POST', '/api/v1/scopes/platform/connections', { name: 'Relais', senderEmail: 'sender@envoi.test', host: 'smtp.example.test', port: 587, authMethod: 'NONE', isDefault: true });
+    },
   });
 
   /** Asserts the box shows `title` and `hint` in sight, and `english` only inside the closed technical details (then opens them). */
@@ -46,9 +40,9 @@ describe('admin page: API refusals in French (browser)', function () {
 
   it('a refused host and a template with a syntax error are explained in French, the server’s words under Détails techniques', async () => {
     await withSignedInPage(
-      browser,
-      envoi.url,
-      envoi.adminKey,
+      s.browser,
+      s.envoi.url,
+      s.envoi.adminKey,
       async ({ page }) => {
         // 1. Saving a connection to a private address: HOST_NOT_ALLOWED.
         await page.getByRole('button', { name: say('connections.editLabel', { name: 'Relais' }) }).click();

@@ -1,35 +1,27 @@
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
-import { TestEnvoi } from '../support/harness.js';
 import { closedPort } from '../support/smtp-sink.js';
-import { launchBrowser, signIn, withPage, withSignedInPage } from './support.js';
+import { signIn, withPage, withSignedInPage } from './support.js';
+import { browserSuite } from './suite.js';
 
 const SECRET = 'Zq9-distinctive-P4ssw0rd-e1f7';
 
 describe('admin page: roles and secrets (browser)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let envoi: TestEnvoi;
   let connectionId: string;
 
-  before(async function () {
-    browser = await launchBrowser(this);
-    envoi = await new TestEnvoi().start();
-    const c = await envoi.api('POST', '/api/v1/scopes/platform/connections', {
-      name: 'Secret keeper', senderEmail: 'keeper@envoi.test', host: '127.0.0.1', port: await closedPort(), authMethod: 'LOGIN', user: 'keeper', password: SECRET, isDefault: true,
-    });
-    expect(c.status).to.equal(201);
-    connectionId = c.body.id;
-  });
-
-  after(async () => {
-    await browser?.close();
-    await envoi?.stop();
+  const s = browserSuite({
+    setUp: async () => {
+      const c = await s.envoi.api('POST', '/api/v1/scopes/platform/connections', {
+        name: 'Secret keeper', senderEmail: 'keeper@envoi.test', host: '127.0.0.1', port: await closedPort(), authMethod: 'LOGIN', user: 'keeper', password: SECRET, isDefault: true,
+      });
+      expect(c.status).to.equal(201);
+      connectionId = c.body.id;
+    },
   });
 
   it('a builder key sees connections without add, edit, delete, default or test controls, and previews actions without sending', async () => {
-    const builder = await envoi.key('builder', 'platform');
-    await withSignedInPage(browser, envoi.url, builder, async ({ page }) => {
+    const builder = await s.envoi.key('builder', 'platform');
+    await withSignedInPage(s.browser, s.envoi.url, builder, async ({ page }) => {
       expect(await page.locator('#who').textContent()).to.contain('builder');
       expect(await page.getByRole('tab').allTextContents()).to.deep.equal(['Connections', 'Try an action', 'Templates']);
       const row = page.getByRole('row', { name: /Secret keeper/ });
@@ -55,15 +47,15 @@ describe('admin page: roles and secrets (browser)', function () {
   });
 
   it('a tenant key is fixed to its scope; a platform key picks one (validated)', async () => {
-    const tenant = await envoi.key('admin', 'acme');
-    await withSignedInPage(browser, envoi.url, tenant, async ({ page }) => {
+    const tenant = await s.envoi.key('admin', 'acme');
+    await withSignedInPage(s.browser, s.envoi.url, tenant, async ({ page }) => {
       const who = page.locator('#who');
       expect(await who.textContent()).to.contain('acme');
       expect(await who.getByLabel('Scope').count()).to.equal(0);
       await page.getByRole('heading', { name: 'Connections of acme' }).waitFor();
       await page.getByRole('button', { name: 'Sign out' }).click();
 
-      await signIn(page, envoi.url, envoi.adminKey);
+      await signIn(page, s.envoi.url, s.envoi.adminKey);
       const scope = who.getByLabel('Scope');
       expect(await scope.inputValue()).to.equal('platform');
       await scope.fill('Not A Scope!');
@@ -83,10 +75,10 @@ describe('admin page: roles and secrets (browser)', function () {
   });
 
   it('never puts a secret into the page or any response: the edit form starts with an empty password, and tests reuse the stored one', async () => {
-    await withPage(browser, envoi.url, async ({ page }) => {
+    await withPage(s.browser, s.envoi.url, async ({ page }) => {
       const bodies: Array<Promise<{ url: string; text: string }>> = [];
       page.on('response', (r) => bodies.push(r.text().then((text) => ({ url: r.url(), text }), () => ({ url: r.url(), text: '' }))));
-      await signIn(page, envoi.url, envoi.adminKey);
+      await signIn(page, s.envoi.url, s.envoi.adminKey);
       const row = page.getByRole('row', { name: /Secret keeper/ });
       await row.getByRole('button', { name: 'Edit' }).click();
       const dialog = page.getByRole('dialog', { name: 'Edit connection “Secret keeper”' });

@@ -1,34 +1,24 @@
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
-import { smtpConnection, TestEnvoi } from '../support/harness.js';
-import { SmtpSink } from '../support/smtp-sink.js';
-import { launchBrowser, screenshot, withSignedInPage } from './support.js';
+import { smtpConnection } from '../support/harness.js';
+import { screenshot, withSignedInPage } from './support.js';
+import { browserSuite } from './suite.js';
 
 describe('admin page: suppression list and recipient events (browser)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let envoi: TestEnvoi;
-  let sink: SmtpSink;
 
-  before(async function () {
-    browser = await launchBrowser(this);
-    envoi = await new TestEnvoi().start();
-    sink = await new SmtpSink({ tls: 'none' }).start();
-    const c = await envoi.api('POST', '/api/v1/scopes/platform/connections', { ...smtpConnection(sink, { name: 'Relay', authMethod: 'NONE' }), isDefault: true });
-    expect(c.status).to.equal(201);
+  const s = browserSuite({
+    sink: true,
+    setUp: async () => {
+      const c = await s.envoi.api('POST', '/api/v1/scopes/platform/connections', { ...smtpConnection(s.sink, { name: 'Relay', authMethod: 'NONE' }), isDefault: true });
+      expect(c.status).to.equal(201);
+    },
   });
 
-  after(async () => {
-    await browser?.close();
-    await sink?.close();
-    await envoi?.stop();
-  });
-
-  const listed = async () => (await envoi.api('GET', '/api/v1/scopes/platform/suppressions')).body.items.map((s: { email: string }) => s.email) as string[];
+  const listed = async () => (await s.envoi.api('GET', '/api/v1/scopes/platform/suppressions')).body.items.map((s: { email: string }) => s.email) as string[];
 
   it('an admin adds an address, finds it by search, and removes it after confirming', async () => {
-    await envoi.api('POST', '/api/v1/scopes/platform/suppressions', { email: 'old@customer.test' });
-    await withSignedInPage(browser, envoi.url, envoi.adminKey, async ({ page }) => {
+    await s.envoi.api('POST', '/api/v1/scopes/platform/suppressions', { email: 'old@customer.test' });
+    await withSignedInPage(s.browser, s.envoi.url, s.envoi.adminKey, async ({ page }) => {
       await page.getByRole('tab', { name: 'Suppressions' }).click();
       await page.locator('tr[data-email="old@customer.test"]').waitFor();
 
@@ -59,14 +49,14 @@ describe('admin page: suppression list and recipient events (browser)', function
   });
 
   it('the delivery detail shows suppressed recipients and the recipients\' events; the log filters by event', async () => {
-    await envoi.api('POST', '/api/v1/scopes/platform/suppressions', { email: 'blocked@customer.test' });
-    const r = await envoi.api('POST', '/api/v1/scopes/platform/actions/send-email/execute?wait=10', { input: { to: ['ada@customer.test', 'blocked@customer.test'], subject: 'Welcome Ada', text: 'hi' } });
+    await s.envoi.api('POST', '/api/v1/scopes/platform/suppressions', { email: 'blocked@customer.test' });
+    const r = await s.envoi.api('POST', '/api/v1/scopes/platform/actions/send-email/execute?wait=10', { input: { to: ['ada@customer.test', 'blocked@customer.test'], subject: 'Welcome Ada', text: 'hi' } });
     expect(r.body.status).to.equal('sent');
-    const other = await envoi.api('POST', '/api/v1/scopes/platform/actions/send-email/execute?wait=10', { input: { to: 'bob@customer.test', subject: 'Hello Bob', text: 'hi' } });
-    await envoi.server.envoi.deliveryEvents.record({ deliveryId: r.body.deliveryId, recipient: 'ada@customer.test', type: 'bounced', bounce: { type: 'hard', status: '5.1.1', diagnostic: 'smtp; 550 5.1.1 unknown user' }, source: 'dsn' });
+    const other = await s.envoi.api('POST', '/api/v1/scopes/platform/actions/send-email/execute?wait=10', { input: { to: 'bob@customer.test', subject: 'Hello Bob', text: 'hi' } });
+    await s.envoi.server.envoi.deliveryEvents.record({ deliveryId: r.body.deliveryId, recipient: 'ada@customer.test', type: 'bounced', bounce: { type: 'hard', status: '5.1.1', diagnostic: 'smtp; 550 5.1.1 unknown user' }, source: 'dsn' });
     // A runtime key reads both screens but edits neither.
-    const runtime = await envoi.key('runtime', 'platform');
-    await withSignedInPage(browser, envoi.url, runtime, async ({ page }) => {
+    const runtime = await s.envoi.key('runtime', 'platform');
+    await withSignedInPage(s.browser, s.envoi.url, runtime, async ({ page }) => {
       await page.getByRole('tab', { name: 'Deliveries' }).click();
       await page.locator(`tr[data-delivery-id="${other.body.deliveryId}"]`).waitFor();
       await page.getByLabel('Event').selectOption('bounced');

@@ -3,34 +3,24 @@
 // before anything is saved.
 
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
-import { smtpConnection, TestEnvoi } from '../support/harness.js';
-import { SmtpSink } from '../support/smtp-sink.js';
-import { launchBrowser, withSignedInPage } from './support.js';
+import { smtpConnection } from '../support/harness.js';
+import { withSignedInPage } from './support.js';
+import { browserSuite } from './suite.js';
 
 describe('admin page: system-mail templates (browser)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let envoi: TestEnvoi;
-  let sink: SmtpSink;
 
-  before(async function () {
-    browser = await launchBrowser(this);
-    envoi = await new TestEnvoi().start();
-    sink = await new SmtpSink({ tls: 'none' }).start();
-    await envoi.api('POST', '/api/v1/scopes/platform/connections', smtpConnection(sink, { name: 'Relay', authMethod: 'NONE', isDefault: true }));
-  });
-
-  after(async () => {
-    await browser?.close();
-    await sink?.close();
-    await envoi?.stop();
+  const s = browserSuite({
+    sink: true,
+    setUp: async () => {
+      await s.envoi.api('POST', '/api/v1/scopes/platform/connections', smtpConnection(s.sink, { name: 'Relay', authMethod: 'NONE', isDefault: true }));
+    },
   });
 
   it('saves a French invitation template (text derived from the html), previews it, and returns to the built-in', async () => {
-    const builtin = (await envoi.api('GET', '/api/v1/scopes/platform/templates/send-invitation/fr')).body;
+    const builtin = (await s.envoi.api('GET', '/api/v1/scopes/platform/templates/send-invitation/fr')).body;
     expect(builtin.source).to.equal('builtin');
-    await withSignedInPage(browser, envoi.url, envoi.adminKey, async ({ page }) => {
+    await withSignedInPage(s.browser, s.envoi.url, s.envoi.adminKey, async ({ page }) => {
       await page.getByRole('tab', { name: 'Templates' }).click();
       const panel = page.getByRole('tabpanel', { name: 'Templates' });
       await panel.getByLabel('Mail', { exact: true }).selectOption('send-invitation');
@@ -53,7 +43,7 @@ describe('admin page: system-mail templates (browser)', function () {
       expect(await frame.locator('b').textContent()).to.equal('Acme CRM');
       expect(await frame.locator('a').getAttribute('href')).to.equal('https://app.example.com/accept/7f3a');
       expect(await preview.locator('.preview-text').textContent()).to.contain('Bonjour, rejoignez Acme CRM');
-      const stored = (await envoi.api('GET', '/api/v1/scopes/platform/templates/send-invitation/fr')).body;
+      const stored = (await s.envoi.api('GET', '/api/v1/scopes/platform/templates/send-invitation/fr')).body;
       expect(stored).to.include({ source: 'scope', subject: '{{inviterName}} vous invite sur {{appName}}' });
 
       await page.getByRole('button', { name: 'Return to the built-in' }).click();
@@ -62,14 +52,14 @@ describe('admin page: system-mail templates (browser)', function () {
       await page.waitForFunction(() => !document.querySelector('.preview-subject')?.textContent?.includes('vous invite sur'));
       expect(await subject.inputValue()).to.equal(builtin.subject);
       expect(await page.getByRole('button', { name: 'Return to the built-in' }).isVisible()).to.equal(false);
-      expect((await envoi.api('GET', '/api/v1/scopes/platform/templates/send-invitation/fr')).body.source).to.equal('builtin');
+      expect((await s.envoi.api('GET', '/api/v1/scopes/platform/templates/send-invitation/fr')).body.source).to.equal('builtin');
     });
   });
 
   it('the preview follows typing in the French invitation (debounced), shows an error beside the editor and keeps the last good preview, saving nothing', async () => {
     const T = '/api/v1/scopes/platform/templates/send-invitation/fr';
-    const builtin = (await envoi.api('GET', T)).body;
-    await withSignedInPage(browser, envoi.url, envoi.adminKey, async ({ page }) => {
+    const builtin = (await s.envoi.api('GET', T)).body;
+    await withSignedInPage(s.browser, s.envoi.url, s.envoi.adminKey, async ({ page }) => {
       const previews: string[] = [];
       page.on('request', (r) => {
         if (r.method() === 'POST' && r.url().endsWith('/templates/send-invitation/fr/preview')) previews.push(r.postData() ?? '');
@@ -108,7 +98,7 @@ describe('admin page: system-mail templates (browser)', function () {
 
       const last = JSON.parse(previews.at(-1)!);
       expect(last.template).to.include({ subject: 'Invitation de {{inviterName}}' });
-      expect((await envoi.api('GET', T)).body, 'nothing saved').to.include({ source: 'builtin', subject: builtin.subject });
+      expect((await s.envoi.api('GET', T)).body, 'nothing saved').to.include({ source: 'builtin', subject: builtin.subject });
     });
   });
 });

@@ -3,33 +3,22 @@
 // every language the page speaks, and the switcher is still labelled and reached with Tab.
 
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
-import { TestEnvoi } from '../support/harness.js';
-import { launchBrowser, withSignedInPage } from './support.js';
+import { withSignedInPage } from './support.js';
+import { browserSuite } from './suite.js';
 
 const LANGUAGES = { en: 'Language', fr: 'Langue', de: 'Sprache', nl: 'Taal', pt: 'Idioma', ru: 'Язык' } as const;
 
 describe('admin page: the top bar on one line (browser)', function () {
   this.timeout(90_000);
-  let browser: Browser;
-  let envoi: TestEnvoi;
 
-  before(async function () {
-    browser = await launchBrowser(this);
-    envoi = await new TestEnvoi().start();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await envoi?.stop();
-  });
+  const s = browserSuite();
 
   for (const [lang, label] of Object.entries(LANGUAGES)) {
     it(`${lang}: one line at 1280 px, the switcher labelled “${label}” and reached with Tab`, async () => {
       await withSignedInPage(
-        browser,
-        envoi.url,
-        envoi.adminKey,
+        s.browser,
+        s.envoi.url,
+        s.envoi.adminKey,
         async ({ page }) => {
           expect(await page.evaluate(() => document.documentElement.lang)).to.equal(lang);
           const bar = page.locator('header.topbar');
