@@ -1,3 +1,4 @@
+import { INLINE_TEXT_CHARS } from '../connector/delivery/composer.js';
 import type { JobContext } from '../connector/threads/job.js';
 import { buildMessage, type BuiltMessage, type MessageParts } from './message.js';
 
@@ -10,8 +11,6 @@ export interface RenderJob {
   maxBytes: number;
 }
 
-/** The most characters a subject, text or html rendered on the event loop may have. */
-const INLINE_CHARS = 16_384;
 
 /**
  * Whether a message may be rendered on the event loop instead of a pool thread: no template
@@ -20,7 +19,7 @@ const INLINE_CHARS = 16_384;
  * anything a tenant could make expensive still goes to the budgeted threads.
  */
 export function rendersInline(parts: MessageParts): boolean {
-  const plain = (v: string | undefined) => v === undefined || (v.length <= INLINE_CHARS && !v.includes('{{'));
+  const plain = (v: string | undefined) => v === undefined || (v.length <= INLINE_TEXT_CHARS && !v.includes('{{'));
   return parts.data === undefined && parts.attachments === undefined && parts.calendarEvent === undefined && plain(parts.subject) && plain(parts.html) && plain(parts.text);
 }
 

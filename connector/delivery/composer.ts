@@ -5,7 +5,7 @@ import type { ComposeJob } from './compose-job.js';
 
 const COMPOSE_JOB = new URL('./compose-job.js', import.meta.url).href;
 
-/** The most text a message built on the event loop may carry (characters of text and subject). */
+/** The most characters a part of a message built or rendered on the event loop may have (actions/render-job.ts too). */
 export const INLINE_TEXT_CHARS = 16_384;
 
 /**
