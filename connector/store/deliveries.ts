@@ -18,8 +18,8 @@ export type { DeliveryFilters } from './delivery-search.js';
 export type { Attempt, Claimed, Delivery, DeliveryError, DeliveryStatus, FinishItem, NewDelivery, NextState } from './delivery-rows.js';
 
 /**
- * The outbox table. Claims are one atomic statement: `UPDATE … WHERE id IN (SELECT … LIMIT n)
- * RETURNING`, with `FOR UPDATE SKIP LOCKED` on PostgreSQL so concurrent workers never block on,
+ * The outbox table. Claims are one atomic statement: `WITH picked AS (SELECT … LIMIT n) UPDATE …
+ * WHERE id IN (SELECT id FROM picked) RETURNING`, with `FOR UPDATE SKIP LOCKED` on PostgreSQL so concurrent workers never block on,
  * or take, each other's rows; SQLite serializes writers, so the same statement is atomic there.
  */
 export class DeliveryStore {
@@ -170,13 +170,14 @@ export class DeliveryStore {
   async recoverExpired(now: number, worker: string): Promise<number> {
     const lock = this.isPg ? 'FOR UPDATE SKIP LOCKED' : '';
     const res = await this.knex.raw(
-      `UPDATE deliveries
+      `WITH expired AS (SELECT id FROM deliveries WHERE status = 'sending' AND lease_expires_at < ? ORDER BY lease_expires_at LIMIT 100 ${lock})
+       UPDATE deliveries
           SET status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'retrying' END,
               lease_owner = NULL, lease_expires_at = NULL, due_at = ?, updated_at = ?,
               last_error = ?
-        WHERE id IN (SELECT id FROM deliveries WHERE status = 'sending' AND lease_expires_at < ? ORDER BY lease_expires_at LIMIT 100 ${lock})
+        WHERE id IN (SELECT id FROM expired) AND status = 'sending'
         RETURNING id, attempts`,
-      [now, new Date(now).toISOString(), JSON.stringify(LOST), now],
+      [now, now, new Date(now).toISOString(), JSON.stringify(LOST)],
     );
     const rows = rawRows(this.isPg, res);
     if (rows.length) {

@@ -50,18 +50,23 @@ export class WebhookMessageStore {
    * Takes due messages under a lease: pending, due, and not leased or leased by a worker whose
    * lease ran out (it died: SIGKILL, a lost machine), so every message is tried at least once.
    * PostgreSQL locks the picked rows `FOR UPDATE SKIP LOCKED` so concurrent workers never take
-   * the same one; SQLite has a single writer, which makes the one statement atomic.
+   * the same one; SQLite has a single writer, which makes the one statement atomic. The pick is a
+   * CTE, which PostgreSQL plans once (a CTE with a locking clause is never inlined), never an
+   * `IN (SELECT … LIMIT … SKIP LOCKED)` subquery: PostgreSQL may run such a subquery again (a
+   * re-check of a concurrently updated row) and each run locks a different set, so the UPDATE
+   * took more rows than the limit (17-19 for 16 under load).
    */
   async claim(worker: string, limit: number, now: number, leaseUntil: number): Promise<ClaimedMessage[]> {
     if (limit <= 0) return [];
     const res = await this.knex.raw(
-      `UPDATE webhook_messages SET lease_owner = ?, lease_expires_at = ?
-        WHERE id IN (SELECT id FROM webhook_messages
-                      WHERE status = 'pending' AND due_at <= ? AND (lease_expires_at IS NULL OR lease_expires_at < ?)
-                      ORDER BY due_at LIMIT ? ${this.isPg ? 'FOR UPDATE SKIP LOCKED' : ''})
-          AND status = 'pending'
+      `WITH picked AS (
+          SELECT id FROM webhook_messages
+           WHERE status = 'pending' AND due_at <= ? AND (lease_expires_at IS NULL OR lease_expires_at < ?)
+           ORDER BY due_at LIMIT ? ${this.isPg ? 'FOR UPDATE SKIP LOCKED' : ''})
+      UPDATE webhook_messages SET lease_owner = ?, lease_expires_at = ?
+       WHERE id IN (SELECT id FROM picked) AND status = 'pending'
       RETURNING id, endpoint_id, scope, type, payload, attempts`,
-      [worker, leaseUntil, now, now, limit],
+      [now, now, limit, worker, leaseUntil],
     );
     return rawRows(this.isPg, res).map((r: Row) => ({ id: String(r.id), endpointId: String(r.endpoint_id), scope: String(r.scope), type: String(r.type), payload: String(r.payload), attempts: Number(r.attempts) }));
   }
