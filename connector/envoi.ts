@@ -16,6 +16,8 @@ import { Composer } from './delivery/composer.js';
 import { ThreadPool } from './threads/pool.js';
 import { Outbox } from './delivery/outbox.js';
 import { Worker } from './delivery/worker.js';
+import { WorkerThread } from './delivery/worker-thread.js';
+import type { AttemptRecorded } from './delivery/outcome-writer.js';
 import { BouncePoller } from './providers/smtp/bounces/poller.js';
 import { EnvoiMetrics } from './metrics.js';
 import { DeliveryEvents } from './events/delivery-events.js';
@@ -60,8 +62,10 @@ export interface Envoi {
   outbox: Outbox;
   /** Threads for untrusted CPU work (rendering templates, building MIME), fair-shared by scope. */
   pool: ThreadPool;
-  /** The in-process delivery worker, when this process runs one. */
+  /** The in-process delivery worker, when this process runs one on its event loop. */
   worker: Worker | undefined;
+  /** The delivery worker on its own thread, when this process runs it there (`serve`'s default). */
+  workerThread: WorkerThread | undefined;
   /** Reads the SMTP connections' bounce mailboxes, where a worker runs. */
   bouncePoller: BouncePoller | undefined;
   /** The Prometheus registry of this instance (GET /metrics). */
@@ -93,6 +97,12 @@ export interface EnvoiOptions {
   lookup?: LookupAll;
   /** Run a delivery worker in this process (serve and worker do; key commands do not). */
   worker?: boolean;
+  /** Run that worker on its own thread (worker-thread.ts), not on this event loop; not with `lookup`, which cannot cross threads. */
+  workerThread?: boolean;
+  /** The delivery worker alone: no webhook worker and no bounce poller (the worker thread's Envoi). */
+  deliveryOnly?: boolean;
+  /** Told of every attempt the worker stores, instead of this instance's metrics (the worker thread tells the server's). */
+  onRecorded?: AttemptRecorded;
   /** Called when the worker's database has been gone longer than ENVOI_DB_DOWN_EXIT_MS. */
   onDatabaseLost?: (downForMs: number) => void;
   /** Endpoints the network policy allows besides its rules (demo mode's capture server). */
@@ -134,6 +144,7 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
   /** A connection was edited or is healthy again: mail that waited for it goes now. */
   const wakeWaiting = (id: string) => {
     worker?.forget(id);
+    workerThread?.connectionChanged(id);
     deliveries
       .wakeWaiting(id, 'CONNECTION_UNHEALTHY')
       .then((n) => n && outbox.events.emit('queued', id))
@@ -155,19 +166,38 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
   const webhooks = new WebhookService({ ...webhookStores, keyring, policy, lookup: options.lookup, publisher: events });
   const dkimKeys = new DkimKeyStore(db.knex);
   const dkimSigner = new DkimSigner({ store: dkimKeys, keyring, logger });
-  const worker = options.worker
+  const threaded = options.worker && options.workerThread && !options.lookup;
+  const worker = options.worker && !threaded
     ? new Worker({
-        store: deliveries, outbox, connections, mailer, rateLimits, logger, config, onDatabaseLost: options.onDatabaseLost, onRecorded: metrics.attemptRecorded,
+        store: deliveries, outbox, connections, mailer, rateLimits, logger, config, onDatabaseLost: options.onDatabaseLost, onRecorded: options.onRecorded ?? metrics.attemptRecorded,
         onFailover: (c, f, a) => connectionEvents.failover(c, f, a), dkim: dkimSigner,
       })
     : undefined;
-  const webhookWorker = options.worker
+  const workerThread = threaded
+    ? new WorkerThread({
+        config, allowedEndpoints: policy.allowedEndpoints, logger, onDatabaseLost: options.onDatabaseLost, onRecorded: metrics.attemptRecorded,
+        onAttempt: (id) => outbox.events.emit('attempt', id),
+        onWebhooks: () => events.signals.emit('queued'),
+      })
+    : undefined;
+  if (workerThread) {
+    try {
+      await workerThread.start();
+    } catch (err) {
+      await pool.close();
+      await db.close();
+      throw err;
+    }
+    outbox.events.on('queued', (id: string, of?: { connectionId: string; scope: string }) => workerThread.queuedMail(id, of));
+    events.signals.on('endpoints', () => workerThread.endpointsChanged());
+  }
+  const webhookWorker = options.worker && !options.deliveryOnly
     ? new WebhookWorker({ ...webhookStores, keyring, policy, lookup: options.lookup, logger, signals: events.signals, onEndpointsChanged: () => events.endpointsChanged(), config })
     : undefined;
   worker?.start();
   webhookWorker?.start();
   // Bounce mailboxes are read where mail is sent: by the worker, never on a request's path.
-  const bouncePoller = options.worker ? new BouncePoller({ knex: db.knex, connections, config, policy, lookup: options.lookup, logger, deliveries, deliveryEvents }) : undefined;
+  const bouncePoller = options.worker && !options.deliveryOnly ? new BouncePoller({ knex: db.knex, connections, config, policy, lookup: options.lookup, logger, deliveries, deliveryEvents }) : undefined;
   bouncePoller?.start();
   let closing: Promise<void> | undefined;
   return {
@@ -185,6 +215,7 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
     outbox,
     pool,
     worker,
+    workerThread,
     bouncePoller,
     metrics,
     events,
@@ -200,7 +231,7 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
     close() {
       // Order matters: stop claiming and finish (or release) sends, then close pools, then the database.
       closing ??= (async () => {
-        await Promise.all([worker?.stop(config.shutdownGraceMs), webhookWorker?.stop(config.shutdownGraceMs), bouncePoller?.stop()]);
+        await Promise.all([worker?.stop(config.shutdownGraceMs), workerThread?.stop(config.shutdownGraceMs), webhookWorker?.stop(config.shutdownGraceMs), bouncePoller?.stop()]);
         mailer.close();
         await pool.close();
         await db.close();

@@ -80,7 +80,7 @@ export class EnvoiMetrics {
   }
 
   /** Counts an attempt once it is stored (the worker's `onRecorded`). */
-  readonly attemptRecorded = (item: FinishItem): void => {
+  readonly attemptRecorded = (item: { attempt: Pick<FinishItem['attempt'], 'outcome' | 'code' | 'durationMs'> }): void => {
     this.attempts.inc({ outcome: item.attempt.outcome, code: item.attempt.code ?? '' });
     this.sendDuration.observe({ outcome: item.attempt.outcome }, item.attempt.durationMs / 1000);
   };

@@ -20,7 +20,7 @@ export async function startServer(given: Config, options: EnvoiOptions & { host?
   // port and only for the "Local capture" connection pointing at it.
   const config = options.demo ? Object.freeze({ ...given, sandbox: true }) : given;
   const capture = options.demo ? await new CaptureServer().start() : undefined;
-  const envoi = await createEnvoi(config, { worker: config.serveWorker, ...options });
+  const envoi = await createEnvoi(config, { worker: config.serveWorker, workerThread: config.workerThread, ...options });
   if (capture) await useCapture(envoi, capture);
   const app = createApp(envoi, { capture });
   const server = http.createServer(app);

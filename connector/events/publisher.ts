@@ -25,7 +25,7 @@ export function messageId(): string {
 }
 
 export class EventPublisher {
-  /** Emits 'queued' when messages were written (the webhook worker wakes at once). */
+  /** Emits 'queued' when messages were written (the webhook worker wakes at once), 'endpoints' when endpoints changed. */
   readonly signals = new EventEmitter();
   /** Enabled endpoints by scope, for a second: most events find none, and an edit clears it. */
   private readonly endpoints = new TtlCache<EndpointRow[]>({ ttlMs: 1000, max: 10_000 });
@@ -42,6 +42,8 @@ export class EventPublisher {
   endpointsChanged(): void {
     this.endpoints.clear();
     this.endpointsInTrx.clear();
+    // The delivery worker's thread keeps its own lists (worker-thread.ts).
+    this.signals.emit('endpoints');
   }
 
   /** Read through `trx` when there is one: SQLite has one connection, which the transaction holds. */

@@ -1,0 +1,70 @@
+/**
+ * The delivery worker thread's entry (see worker-thread.ts): `envoi worker` on a thread of the
+ * server's process. It opens its own Envoi with the delivery worker only (the server keeps the
+ * webhook worker and the bounce poller) and bridges what the server needs to hear.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { parsePortList } from '../config.js';
+import { createEnvoi } from '../envoi.js';
+import { createLogger } from '../log.js';
+import type { CountedAttempt, FromThread, ThreadData, ToThread } from './worker-thread.js';
+
+const port = parentPort!;
+const post = (m: FromThread) => port.postMessage(m);
+const { config: given, allowedEndpoints } = workerData as ThreadData;
+const config = Object.freeze({ ...given, allowedPorts: parsePortList(given.allowedPorts) });
+const logger = createLogger();
+
+/** Messages of one turn of the event loop go as one (a busy worker ends hundreds of attempts a second). */
+function batcher<T>(send: (items: T[]) => void): (item: T) => void {
+  let items: T[] = [];
+  return (item) => {
+    items.push(item);
+    if (items.length > 1) return;
+    setImmediate(() => {
+      const batch = items;
+      items = [];
+      send(batch);
+    });
+  };
+}
+
+const attempts = batcher<string>((ids) => post({ t: 'attempts', ids }));
+const recorded = batcher<CountedAttempt>((items) => post({ t: 'recorded', items }));
+
+try {
+  const envoi = await createEnvoi(config, {
+    logger,
+    worker: true,
+    deliveryOnly: true,
+    allowedEndpoints,
+    onDatabaseLost: (downForMs) => post({ t: 'databaseLost', downForMs }),
+    onRecorded: (item) => recorded({ outcome: item.attempt.outcome, code: item.attempt.code, durationMs: item.attempt.durationMs }),
+  });
+  envoi.outbox.events.on('attempt', (id: string) => attempts(id));
+  envoi.events.signals.on('queued', () => post({ t: 'webhooks' }));
+  port.on('message', (m: ToThread) => {
+    if (m.t === 'queued') for (const [id, connectionId, scope] of m.items) envoi.outbox.events.emit('queued', id, connectionId ? { connectionId, scope } : undefined);
+    else if (m.t === 'changed') {
+      envoi.mailer.evict(m.connectionId);
+      envoi.worker!.forget(m.connectionId);
+    } else if (m.t === 'endpoints') envoi.events.endpointsChanged();
+    else if (m.t === 'stop') {
+      void envoi.close().then(
+        () => {
+          post({ t: 'stopped' });
+          port.close();
+        },
+        (err: unknown) => {
+          logger.error('the delivery worker thread could not stop cleanly', { err });
+          post({ t: 'stopped' });
+          port.close();
+        },
+      );
+    }
+  });
+  post({ t: 'ready', workerId: envoi.worker!.id });
+} catch (err) {
+  post({ t: 'failed', message: err instanceof Error ? err.message : String(err) });
+  port.close();
+}
