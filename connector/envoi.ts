@@ -64,7 +64,7 @@ export interface Envoi {
   pool: ThreadPool;
   /** The in-process delivery worker, when this process runs one on its event loop. */
   worker: Worker | undefined;
-  /** The delivery worker on its own thread, when this process runs it there (`serve`'s default). */
+  /** The delivery worker on its own thread, when this process runs it there (ENVOI_WORKER_THREAD=on). */
   workerThread: WorkerThread | undefined;
   /** Reads the SMTP connections' bounce mailboxes, where a worker runs. */
   bouncePoller: BouncePoller | undefined;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../../connector/config.js';
 import { Worker } from '../../connector/delivery/worker.js';
+import { WorkerThread } from '../../connector/delivery/worker-thread.js';
 import { createEnvoi } from '../../connector/envoi.js';
 import type { Logger } from '../../connector/log.js';
 import { FROM, mailInput } from './mails.js';
@@ -77,10 +78,14 @@ export async function queueAndDrain(config: Config, logger: Logger, cleanups: Ar
 
   let attempts = 0;
   envoi.outbox.events.on('attempt', () => attempts++);
-  const worker = new Worker({ store: envoi.deliveries, outbox: envoi.outbox, connections: envoi.connections, mailer: envoi.mailer, rateLimits: envoi.rateLimits, logger, config });
+  // The worker as `npm start` runs it: on its own thread by default (RSS counts both threads;
+  // heapUsed is the server thread's), or on this event loop with ENVOI_WORKER_THREAD=off.
+  const worker = config.workerThread
+    ? new WorkerThread({ config, allowedEndpoints: [], logger, onAttempt: () => attempts++, onRecorded: () => {}, onWebhooks: () => {} })
+    : new Worker({ store: envoi.deliveries, outbox: envoi.outbox, connections: envoi.connections, mailer: envoi.mailer, rateLimits: envoi.rateLimits, logger, config });
   const samples: MemorySamples['samples'] = [];
   const d0 = performance.now();
-  worker.start();
+  await worker.start();
   const sampleEvery = 250;
   for (let i = 1; i <= Math.round((drainSeconds * 1000) / sampleEvery); i++) {
     await sleep(Math.max(0, d0 + i * sampleEvery - performance.now()));

@@ -35,7 +35,8 @@ export async function sutRole(): Promise<void> {
 
   const makeConfig = (dataDir: string, databaseUrl: string | undefined) =>
     loadConfig(
-      { ENVOI_DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
+      // ENVOI_WORKER_THREAD=off measures the worker on the server's event loop (the default: its own thread).
+      { ENVOI_DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...(process.env.ENVOI_WORKER_THREAD ? { ENVOI_WORKER_THREAD: process.env.ENVOI_WORKER_THREAD } : {}) },
       { port: 0, adminKey: ADMIN_KEY, allowPrivateHosts: true, allowedPorts: parsePortList('1-65535'), pollMs: 20 },
     );
 

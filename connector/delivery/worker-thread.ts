@@ -1,9 +1,11 @@
 /**
- * The delivery worker on its own thread (issue #18, "execute answers first"). In one event loop
- * an execute waits behind the worker's callbacks: at 200 req/s its p99 was 15 ms with the worker
- * off and 59 ms with it delivering, however the two were ordered. On its own thread the worker
- * has its own event loop, its own database connection (SQLite's WAL lets the thread's claims and
- * the server's inserts interleave) and, on a machine with two cores, the second core.
+ * The delivery worker on its own thread (ENVOI_WORKER_THREAD=on; issue #18, "execute answers
+ * first"). In one event loop an execute waits behind the worker's callbacks. On its own thread
+ * the worker has its own event loop, its own database connection (SQLite's WAL lets the thread's
+ * claims and the server's inserts interleave) and a lower CPU priority. It costs a second V8
+ * isolate with the delivery modules loaded again (about 70 MB), and on 2 cores, where the thread
+ * shares the cores with everything else, it measured 11 % faster end to end and within the noise
+ * on latency (bench/README.md), so it is not the default.
  *
  * What crosses between the threads is small and one-way each: new mail and connection changes
  * go to the worker (it would otherwise find them at its next poll); ended attempts (`?wait`),

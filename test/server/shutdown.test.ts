@@ -11,8 +11,10 @@ import { EnvoiProcess } from '../support/process.js';
 import { slowSink, SmtpSink } from '../support/smtp-sink.js';
 import { pollFor, sleep, waitUntil } from '../support/wait.js';
 
-for (const backend of BACKENDS) {
-  describe(`clean SIGTERM with a slow server: nothing goes out after it was released (${backend.name})`, function () {
+// Each backend with the worker on the server's event loop, and SQLite with it on its own thread
+// (ENVOI_WORKER_THREAD=on), whose stop crosses from the server to the thread and back.
+for (const { backend, thread } of [...BACKENDS.map((b) => ({ backend: b, thread: false })), { backend: BACKENDS[0]!, thread: true }]) {
+  describe(`clean SIGTERM with a slow server: nothing goes out after it was released (${backend.name}${thread ? ', worker thread' : ''})`, function () {
     this.timeout(90_000);
     let databaseUrl: string | undefined;
     let drop: (() => Promise<void>) | undefined;
@@ -47,6 +49,7 @@ for (const backend of BACKENDS) {
         // Shorter than the server's 250 ms to answer: sends past their final dot are cut and
         // must be recorded as unknown, the ones queued in the pool are released at once.
         ENVOI_SHUTDOWN_GRACE_MS: '50',
+        ENVOI_WORKER_THREAD: thread ? 'on' : 'off',
       };
       const start = async () => {
         const p = await new EnvoiProcess('serve', env).start();

@@ -9,7 +9,7 @@ import { waitUntil } from '../support/wait.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 /**
- * `envoi serve` runs its delivery worker on its own thread by default (ENVOI_WORKER_THREAD).
+ * `envoi serve` runs its delivery worker on its own thread with ENVOI_WORKER_THREAD=on.
  * What the server and the worker tell each other must still reach the user: `?wait` answers the
  * attempt, an edited connection is used for the next mail, a webhook endpoint made just before
  * a send hears it, and /metrics counts the worker's attempts. The same checks run with the worker
