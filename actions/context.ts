@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { announceSuppressed, screenRecipients } from '../connector/delivery/suppression.js';
+import { screenRecipients } from '../connector/delivery/suppression.js';
 import { withOneClick } from '../connector/delivery/one-click.js';
 import type { Composed } from '../connector/delivery/compose.js';
 import type { Envoi } from '../connector/envoi.js';
@@ -69,7 +69,8 @@ export function actionContext(s: ActionServices, scope: string, opts: ContextOpt
       const full = s.mailer.envelopeFor(req.connection, req.mail);
       const screened = await screenRecipients(s.suppressions, scope, full);
       const mail = req.listUnsubscribe && screened.anyLeft ? withOneClick(s.keyring, s.config.publicUrl, { scope, deliveryId: id }, screened.mail) : screened.mail;
-      const { delivery, created } = await s.outbox.enqueue({
+      // The outbox writes delivery.suppressed (and delivery.failed when nobody is left) with the delivery.
+      const { delivery } = await s.outbox.enqueue({
         id,
         scope,
         connection: req.connection,
@@ -82,7 +83,6 @@ export function actionContext(s: ActionServices, scope: string, opts: ContextOpt
         sendAt: req.sendAt,
         maxAttempts: s.config.maxAttempts,
       });
-      if (created) await announceSuppressed(s.events, delivery);
       return delivery;
     },
     compose(mail, connection) {

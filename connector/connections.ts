@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { Knex } from 'knex';
 import type { EmailConnection } from '../schemas/types.js';
 import { assertScope, normalizeConnection, PLATFORM_SCOPE, type NormalizedConnection } from './connection-rules.js';
 import { fallbackFor } from './connection-fallback.js';
@@ -41,6 +42,8 @@ export interface ConnectionServiceOptions {
   publicUrl?: string | undefined;
   /** Called when a connection's health changed (marked unhealthy by delivery, or healthy again). */
   onHealthChange?: (id: string, health: StoredConnection['health']) => void;
+  /** Writes what reports a health change (its event) in the transaction that stores it. */
+  healthEvent?: (trx: Knex.Transaction, id: string, health: StoredConnection['health']) => Promise<void>;
 }
 
 /** The rules of connections (design.md "A connection" and "Safety rules") over the store. */
@@ -189,7 +192,14 @@ export class ConnectionService {
 
   /** Marks a connection unhealthy (delivery hit an auth or TLS failure) or healthy again. */
   async setHealth(id: string, health: StoredConnection['health']): Promise<boolean> {
-    const changed = await this.store.setHealth(id, health);
+    const { healthEvent } = this.opts;
+    const changed = healthEvent
+      ? await this.store.transaction(async (trx) => {
+          const c = await this.store.setHealth(id, health, trx);
+          if (c) await healthEvent(trx, id, health);
+          return c;
+        })
+      : await this.store.setHealth(id, health);
     if (changed) this.opts.onHealthChange?.(id, health);
     return changed;
   }

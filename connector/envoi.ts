@@ -137,8 +137,8 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
     // Marked unhealthy by a worker, which forgets it itself; healthy again: its mail goes now.
     onHealthChange: (id, health) => {
       if (health.status === 'ok') wakeWaiting(id);
-      void connectionEvents.healthChanged(id, health);
     },
+    healthEvent: (trx, id, health) => connectionEvents.healthChanged(trx, id, health),
   });
   const deliveries = new DeliveryStore(db.knex);
   /** A connection was edited or is healthy again: mail that waited for it goes now. */
@@ -156,7 +156,7 @@ export async function createEnvoi(config: Config, options: EnvoiOptions = {}): P
   const events = new EventPublisher(db.knex, logger);
   const mailbox = new MailboxStore(db.knex, config.mailboxMax);
   const sandbox = new Sandbox({ config, settings: new ScopeSettingsStore(db.knex), mailbox, events, logger });
-  const outbox = new Outbox({ store: deliveries, composer, maxMessageBytes: config.maxMessageBytes, sandbox });
+  const outbox = new Outbox({ store: deliveries, composer, maxMessageBytes: config.maxMessageBytes, sandbox, events });
   const metrics = new EnvoiMetrics({ knex: db.knex, logger });
   const suppressions = new SuppressionStore(db.knex);
   const deliveryEvents = new DeliveryEvents({ knex: db.knex, deliveries, suppressions, publisher: events, logger });

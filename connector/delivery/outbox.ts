@@ -2,9 +2,11 @@ import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type Mail from 'nodemailer/lib/mailer';
 import type { StoredConnection } from '../store/connections.js';
-import type { Delivery, DeliveryStore } from '../store/deliveries.js';
+import type { AfterInsert, Delivery, DeliveryStore } from '../store/deliveries.js';
+import type { EventPublisher } from '../events/publisher.js';
 import type { Composer } from './composer.js';
 import type { Sandbox } from './sandbox.js';
+import { announceSuppressed } from './suppression.js';
 import { Foreground } from './foreground.js';
 import { Mailer } from '../mailer.js';
 import { failure, storedFailure } from '../failures.js';
@@ -69,7 +71,7 @@ export class Outbox {
   /** Executes under way: the worker's statements let them go first (foreground.ts). */
   readonly foreground = new Foreground();
 
-  constructor(private readonly opts: { store: DeliveryStore; composer: Composer; maxMessageBytes: number; sandbox?: Sandbox | undefined }) {
+  constructor(private readonly opts: { store: DeliveryStore; composer: Composer; maxMessageBytes: number; sandbox?: Sandbox | undefined; events?: EventPublisher | undefined }) {
     this.events.setMaxListeners(0);
   }
 
@@ -93,6 +95,14 @@ export class Outbox {
     const envelope = { from: composed.envelope.from, to: req.allSuppressed ? [] : composed.envelope.to.filter((a) => !kept.has(a.toLowerCase())) };
     // Nothing to send (all suppressed or all captured): no body is stored, so nothing ever can be.
     const nothingToSend = req.allSuppressed || allCaptured;
+    // What the suppression list and the sandbox did is written with the delivery, in its transaction.
+    const suppressedAny = !!req.suppressed?.length && !!this.opts.events;
+    const after: AfterInsert | undefined = captured.length || suppressedAny
+      ? async (trx, delivery) => {
+          if (captured.length) await this.opts.sandbox!.keep(delivery, composed.raw, trx);
+          if (suppressedAny) await announceSuppressed(this.opts.events!, delivery, trx);
+        }
+      : undefined;
     const result = await this.opts.store.insert({
       id,
       scope: req.scope,
@@ -113,10 +123,9 @@ export class Outbox {
       inputHash: req.idempotencyKey ? (req.inputHash ?? null) : null,
       maxAttempts: req.maxAttempts,
       dueAt: (sendAt ?? new Date()).getTime(),
-    });
+    }, after);
     // With its connection and scope, so a worker that holds their share already need not look.
     if (result.created && !nothingToSend) this.events.emit('queued', result.delivery.id, { connectionId: req.connection.id, scope: req.scope });
-    if (result.created && captured.length) await this.opts.sandbox!.keep(result.delivery, composed.raw);
     return result;
   }
 

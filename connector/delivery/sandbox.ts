@@ -6,6 +6,7 @@
  * stores that copy here and announces `delivery.captured`.
  */
 import crypto from 'node:crypto';
+import type { Knex } from 'knex';
 import type { Config } from '../config.js';
 import type { EventPublisher } from '../events/publisher.js';
 import { deliveryEventBase } from '../events/types.js';
@@ -68,15 +69,12 @@ export class Sandbox {
   }
 
   /**
-   * Stores the captured copy of a new delivery and announces it. The delivery is stored already:
-   * a copy or an event that cannot be written is logged, never turned into a failed execute.
+   * Stores the captured copy of a new delivery and announces it, in the transaction that stores
+   * the delivery (DeliveryStore.insert's `after`): a copy or an event that cannot be written
+   * fails the whole insert, so the execute answers 503 and nothing half-stored stays behind.
    */
-  async keep(d: Delivery, raw: string): Promise<void> {
-    try {
-      await this.deps.mailbox.add(d.scope, { id: crypto.randomUUID(), deliveryId: d.id, from: d.envelope.from, to: d.captured, subject: d.subject, size: Buffer.byteLength(raw), raw });
-    } catch (err) {
-      this.deps.logger.error('could not store a captured mail', { deliveryId: d.id, err });
-    }
-    await this.deps.events.tryPublish(d.scope, 'delivery.captured', { ...deliveryEventBase(d), captured: d.captured });
+  async keep(d: Delivery, raw: string, trx: Knex.Transaction): Promise<void> {
+    await this.deps.mailbox.add(d.scope, { id: crypto.randomUUID(), deliveryId: d.id, from: d.envelope.from, to: d.captured, subject: d.subject, size: Buffer.byteLength(raw), raw }, trx);
+    await this.deps.events.publish(d.scope, 'delivery.captured', { ...deliveryEventBase(d), captured: d.captured }, trx);
   }
 }

@@ -5,6 +5,7 @@
  * would mislead the others about who was told). What was dropped is kept on the delivery and
  * announced as `delivery.suppressed`; with nobody left, the delivery also fires `delivery.failed`.
  */
+import type { Knex } from 'knex';
 import type Mail from 'nodemailer/lib/mailer';
 import type { EventPublisher } from '../events/publisher.js';
 import { deliveryEventBase } from '../events/types.js';
@@ -50,14 +51,14 @@ export async function screenRecipients(list: SuppressionStore, scope: string, ma
 
 /**
  * Announces what the list did to a new delivery: `delivery.suppressed` with the addresses, and
- * `delivery.failed` when nobody was left. The delivery is already stored; an event that cannot be
- * written is logged, never turned into a failed execute (tryPublish).
+ * `delivery.failed` when nobody was left, in the transaction that stores the delivery
+ * (DeliveryStore.insert's `after`), so the events are durable with what they report.
  */
-export async function announceSuppressed(events: EventPublisher, d: Delivery): Promise<void> {
+export async function announceSuppressed(events: EventPublisher, d: Delivery, trx: Knex.Transaction): Promise<void> {
   if (!d.suppressed.length) return;
   const base = deliveryEventBase(d);
-  await events.tryPublish(d.scope, 'delivery.suppressed', { ...base, suppressed: d.suppressed });
+  await events.publish(d.scope, 'delivery.suppressed', { ...base, suppressed: d.suppressed }, trx);
   if (d.status === 'failed' && d.lastError) {
-    await events.tryPublish(d.scope, 'delivery.failed', { ...base, error: { code: d.lastError.code, message: d.lastError.message } });
+    await events.publish(d.scope, 'delivery.failed', { ...base, error: { code: d.lastError.code, message: d.lastError.message } }, trx);
   }
 }

@@ -29,7 +29,7 @@ export interface WorkerOptions {
   onDatabaseLost?: (downForMs: number) => void;
   /** Told of every attempt once it is stored (metrics, debug lines). */
   onRecorded?: AttemptRecorded;
-  /** A fallback takes the mail (connector/events/connection-events.ts logs it and publishes `connection.failover`). */
+  /** A fallback takes the mail (logged by connector/events/connection-events.ts; its event is written with the attempt). */
   onFailover?: (c: Claimed, failover: NonNullable<Decision['failover']>, attempt: Decision['attempt']) => void;
   dkim?: DkimSigner;
 }
@@ -252,7 +252,8 @@ export class Worker {
     if (d.failover) this.opts.onFailover?.(c, d.failover, d.attempt);
     if (d.tally === 'unknown') this.opts.logger.warn('outcome of an attempt unknown', { deliveryId: c.id, code: d.attempt.code, next: d.next.status });
     const attempt = { ...d.attempt, number: c.attempts, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started };
-    return this.writer.write({ id: c.id, scope: c.scope, attempt, next: d.next }, giveUp);
+    const failover = d.failover ? { ...d.failover, connectionScope: c.connectionScope, deliveryScope: c.scope } : undefined;
+    return this.writer.write({ id: c.id, scope: c.scope, attempt, next: d.next, ...(failover ? { failover } : {}) }, giveUp);
   }
 
   /** The connection is broken, not the mail: mark it unhealthy so its mail waits for a fix. */

@@ -1,7 +1,8 @@
 /**
  * `delivery.sent`, `delivery.retrying` and `delivery.failed` from the worker's recorded attempts
  * (design.md "Events and webhooks"), written in the same transaction that records the attempt
- * (connector/store/finish.ts), so an outcome is never stored without its event nor the reverse.
+ * (connector/store/finish.ts), so an outcome is never stored without its event nor the reverse;
+ * and `connection.failover` when a fallback takes the next attempt, with the same record.
  */
 import type { Knex } from 'knex';
 import type { FinishItem } from '../store/delivery-rows.js';
@@ -30,9 +31,21 @@ function eventOf(item: FinishItem): { type: EventType; extra: Record<string, unk
   }
 }
 
+/** `connection.failover` of an attempt whose next one goes through a fallback, in the connection's scope. */
+function failoverData(item: FinishItem): Record<string, unknown> | undefined {
+  const f = item.failover;
+  if (!f) return undefined;
+  const { code, message } = item.attempt;
+  return { connection: { ...f.from, scope: f.connectionScope }, fallback: f.to, ...(code ? { error: { code, message: message ?? code } } : {}), deliveryId: item.id, scope: f.deliveryScope };
+}
+
 /** Publishes the events of the attempts recorded in `trx` (only those whose delivery moved on). */
 export function attemptEvents(publisher: EventPublisher): AfterRecord {
   const write = async (trx: Knex.Transaction, items: FinishItem[]): Promise<void> => {
+    for (const item of items) {
+      const data = failoverData(item);
+      if (data) await publisher.publish(item.failover!.connectionScope, 'connection.failover', data, trx);
+    }
     const wanted: Array<{ item: FinishItem; type: EventType; extra: Record<string, unknown> }> = [];
     for (const item of items) {
       const e = eventOf(item);
@@ -58,6 +71,7 @@ export function attemptEvents(publisher: EventPublisher): AfterRecord {
     for (const item of items) {
       const e = eventOf(item);
       if (e && (item.scope === undefined || (await publisher.listens(item.scope, e.type)))) return true;
+      if (item.failover && (await publisher.listens(item.failover.connectionScope, 'connection.failover'))) return true;
     }
     return false;
   };

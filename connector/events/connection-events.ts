@@ -1,7 +1,6 @@
 /**
  * `connection.unhealthy`, `connection.healthy` and `connection.failover` (design.md "Events and
- * webhooks"), in the connection's scope. Published right after the change is stored, without
- * failing its caller: a health mark or a failover never waits on, or fails with, an event.
+ * webhooks"), in the connection's scope, each written in the transaction of the change it reports.
  */
 import type { Knex } from 'knex';
 import type { Logger } from '../log.js';
@@ -13,24 +12,22 @@ import type { EventPublisher } from './publisher.js';
 export class ConnectionEvents {
   constructor(private readonly opts: { knex: Knex; publisher: EventPublisher; logger: Logger }) {}
 
-  /** A connection's health changed (ConnectionService.setHealth → onHealthChange). */
-  async healthChanged(id: string, health: ConnectionHealth): Promise<void> {
-    try {
-      const c = (await this.opts.knex('connections').where({ id }).first('id', 'scope', 'name')) as { id: string; scope: string; name: string } | undefined;
-      if (!c) return;
-      const error = health.status === 'unhealthy' && health.lastError ? { error: { code: health.lastError.code, message: health.lastError.message, ...(health.lastError.hint ? { hint: health.lastError.hint } : {}) } } : {};
-      await this.opts.publisher.tryPublish(c.scope, health.status === 'ok' ? 'connection.healthy' : 'connection.unhealthy', { connection: c, ...error });
-    } catch (err) {
-      this.opts.logger.error('could not publish a connection health event', { connectionId: id, err });
-    }
+  /**
+   * A connection's health changed: its event, written in the transaction that stores the mark
+   * (ConnectionService.setHealth's `healthEvent`), so neither is stored without the other.
+   */
+  async healthChanged(trx: Knex.Transaction, id: string, health: ConnectionHealth): Promise<void> {
+    const c = (await trx('connections').where({ id }).first('id', 'scope', 'name')) as { id: string; scope: string; name: string } | undefined;
+    if (!c) return;
+    const error = health.status === 'unhealthy' && health.lastError ? { error: { code: health.lastError.code, message: health.lastError.message, ...(health.lastError.hint ? { hint: health.lastError.hint } : {}) } } : {};
+    await this.opts.publisher.publish(c.scope, health.status === 'ok' ? 'connection.healthy' : 'connection.unhealthy', { connection: c, ...error }, trx);
   }
 
-  /** A fallback takes a delivery's next attempt (design.md "Failover"): a log line with the deliveryId, and the event. */
+  /**
+   * A fallback takes a delivery's next attempt (design.md "Failover"): a log line with the
+   * deliveryId. Its event is written with the attempt's record (attempt-events.ts).
+   */
   failover(c: Claimed, failover: NonNullable<Decision['failover']>, attempt: Decision['attempt']): void {
     this.opts.logger.warn('connection failover', { deliveryId: c.id, ...failover, reason: attempt.code });
-    const error = attempt.code ? { error: { code: attempt.code, message: attempt.message ?? attempt.code } } : {};
-    void this.opts.publisher.tryPublish(c.connectionScope, 'connection.failover', {
-      connection: { ...failover.from, scope: c.connectionScope }, fallback: failover.to, ...error, deliveryId: c.id, scope: c.scope,
-    });
   }
 }

@@ -255,14 +255,19 @@ export class ConnectionStore {
   }
 
   /** Records a connection's health; returns true when it changed. */
-  async setHealth(id: string, health: ConnectionHealth): Promise<boolean> {
-    const n = await this.knex('connections')
+  /** Runs `fn` in one transaction (a change and what must be written with it). */
+  transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+    return this.knex.transaction(fn);
+  }
+
+  async setHealth(id: string, health: ConnectionHealth, db: Knex = this.knex): Promise<boolean> {
+    const n = await db('connections')
       .where({ id })
       .whereNot({ health_status: health.status })
       .update({ health_status: health.status, health_error: health.lastError ? JSON.stringify(health.lastError) : null, health_since: health.status === 'ok' ? null : new Date().toISOString() });
     if (n === 0 && health.status === 'unhealthy') {
       // Already unhealthy: keep the newest error.
-      await this.knex('connections').where({ id }).update({ health_error: health.lastError ? JSON.stringify(health.lastError) : null });
+      await db('connections').where({ id }).update({ health_error: health.lastError ? JSON.stringify(health.lastError) : null });
     }
     return n > 0;
   }

@@ -12,6 +12,9 @@ import { finishAttempts, type AfterRecord } from './finish.js';
 import { applyFilters, type DeliveryFilters } from './delivery-search.js';
 import { rethrowStorage } from './storage-errors.js';
 
+/** Writes what goes with a new delivery (its events, a captured copy) in the transaction that stores it. */
+export type AfterInsert = (trx: Knex.Transaction, delivery: Delivery) => Promise<void>;
+
 // Callers import the outbox's types from here, beside the store they use.
 export { STATUSES };
 export type { DeliveryFilters } from './delivery-search.js';
@@ -40,9 +43,18 @@ export class DeliveryStore {
    * being written go together in the next statement. Under load that turns one database round
    * trip per request into one per batch; alone, a request waits for nothing.
    */
-  insert(d: NewDelivery): Promise<{ delivery: Delivery; created: boolean }> {
+  insert(d: NewDelivery, after?: AfterInsert): Promise<{ delivery: Delivery; created: boolean }> {
+    // With something to write beside it (events, a captured copy), the delivery goes alone in a
+    // transaction with it, so neither is stored without the other; the rare path pays the round trips.
+    const stored = after
+      ? this.knex.transaction(async (trx) => {
+          const [r] = await this.insertMany([d], trx);
+          if (r!.created) await after(trx, r!.delivery);
+          return r!;
+        })
+      : this.inserts.add(d);
     // A full disk or a lost database: the caller answers 503 STORAGE_UNAVAILABLE, never a 500.
-    return this.inserts.add(d).then(
+    return stored.then(
       ({ delivery, created, storedHash }) => {
         // Checked outside the group, so a reused key fails its own request and no neighbour's.
         if (!created) checkSameInput(d.idempotencyKey!, delivery.id, storedHash, d.inputHash ?? undefined);
@@ -59,9 +71,9 @@ export class DeliveryStore {
    * One multi-row insert. A row whose idempotency key exists in its scope (or earlier in the same
    * statement) is skipped by `ON CONFLICT DO NOTHING` and answered with the delivery that holds it.
    */
-  private async insertMany(ds: NewDelivery[]): Promise<Array<{ delivery: Delivery; created: boolean; storedHash: string | null }>> {
+  private async insertMany(ds: NewDelivery[], db: Knex = this.knex): Promise<Array<{ delivery: Delivery; created: boolean; storedHash: string | null }>> {
     const now = new Date().toISOString();
-    const inserted = await this.knex('deliveries')
+    const inserted = await db('deliveries')
       .insert(
         ds.map((d) => ({
           id: d.id,
@@ -105,15 +117,15 @@ export class DeliveryStore {
         });
         continue;
       }
-      const existing = d.idempotencyKey ? await this.byIdempotencyKey(d.scope, d.idempotencyKey) : undefined;
+      const existing = d.idempotencyKey ? await this.byIdempotencyKey(d.scope, d.idempotencyKey, db) : undefined;
       if (!existing) throw new Error(`delivery ${d.id} was neither inserted nor found by its idempotency key`);
       out.push({ delivery: existing.delivery, created: false, storedHash: existing.inputHash });
     }
     return out;
   }
 
-  private async byIdempotencyKey(scope: string, key: string): Promise<{ delivery: Delivery; inputHash: string | null } | undefined> {
-    const r = await this.knex('deliveries').select([...LIST_COLUMNS, 'input_hash']).where({ scope, idempotency_key: key }).first();
+  private async byIdempotencyKey(scope: string, key: string, db: Knex = this.knex): Promise<{ delivery: Delivery; inputHash: string | null } | undefined> {
+    const r = await db('deliveries').select([...LIST_COLUMNS, 'input_hash']).where({ scope, idempotency_key: key }).first();
     return r ? { delivery: toDelivery(r), inputHash: r.input_hash ?? null } : undefined;
   }
 

@@ -89,6 +89,8 @@ export interface FinishItem {
   scope?: string | undefined;
   attempt: Omit<Attempt, 'worker'>;
   next: NextState;
+  /** A fallback takes the next attempt: `connection.failover` is written with this record. */
+  failover?: { from: ConnectionRef; to: ConnectionRef; connectionScope: string; deliveryScope: string } | undefined;
 }
 
 /** A claimed delivery: what a worker needs to send it. */

@@ -41,13 +41,13 @@ export class MailboxStore {
   constructor(private readonly knex: Knex, private readonly max: number) {}
 
   /** Stores a captured mail, then drops the scope's oldest beyond the bound. */
-  async add(scope: string, m: NewMail): Promise<void> {
+  async add(scope: string, m: NewMail, db: Knex = this.knex): Promise<void> {
     const receivedAt = new Date().toISOString();
-    await this.knex('mailbox').insert({ id: m.id, scope, delivery_id: m.deliveryId, received_at: receivedAt, from_address: m.from, recipients: JSON.stringify(m.to), subject: m.subject, size: m.size, raw: m.raw });
+    await db('mailbox').insert({ id: m.id, scope, delivery_id: m.deliveryId, received_at: receivedAt, from_address: m.from, recipients: JSON.stringify(m.to), subject: m.subject, size: m.size, raw: m.raw });
     // Everything older than the max-th newest goes (a subquery, so the bound holds however many
     // processes capture at once; ids break ties between mail of the same millisecond).
-    const keep = this.knex('mailbox').select('id').where({ scope }).orderBy([{ column: 'received_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(this.max);
-    await this.knex('mailbox').where({ scope }).whereNotIn('id', keep).delete();
+    const keep = db('mailbox').select('id').where({ scope }).orderBy([{ column: 'received_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(this.max);
+    await db('mailbox').where({ scope }).whereNotIn('id', keep).delete();
   }
 
   /** Newest first; the cursor is the last item's (received_at, id). */

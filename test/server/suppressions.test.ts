@@ -89,6 +89,38 @@ for (const backend of BACKENDS) {
       expect(inv.body.status).to.equal('failed');
     });
 
+    it('a delivery and its delivery.suppressed are stored together: when the event cannot be written neither is, and the same execute again stores both once', async () => {
+      const s = await sink();
+      await connect('umbrella', s, { isDefault: true });
+      await envoi.api('POST', '/api/v1/scopes/umbrella/suppressions', { email: 'gone@example.com' });
+      // The events table refuses every row, as a database that fails mid-transaction would.
+      const pg = knex().client.config.client === 'pg';
+      if (pg) {
+        await knex().raw(`CREATE OR REPLACE FUNCTION envoi_test_no_events() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'the event cannot be written'; END $$ LANGUAGE plpgsql`);
+        await knex().raw('CREATE TRIGGER envoi_test_no_events BEFORE INSERT ON webhook_messages FOR EACH ROW EXECUTE FUNCTION envoi_test_no_events()');
+      } else {
+        await knex().raw(`CREATE TRIGGER envoi_test_no_events BEFORE INSERT ON webhook_messages BEGIN SELECT RAISE(ABORT, 'the event cannot be written'); END`);
+      }
+      const input = { to: ['gone@example.com', 'kept@example.com'], subject: 'Together', text: 'hi' };
+      try {
+        const refused = await execute('umbrella', input, { idempotencyKey: 'together-1' });
+        expect(refused.status, refused.text).to.be.within(500, 599);
+        expect(refused.text, 'no internal detail leaks').not.to.match(/webhook_messages|cannot be written/);
+      } finally {
+        await knex().raw('DROP TRIGGER envoi_test_no_events' + (pg ? ' ON webhook_messages' : ''));
+      }
+      const stored = async () => (await knex()('deliveries').where({ scope: 'umbrella', idempotency_key: 'together-1' })) as Array<{ id: string }>;
+      expect(await stored(), 'no delivery without its event').to.deep.equal([]);
+      await sleep(300);
+      expect(s.received, 'nothing was sent').to.have.length(0);
+      const again = await execute('umbrella', input, { idempotencyKey: 'together-1' });
+      expect(again.status).to.equal(202);
+      await until('umbrella', again.body.deliveryId, ['sent']);
+      expect((await stored()).map((d) => d.id)).to.deep.equal([again.body.deliveryId]);
+      expect(await webhookMessages('delivery.suppressed', again.body.deliveryId)).to.have.length(1);
+      expect((await s.waitFor(1))[0]!.envelope.to).to.deep.equal(['kept@example.com']);
+    });
+
     it('DELETE takes the address off (204; again: 404) and mail reaches it again', async () => {
       const s = await sink();
       await connect('hooli', s, { isDefault: true });
