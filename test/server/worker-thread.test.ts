@@ -2,7 +2,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Worker as Thread } from 'node:worker_threads';
 import { expect } from 'chai';
+import { loadConfig, parsePortList } from '../../connector/config.js';
+import { createLogger } from '../../connector/log.js';
+import { startServer, type RunningServer } from '../../server/start.js';
 import { EnvoiProcess } from '../support/process.js';
 import { SmtpSink } from '../support/smtp-sink.js';
 import { waitUntil } from '../support/wait.js';
@@ -87,3 +91,41 @@ for (const mode of [{ name: 'own thread', env: 'on' }, { name: 'event loop', env
     });
   });
 }
+
+describe('a delivery worker thread that dies is started again, and mail keeps going', function () {
+  this.timeout(60_000);
+  const adminKey = `adm-${crypto.randomBytes(8).toString('hex')}`;
+  const logs: string[] = [];
+  let server: RunningServer;
+  let sink: SmtpSink;
+  const api = async (method: string, url: string, body?: unknown) => {
+    const res = await fetch(`${server.url}${url}`, { method, headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  const send = (to: string) => api('POST', '/api/v1/scopes/acme/actions/send-email/execute?wait=10', { input: { to, subject: `to ${to}`, text: 'hello' } });
+
+  before(async () => {
+    sink = await new SmtpSink({ tls: 'none' }).start();
+    const config = loadConfig({ ENVOI_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'envoi-thread-crash-')) }, { port: 0, adminKey, allowPrivateHosts: true, allowedPorts: parsePortList('1-65535'), workerThread: true, pollMs: 30_000 });
+    // No resolver of the tests' own (it cannot cross threads): the worker runs on its thread.
+    server = await startServer(config, { logger: createLogger({ level: 'info', write: (line) => logs.push(line) }) });
+    const conn = await api('POST', '/api/v1/scopes/platform/connections', { name: 'relay', senderEmail: 'robot@envoi.test', host: sink.host, port: sink.port, authMethod: 'NONE', isDefault: true });
+    expect(conn.status).to.equal(201);
+  });
+  after(async () => {
+    await server?.close();
+    await sink?.close();
+  });
+
+  it('a mail before, the thread ended from outside, a mail after: both sent once, and the log says it restarted', async () => {
+    expect(server.envoi.workerThread, 'the worker is on its thread').not.to.equal(undefined);
+    expect((await send('before@customer.test')).body.status).to.equal('sent');
+    // As a crash would: the thread ends without being asked to stop (the field is private on purpose).
+    await (server.envoi.workerThread as unknown as { thread: Thread }).thread.terminate();
+    const after = await send('after@customer.test');
+    expect(after.body.status, JSON.stringify(after.body)).to.equal('sent');
+    expect(sink.received.map((m) => m.envelope.to[0]).sort()).to.deep.equal(['after@customer.test', 'before@customer.test']);
+    expect(logs.some((l) => l.includes('the delivery worker thread stopped unexpectedly; starting it again'))).to.equal(true);
+    expect(logs.filter((l) => l.includes('delivery worker started on its own thread'))).to.have.length(2);
+  });
+});
