@@ -13,7 +13,7 @@ import { systemTemplate, type ResolvedTemplate } from './templates/system.js';
 import type { SystemAction } from './templates/builtin.js';
 
 /** The services an action context is made from: a slice of Envoi, never handed to an action whole. */
-export type ActionServices = Pick<Envoi, 'config' | 'logger' | 'connections' | 'outbox' | 'mailer' | 'templates' | 'pool' | 'suppressions' | 'events' | 'keyring'>;
+export type ActionServices = Pick<Envoi, 'config' | 'logger' | 'connections' | 'outbox' | 'mailer' | 'templates' | 'pool' | 'suppressions' | 'keyring'>;
 
 /** What an action may do while it runs, and nothing else (style.md, practice 1). */
 export interface ActionContext {

@@ -193,13 +193,7 @@ export class ConnectionService {
   /** Marks a connection unhealthy (delivery hit an auth or TLS failure) or healthy again. */
   async setHealth(id: string, health: StoredConnection['health']): Promise<boolean> {
     const { healthEvent } = this.opts;
-    const changed = healthEvent
-      ? await this.store.transaction(async (trx) => {
-          const c = await this.store.setHealth(id, health, trx);
-          if (c) await healthEvent(trx, id, health);
-          return c;
-        })
-      : await this.store.setHealth(id, health);
+    const changed = await this.store.setHealth(id, health, healthEvent && ((trx) => healthEvent(trx, id, health)));
     if (changed) this.opts.onHealthChange?.(id, health);
     return changed;
   }

@@ -10,7 +10,7 @@ import type { ConnectionHealth } from '../store/connection-types.js';
 import type { EventPublisher } from './publisher.js';
 
 export class ConnectionEvents {
-  constructor(private readonly opts: { knex: Knex; publisher: EventPublisher; logger: Logger }) {}
+  constructor(private readonly opts: { publisher: EventPublisher; logger: Logger }) {}
 
   /**
    * A connection's health changed: its event, written in the transaction that stores the mark

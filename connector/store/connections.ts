@@ -254,13 +254,16 @@ export class ConnectionStore {
     }
   }
 
-  /** Records a connection's health; returns true when it changed. */
-  /** Runs `fn` in one transaction (a change and what must be written with it). */
-  transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
-    return this.knex.transaction(fn);
+  /** Records a connection's health; true when it changed, and then `after` writes what reports it (its event) in the same transaction. */
+  setHealth(id: string, health: ConnectionHealth, after?: (trx: Knex.Transaction) => Promise<void>): Promise<boolean> {
+    return this.knex.transaction(async (db) => {
+      const changed = await this.writeHealth(db, id, health);
+      if (changed && after) await after(db);
+      return changed;
+    });
   }
 
-  async setHealth(id: string, health: ConnectionHealth, db: Knex = this.knex): Promise<boolean> {
+  private async writeHealth(db: Knex, id: string, health: ConnectionHealth): Promise<boolean> {
     const n = await db('connections')
       .where({ id })
       .whereNot({ health_status: health.status })
