@@ -11,7 +11,6 @@ export interface RenderJob {
   maxBytes: number;
 }
 
-
 /**
  * Whether a message may be rendered on the event loop instead of a pool thread: no template
  * expression anywhere (no `{{`), no data, attachments or calendar part, and short parts. Its

@@ -26,6 +26,9 @@ const WEBHOOK_STATUSES = ['pending', 'delivered', 'failed'] as const;
 
 type Row = Record<string, unknown>;
 
+/** What /metrics counts of an attempt (the worker thread sends just this across). */
+export type CountedAttempt = Pick<FinishItem['attempt'], 'outcome' | 'code' | 'durationMs'>;
+
 export class EnvoiMetrics {
   readonly registry = new Registry();
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
@@ -80,7 +83,7 @@ export class EnvoiMetrics {
   }
 
   /** Counts an attempt once it is stored (the worker's `onRecorded`). */
-  readonly attemptRecorded = (item: { attempt: Pick<FinishItem['attempt'], 'outcome' | 'code' | 'durationMs'> }): void => {
+  readonly attemptRecorded = (item: { attempt: CountedAttempt }): void => {
     this.attempts.inc({ outcome: item.attempt.outcome, code: item.attempt.code ?? '' });
     this.sendDuration.observe({ outcome: item.attempt.outcome }, item.attempt.durationMs / 1000);
   };

@@ -10,7 +10,6 @@ import type { Knex } from 'knex';
 import type { Config } from '../config.js';
 import type { EventPublisher } from '../events/publisher.js';
 import { deliveryEventBase } from '../events/types.js';
-import type { Logger } from '../log.js';
 import type { Delivery } from '../store/deliveries.js';
 import type { MailboxStore } from '../store/mailbox.js';
 import type { ScopeSettings, ScopeSettingsStore } from '../store/scope-settings.js';
@@ -34,7 +33,6 @@ export interface SandboxDeps {
   settings: ScopeSettingsStore;
   mailbox: MailboxStore;
   events: EventPublisher;
-  logger: Logger;
 }
 
 /** How long an execute reuses a scope's settings read from the database (a PUT here forgets them at once). */

@@ -9,7 +9,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { parsePortList } from '../config.js';
 import { createEnvoi } from '../envoi.js';
 import { createLogger } from '../log.js';
-import type { CountedAttempt, FromThread, ThreadData, ToThread } from './worker-thread.js';
+import type { CountedAttempt } from '../metrics.js';
+import { perTurn, type FromThread, type ThreadData, type ToThread } from './worker-thread.js';
 
 const port = parentPort!;
 const post = (m: FromThread) => port.postMessage(m);
@@ -24,7 +25,7 @@ const logger = createLogger();
  * per thread (setpriority(2) on the thread's id, found through /proc/thread-self); elsewhere
  * the thread keeps the process's priority.
  */
-export const WORKER_THREAD_NICE = 10;
+const WORKER_THREAD_NICE = 10;
 try {
   const tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
   if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, Math.max(os.getPriority(tid), WORKER_THREAD_NICE));
@@ -32,22 +33,8 @@ try {
   // Not Linux, or no /proc: the same priority as the server.
 }
 
-/** Messages of one turn of the event loop go as one (a busy worker ends hundreds of attempts a second). */
-function batcher<T>(send: (items: T[]) => void): (item: T) => void {
-  let items: T[] = [];
-  return (item) => {
-    items.push(item);
-    if (items.length > 1) return;
-    setImmediate(() => {
-      const batch = items;
-      items = [];
-      send(batch);
-    });
-  };
-}
-
-const attempts = batcher<string>((ids) => post({ t: 'attempts', ids }));
-const recorded = batcher<CountedAttempt>((items) => post({ t: 'recorded', items }));
+const attempts = perTurn<string>((ids) => post({ t: 'attempts', ids }));
+const recorded = perTurn<CountedAttempt>((items) => post({ t: 'recorded', items }));
 
 try {
   const envoi = await createEnvoi(config, {
@@ -67,17 +54,13 @@ try {
       envoi.worker!.forget(m.connectionId);
     } else if (m.t === 'endpoints') envoi.events.endpointsChanged();
     else if (m.t === 'stop') {
-      void envoi.close().then(
-        () => {
+      void envoi
+        .close()
+        .catch((err: unknown) => logger.error('the delivery worker thread could not stop cleanly', { err }))
+        .finally(() => {
           post({ t: 'stopped' });
           port.close();
-        },
-        (err: unknown) => {
-          logger.error('the delivery worker thread could not stop cleanly', { err });
-          post({ t: 'stopped' });
-          port.close();
-        },
-      );
+        });
     }
   });
   post({ t: 'ready', workerId: envoi.worker!.id });

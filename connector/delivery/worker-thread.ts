@@ -18,17 +18,14 @@ import { Worker as Thread } from 'node:worker_threads';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { NetworkPolicy } from '../network-policy.js';
-import type { Attempt } from '../store/delivery-rows.js';
-
-/** What /metrics counts of an attempt (EnvoiMetrics.attemptRecorded). */
-export type CountedAttempt = Pick<Attempt, 'outcome' | 'code' | 'durationMs'>;
+import type { CountedAttempt } from '../metrics.js';
 
 /** What the server tells the thread. */
 export type ToThread =
   | { t: 'queued'; items: Array<[id: string, connectionId: string, scope: string]> }
   | { t: 'changed'; connectionId: string }
   | { t: 'endpoints' }
-  | { t: 'stop'; graceMs: number };
+  | { t: 'stop' };
 
 /** What the thread tells the server. */
 export type FromThread =
@@ -56,6 +53,20 @@ export interface WorkerThreadOptions {
   onDatabaseLost?: ((downForMs: number) => void) | undefined;
 }
 
+/** Collects items and hands over each turn of the event loop's as one batch: one message between the threads, not hundreds a second. */
+export function perTurn<T>(send: (items: T[]) => void): (item: T) => void {
+  let items: T[] = [];
+  return (item) => {
+    items.push(item);
+    if (items.length > 1) return;
+    setImmediate(() => {
+      const batch = items;
+      items = [];
+      send(batch);
+    });
+  };
+}
+
 /** A thread that has not said it stopped this long after its grace is ended by force. */
 const STOP_MARGIN_MS = 10_000;
 /** A thread that died on its own comes back after this (its leases bring its mail back). */
@@ -66,12 +77,9 @@ export class WorkerThread {
   private thread: Thread | undefined;
   private stopping = false;
   private restartTimer: NodeJS.Timeout | undefined;
-  /** New mail of this turn of the event loop, sent as one message. */
-  private queued: Array<[string, string, string]> = [];
-  private flushing = false;
+  /** New mail of one turn of the event loop, sent as one message. */
+  private readonly queued = perTurn<[string, string, string]>((items) => this.post({ t: 'queued', items }));
   private stopped: (() => void) | undefined;
-  /** The thread's worker id, once it started. */
-  workerId: string | undefined;
 
   constructor(private readonly opts: WorkerThreadOptions) {}
 
@@ -85,7 +93,6 @@ export class WorkerThread {
       thread.on('message', (m: FromThread) => {
         if (m.t === 'ready') {
           started = true;
-          this.workerId = m.workerId;
           this.opts.logger.info('delivery worker started on its own thread', { worker: m.workerId });
           resolve();
         } else if (m.t === 'failed' && !started) reject(new Error(m.message));
@@ -119,15 +126,7 @@ export class WorkerThread {
 
   /** New mail: the worker claims at once instead of at its next poll. Batched per turn of the loop. */
   queuedMail(id: string, of: { connectionId: string; scope: string } | undefined): void {
-    this.queued.push([id, of?.connectionId ?? '', of?.scope ?? '']);
-    if (this.flushing) return;
-    this.flushing = true;
-    setImmediate(() => {
-      this.flushing = false;
-      const items = this.queued;
-      this.queued = [];
-      this.post({ t: 'queued', items });
-    });
+    this.queued([id, of?.connectionId ?? '', of?.scope ?? '']);
   }
 
   /** A connection was edited, deleted or is healthy again: the worker forgets what it knew of it. */
@@ -144,14 +143,14 @@ export class WorkerThread {
     this.thread?.postMessage(m);
   }
 
-  /** Stops the worker as `envoi worker` stops on SIGTERM (design.md), then ends the thread. */
+  /** Stops the worker as `envoi worker` stops on SIGTERM (design.md; the thread has the same shutdownGraceMs), then ends the thread. */
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
     const thread = this.thread;
     if (!thread) return;
     const done = new Promise<void>((resolve) => (this.stopped = resolve));
-    this.post({ t: 'stop', graceMs });
+    this.post({ t: 'stop' });
     const timer = setTimeout(() => void thread.terminate(), graceMs + STOP_MARGIN_MS);
     await done;
     clearTimeout(timer);

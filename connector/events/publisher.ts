@@ -83,12 +83,4 @@ export class EventPublisher {
     return rows.length;
   }
 
-  /** Publishes without failing the caller: an event that cannot be written is logged, not thrown. */
-  async tryPublish(scope: string, type: EventType, data: Record<string, unknown>): Promise<void> {
-    try {
-      await this.publish(scope, type, data);
-    } catch (err) {
-      this.logger.error('could not publish an event', { scope, type, err, ...(typeof data.deliveryId === 'string' ? { deliveryId: data.deliveryId } : {}) });
-    }
-  }
 }

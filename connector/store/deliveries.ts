@@ -22,8 +22,9 @@ export type { Attempt, Claimed, Delivery, DeliveryError, DeliveryStatus, FinishI
 
 /**
  * The outbox table. Claims are one atomic statement: `WITH picked AS (SELECT … LIMIT n) UPDATE …
- * WHERE id IN (SELECT id FROM picked) RETURNING`, with `FOR UPDATE SKIP LOCKED` on PostgreSQL so concurrent workers never block on,
- * or take, each other's rows; SQLite serializes writers, so the same statement is atomic there.
+ * WHERE id IN (SELECT id FROM picked) RETURNING`, with `FOR UPDATE SKIP LOCKED` on PostgreSQL so
+ * concurrent workers never block on, or take, each other's rows; SQLite serializes writers, so
+ * the same statement is atomic there.
  */
 export class DeliveryStore {
   private readonly isPg: boolean;
