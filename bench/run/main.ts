@@ -13,7 +13,7 @@ import { memoryCase, type MemoryResult } from './memory.js';
 import { printReport } from './report.js';
 import { removeAll } from './resources.js';
 import { ONLY, RUN_BUDGET_MS, S, SUT_ARGS, WATCHDOG_MS } from './settings.js';
-import { envoiCase, envoiHalves, rawCase, serialCase, type Throughput } from './throughput.js';
+import { envoiCase, envoiHalves, floorCase, rawCase, serialCase, type Throughput } from './throughput.js';
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -57,6 +57,10 @@ async function main(): Promise<void> {
         if (ONLY.has('raw')) {
           log(`${at}${LABEL[kind]}: raw nodemailer, pooled`);
           throughput.push(await rawCase(sink, sinkPort, 'pool', kind, run));
+        }
+        if (ONLY.has('floor')) {
+          log(`${at}${LABEL[kind]}: the floor, express in front of pooled nodemailer`);
+          throughput.push(await floorCase(sink, sinkPort, kind, run));
         }
         if (ONLY.has('envoi')) {
           log(`${at}${LABEL[kind]}: Envoi end to end`);

@@ -1,5 +1,5 @@
 /** The report's verdicts: the goals of issue #18, and what a workflow step feels against the one-at-a-time reference. */
-import type { FeelRow, Goal } from './summary.js';
+import type { FeelRow, FloorRow, Goal } from './summary.js';
 import { fmt, rightFrom, sp, table } from './table.js';
 
 const per = (g: { measured?: { values: number[] }; ratio?: { values: number[] } }, d: number) => (g.measured ?? g.ratio)!.values.map((v) => fmt(v, d)).join(', ');
@@ -33,6 +33,22 @@ export function printFeel(rows: FeelRow[]): void {
         return [`${r.what}${r.doubtful ? ' !' : ''}`, sp(r.envoi, d, u), `${fmt(r.reference, r.unit === 'ms' ? 2 : 1)}${u}`, ratio, per(r, 1)];
       }),
       rightFrom(1, 4),
+    ),
+  );
+}
+
+export function printFloor(rows: FloorRow[]): void {
+  if (!rows.length) return;
+  console.log('\nThe floor: an express route handing each execute body to pooled nodemailer (no key, validation, outbox or worker), per run against raw pooled, and Envoi against it');
+  console.log(
+    table(
+      ['figure', 'floor / raw pooled', 'Envoi / floor'],
+      rows.map((r) => {
+        const d = r.unit === 'x' ? 2 : 1;
+        const u = r.unit === 'x' ? 'x' : '%';
+        return [`${r.what}${r.doubtful ? ' !' : ''}`, sp(r.floor, d, u), Number.isFinite(r.envoi.median) ? sp(r.envoi, d, u) : '-'];
+      }),
+      rightFrom(1, 3),
     ),
   );
 }

@@ -7,9 +7,9 @@ import type { machine } from './machine.js';
 import { LABEL } from './mails.js';
 import type { MemoryResult } from './memory.js';
 import { round, spread } from './numbers.js';
-import { printFeel, printGoals } from './report-goals.js';
+import { printFeel, printFloor, printGoals } from './report-goals.js';
 import { S } from './settings.js';
-import { goals, summarizeCases, summarizeLatency, workflowFeel, type CaseSummary } from './summary.js';
+import { floorRatios, goals, summarizeCases, summarizeLatency, workflowFeel, type CaseSummary } from './summary.js';
 import { conditionCells, fmt, rightFrom, sp, table } from './table.js';
 import type { Throughput } from './throughput.js';
 
@@ -27,6 +27,7 @@ export interface Results {
 
 const NAME: Record<Throughput['system'], string> = {
   'raw-pool': 'raw nodemailer, pool of 5 (baseline)',
+  floor: 'floor: express route -> pooled nodemailer',
   'raw-new': 'new transport per mail, 32 in flight (ref.)',
   'raw-new-serial': 'new transport per mail, 1 at a time (ref.)',
   envoi: 'Envoi: HTTP execute -> outbox -> worker',
@@ -141,6 +142,8 @@ export function printReport({ started, machine: m, loadStart, throughput, diagno
   const goalList = goals(throughput, latency, memory);
   const feel = workflowFeel(throughput, latency);
   printGoals(goalList, S.runs);
+  const floor = floorRatios(throughput);
+  printFloor(floor);
   printFeel(feel);
 
   console.log(
@@ -155,6 +158,7 @@ export function printReport({ started, machine: m, loadStart, throughput, diagno
     settings: S,
     loadAverage: { start: round(loadStart, 2), end: round(loadEnd, 2), warnAbove: LOAD_WARN, otherCpusWarnAbove: OTHER_WARN },
     goals: goalList,
+    floor,
     workflow: feel,
     summary: { throughput: summarizeCases(throughput), diagnostics: summarizeCases(diagnostics), latency: summarizeLatency(latency) },
     runs: { throughput, diagnostics, latency },

@@ -33,10 +33,11 @@ export const S = {
 export const RUN_BUDGET_MS = num('BENCH_RUN_BUDGET_MS', 200_000 + S.runs * 100_000);
 export const WATCHDOG_MS = num('BENCH_WATCHDOG_MS', RUN_BUDGET_MS + 180_000);
 /**
- * Phases to run (default all): raw (pooled nodemailer), ref (a new transport per mail, 32 in
+ * Phases to run (default all): raw (pooled nodemailer), floor (express in front of pooled
+ * nodemailer), ref (a new transport per mail, 32 in
  * flight and one at a time; measured once), envoi, halves, latency, memory.
  */
-export const ONLY = new Set((process.env.BENCH_ONLY ?? 'raw,ref,envoi,halves,latency,memory').split(',').map((x) => x.trim()));
+export const ONLY = new Set((process.env.BENCH_ONLY ?? 'raw,floor,ref,envoi,halves,latency,memory').split(',').map((x) => x.trim()));
 /** Count SQL statements and time the database connection in Envoi processes (adds a little overhead). */
 export const TRACE_SQL = /^(1|true|yes)$/i.test(process.env.BENCH_TRACE_SQL ?? '');
 /**

@@ -140,6 +140,34 @@ export function goals(throughput: Throughput[], latency: Latency[], memory: Memo
   return out;
 }
 
+export interface FloorRow {
+  what: string;
+  /** Per run: the floor's figure against raw pooled's, and Envoi's against the floor's. */
+  floor: Spread;
+  envoi: Spread;
+  unit: 'x' | '%';
+  doubtful: boolean;
+}
+
+/**
+ * Where the goals stand against the floor (an express route in front of pooled nodemailer): the
+ * share of raw pooled's CPU and rate that HTTP alone already takes, and Envoi against the floor.
+ */
+export function floorRatios(throughput: Throughput[]): FloorRow[] {
+  const out: FloorRow[] = [];
+  const of = (system: Throughput['system'], kind: Kind) => throughput.filter((t) => t.system === system && t.kind === kind);
+  for (const kind of ['text', 'html'] as const) {
+    const [f, a, e] = [of('floor', kind), of('raw-pool', kind), of('envoi', kind)];
+    if (!f.length || !a.length) continue;
+    const cpu = (x: Throughput, y: Throughput) => x.cpuMsPerMail.sut / y.cpuMsPerMail.sut;
+    const rate = (x: Throughput, y: Throughput) => (100 * x.mailsPerSec) / y.mailsPerSec;
+    const d = doubtful([...f, ...a, ...e]);
+    out.push({ what: `CPU per mail, ${LABEL[kind]}`, floor: spread(perRun(f, a, cpu), 2), envoi: spread(perRun(e, f, cpu), 2), unit: 'x', doubtful: d });
+    out.push({ what: `mails/s, ${LABEL[kind]}`, floor: spread(perRun(f, a, rate), 1), envoi: spread(perRun(e, f, rate), 1), unit: '%', doubtful: d });
+  }
+  return out;
+}
+
 export interface FeelRow {
   what: string;
   envoi: Spread;

@@ -1,6 +1,7 @@
 /**
  * Role sut, the system under test, a fresh process per case: Envoi (`startServer`, with or without
- * its in-process worker), raw nodemailer sending straight to the sink, or a bare express route.
+ * its in-process worker), raw nodemailer sending straight to the sink, a bare express route, or
+ * the floor (an express route in front of pooled nodemailer).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +16,7 @@ import { serveParent } from './ipc.js';
 import { closedLoop } from './load.js';
 import { BODIES, FROM, mailInput, type Kind } from './mails.js';
 import { procStats } from './numbers.js';
-import { ADMIN_KEY, TRACE_SQL } from './settings.js';
+import { ADMIN_KEY, EXECUTE_PATH, TRACE_SQL } from './settings.js';
 import { traceSql, type SqlTrace } from './sql-trace.js';
 import { queueAndDrain, type MemoryArgs } from './sut-memory.js';
 
@@ -80,6 +81,33 @@ export async function sutRole(): Promise<void> {
         cleanups.push(
           () =>
             new Promise<void>((resolve) => {
+              server.close(() => resolve());
+              server.closeIdleConnections();
+            }),
+        );
+        return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+      },
+
+      /**
+       * The floor of any HTTP front: Envoi's execute path served by a bare express route that hands
+       * each request's input to one pooled nodemailer transport and answers 202 at once. No key, no
+       * validation, no outbox, no worker: what raw pooled nodemailer costs with only HTTP added.
+       */
+      floor: async ({ port, kind }: { port: number; kind: Kind }) => {
+        const text = kind === 'html' ? await htmlAlternative(BODIES.html) : undefined;
+        const t = nodemailer.createTransport({ pool: true, maxConnections: 5, host: '127.0.0.1', port, secure: false, ignoreTLS: true });
+        const app = express();
+        app.post(EXECUTE_PATH, express.json({ limit: '5mb' }), (req, res) => {
+          const input = (req.body as { input: Record<string, string> }).input;
+          t.sendMail({ from: FROM, replyTo: FROM, ...input, ...(text ? { text } : {}) }).catch(() => {});
+          res.status(202).json({ ok: true });
+        });
+        const server = http.createServer(app);
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+        cleanups.push(
+          () =>
+            new Promise<void>((resolve) => {
+              t.close();
               server.close(() => resolve());
               server.closeIdleConnections();
             }),

@@ -11,7 +11,7 @@ import { S, TRACE_SQL } from './settings.js';
 import type { SqlSnapshot } from './sql-trace.js';
 
 export interface Throughput {
-  system: 'raw-pool' | 'raw-new' | 'raw-new-serial' | 'envoi' | 'envoi-ingest' | 'envoi-drain';
+  system: 'raw-pool' | 'floor' | 'raw-new' | 'raw-new-serial' | 'envoi' | 'envoi-ingest' | 'envoi-drain';
   kind: Kind;
   /** Which repetition (1..BENCH_RUNS); the references measured once are run 1. */
   run: number;
@@ -139,6 +139,22 @@ export async function envoiCase(sink: Child, sinkPort: number, kind: Kind, run: 
       const r = await executeMany(agent, url, kind, S.mails, S.concurrency, deadline);
       return { ...r, acceptedSeconds: (performance.now() - t0) / 1000 };
     });
+  } finally {
+    agent.destroy();
+    await sut.stop();
+  }
+}
+
+/** The floor: the same execute requests to an express route in front of pooled nodemailer (sut-role.ts). */
+export async function floorCase(sink: Child, sinkPort: number, kind: Kind, run: number): Promise<Throughput> {
+  const sut = await Child.spawn('sut');
+  const agent = new http.Agent({ keepAlive: true, maxSockets: S.concurrency });
+  try {
+    const { url } = await sut.call<{ url: string }>('floor', { port: sinkPort, kind });
+    const wBase = (await sink.call<{ count: number }>('count')).count;
+    await executeMany(agent, url, kind, S.warmup, S.concurrency, performance.now() + 30_000);
+    await sink.call('waitFor', { target: wBase + S.warmup, timeoutMs: 30_000 }, 40_000);
+    return await measure(sink, sut, 'floor', kind, run, S.mails, (deadline) => executeMany(agent, url, kind, S.mails, S.concurrency, deadline));
   } finally {
     agent.destroy();
     await sut.stop();
