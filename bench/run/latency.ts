@@ -7,9 +7,10 @@ import { executeBody } from './mails.js';
 import { eluOf, percentile, round } from './numbers.js';
 import { EXECUTE_PATH, S } from './settings.js';
 
-export type LatencyTarget = 'envoi' | 'envoi-no-worker' | 'express';
+export type LatencyTarget = 'envoi' | 'envoi-no-worker' | 'express' | 'floor';
 export const LATENCY_NAME: Record<LatencyTarget, string> = {
   express: 'bare express POST /x',
+  floor: 'floor: express route -> pooled nodemailer',
   envoi: 'Envoi POST .../send-email/execute',
   'envoi-no-worker': 'same, worker off (diagnostic)',
 };
@@ -40,8 +41,13 @@ export async function latencyCase(target: LatencyTarget, sink: Child, sinkPort: 
   let sut: Child;
   let url: string;
   let pathName: string;
-  if (target !== 'express') {
+  if (target === 'envoi' || target === 'envoi-no-worker') {
     ({ sut, url } = await startEnvoi(sinkPort, target === 'envoi'));
+    pathName = EXECUTE_PATH;
+  } else if (target === 'floor') {
+    // The floor delivers in its own process as Envoi's worker does (throughput.ts, sut-role.ts).
+    sut = await Child.spawn('sut');
+    ({ url } = await sut.call<{ url: string }>('floor', { port: sinkPort, kind: 'text' }));
     pathName = EXECUTE_PATH;
   } else {
     sut = await Child.spawn('sut');
@@ -56,7 +62,7 @@ export async function latencyCase(target: LatencyTarget, sink: Child, sinkPort: 
     const r = await openLoop(url, pathName, body, rate, S.rateSeconds);
     const conditions = watch();
     const s1 = await sut.stats();
-    if (target === 'envoi') {
+    if (target === 'envoi' || target === 'floor') {
       // Let the worker deliver what was queued before the process is stopped.
       await sink.call('waitFor', { target: base + warm.ok + r.ok, timeoutMs: 30_000 }, 40_000);
     }

@@ -74,6 +74,10 @@ async function main(): Promise<void> {
       if (ONLY.has('latency')) {
         log(`${at}latency at ${S.rate} req/s: bare express`);
         latency.push(await latencyCase('express', sink, sinkPort, run));
+        if (ONLY.has('floor')) {
+          log(`${at}latency at ${S.rate} req/s: the floor, express in front of pooled nodemailer`);
+          latency.push(await latencyCase('floor', sink, sinkPort, run));
+        }
         log(`${at}latency at ${S.rate} req/s: Envoi execute`);
         latency.push(await latencyCase('envoi', sink, sinkPort, run));
         if (S.rateLow > 0) {

@@ -39,10 +39,10 @@ export function printFeel(rows: FeelRow[]): void {
 
 export function printFloor(rows: FloorRow[]): void {
   if (!rows.length) return;
-  console.log('\nThe floor: an express route handing each execute body to pooled nodemailer (no key, validation, outbox or worker), per run against raw pooled, and Envoi against it');
+  console.log('\nThe floor: an express route handing each execute body to pooled nodemailer (no key, validation, outbox or worker), per run against raw pooled (p99: against bare express), and Envoi against it');
   console.log(
     table(
-      ['figure', 'floor / raw pooled', 'Envoi / floor'],
+      ['figure', 'floor / baseline', 'Envoi / floor'],
       rows.map((r) => {
         const d = r.unit === 'x' ? 2 : 1;
         const u = r.unit === 'x' ? 'x' : '%';

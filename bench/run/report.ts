@@ -142,7 +142,7 @@ export function printReport({ started, machine: m, loadStart, throughput, diagno
   const goalList = goals(throughput, latency, memory);
   const feel = workflowFeel(throughput, latency);
   printGoals(goalList, S.runs);
-  const floor = floorRatios(throughput);
+  const floor = floorRatios(throughput, latency);
   printFloor(floor);
   printFeel(feel);
 

@@ -153,7 +153,7 @@ export interface FloorRow {
  * Where the goals stand against the floor (an express route in front of pooled nodemailer): the
  * share of raw pooled's CPU and rate that HTTP alone already takes, and Envoi against the floor.
  */
-export function floorRatios(throughput: Throughput[]): FloorRow[] {
+export function floorRatios(throughput: Throughput[], latency: Latency[]): FloorRow[] {
   const out: FloorRow[] = [];
   const of = (system: Throughput['system'], kind: Kind) => throughput.filter((t) => t.system === system && t.kind === kind);
   for (const kind of ['text', 'html'] as const) {
@@ -164,6 +164,11 @@ export function floorRatios(throughput: Throughput[]): FloorRow[] {
     const d = doubtful([...f, ...a, ...e]);
     out.push({ what: `CPU per mail, ${LABEL[kind]}`, floor: spread(perRun(f, a, cpu), 2), envoi: spread(perRun(e, f, cpu), 2), unit: 'x', doubtful: d });
     out.push({ what: `mails/s, ${LABEL[kind]}`, floor: spread(perRun(f, a, rate), 1), envoi: spread(perRun(e, f, rate), 1), unit: '%', doubtful: d });
+  }
+  const [f, x, e] = (['floor', 'express', 'envoi'] as const).map((t) => latency.filter((l) => l.target === t && l.rate === S.rate));
+  if (f!.length && x!.length) {
+    const p99 = (a: Latency, b: Latency) => a.p99 / b.p99;
+    out.push({ what: `p99 at ${S.rate} req/s, delivering in the same process (floor / bare express)`, floor: spread(perRun(f!, x!, p99), 2), envoi: spread(perRun(e!, f!, p99), 2), unit: 'x', doubtful: doubtful([...f!, ...x!, ...e!]) });
   }
   return out;
 }
