@@ -41,6 +41,20 @@ export async function sutRole(): Promise<void> {
       { port: 0, adminKey: ADMIN_KEY, allowPrivateHosts: true, allowedPorts: parsePortList('1-65535'), pollMs: 20 },
     );
 
+  /** Serves an express app on a free loopback port until the process is stopped. */
+  const listen = async (app: express.Express): Promise<string> => {
+    const server = http.createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        }),
+    );
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+
   let running: Awaited<ReturnType<typeof startServer>> | undefined;
   let trace: SqlTrace | undefined;
 
@@ -76,16 +90,7 @@ export async function sutRole(): Promise<void> {
         app.post('/x', express.json(), (_req, res) => {
           res.status(202).json({ ok: true });
         });
-        const server = http.createServer(app);
-        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-        cleanups.push(
-          () =>
-            new Promise<void>((resolve) => {
-              server.close(() => resolve());
-              server.closeIdleConnections();
-            }),
-        );
-        return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+        return { url: await listen(app) };
       },
 
       /**
@@ -102,17 +107,8 @@ export async function sutRole(): Promise<void> {
           t.sendMail({ from: FROM, replyTo: FROM, ...input, ...(text ? { text } : {}) }).catch(() => {});
           res.status(202).json({ ok: true });
         });
-        const server = http.createServer(app);
-        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-        cleanups.push(
-          () =>
-            new Promise<void>((resolve) => {
-              t.close();
-              server.close(() => resolve());
-              server.closeIdleConnections();
-            }),
-        );
-        return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+        cleanups.push(() => t.close());
+        return { url: await listen(app) };
       },
 
       /** Sends n mails straight to the sink with nodemailer: one pool, or a new transport per mail. */
