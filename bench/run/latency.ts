@@ -44,15 +44,11 @@ export async function latencyCase(target: LatencyTarget, sink: Child, sinkPort: 
   if (target === 'envoi' || target === 'envoi-no-worker') {
     ({ sut, url } = await startEnvoi(sinkPort, target === 'envoi'));
     pathName = EXECUTE_PATH;
-  } else if (target === 'floor') {
-    // The floor delivers in its own process as Envoi's worker does (throughput.ts, sut-role.ts).
-    sut = await Child.spawn('sut');
-    ({ url } = await sut.call<{ url: string }>('floor', { port: sinkPort, kind: 'text' }));
-    pathName = EXECUTE_PATH;
   } else {
+    // The floor delivers in its own process as Envoi's worker does (sut-role.ts); express sends nothing.
     sut = await Child.spawn('sut');
-    ({ url } = await sut.call<{ url: string }>('express'));
-    pathName = '/x';
+    ({ url } = await sut.call<{ url: string }>(target, target === 'floor' ? { port: sinkPort, kind: 'text' } : undefined));
+    pathName = target === 'floor' ? EXECUTE_PATH : '/x';
   }
   try {
     const base = (await sink.call<{ count: number }>('count')).count;
