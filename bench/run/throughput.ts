@@ -127,17 +127,21 @@ export async function rawCase(sink: Child, sinkPort: number, mode: 'pool' | 'new
   }
 }
 
-export async function envoiCase(sink: Child, sinkPort: number, kind: Kind, run: number): Promise<Throughput> {
-  const { sut, url } = await startEnvoi(sinkPort, true);
+/**
+ * Execute requests to a started process (Envoi or the floor), 32 in flight, after a warm-up the
+ * sink has received; a mail counts when the sink has it, and the last 202 is timed too.
+ */
+async function executeCase(sink: Child, started: { sut: Child; url: string }, system: 'envoi' | 'floor', kind: Kind, run: number): Promise<Throughput> {
+  const { sut, url } = started;
   const agent = new http.Agent({ keepAlive: true, maxSockets: S.concurrency });
   try {
     const wBase = (await sink.call<{ count: number }>('count')).count;
     await executeMany(agent, url, kind, S.warmup, S.concurrency, performance.now() + 30_000);
     await sink.call('waitFor', { target: wBase + S.warmup, timeoutMs: 30_000 }, 40_000);
-    return await measure(sink, sut, 'envoi', kind, run, S.mails, async (deadline) => {
+    return await measure(sink, sut, system, kind, run, S.mails, async (deadline) => {
       const t0 = performance.now();
       const r = await executeMany(agent, url, kind, S.mails, S.concurrency, deadline);
-      return { ...r, acceptedSeconds: (performance.now() - t0) / 1000 };
+      return system === 'envoi' ? { ...r, acceptedSeconds: (performance.now() - t0) / 1000 } : r;
     });
   } finally {
     agent.destroy();
@@ -145,20 +149,21 @@ export async function envoiCase(sink: Child, sinkPort: number, kind: Kind, run: 
   }
 }
 
+export async function envoiCase(sink: Child, sinkPort: number, kind: Kind, run: number): Promise<Throughput> {
+  return executeCase(sink, await startEnvoi(sinkPort, true), 'envoi', kind, run);
+}
+
 /** The floor: the same execute requests to an express route in front of pooled nodemailer (sut-role.ts). */
 export async function floorCase(sink: Child, sinkPort: number, kind: Kind, run: number): Promise<Throughput> {
   const sut = await Child.spawn('sut');
-  const agent = new http.Agent({ keepAlive: true, maxSockets: S.concurrency });
+  let url: string;
   try {
-    const { url } = await sut.call<{ url: string }>('floor', { port: sinkPort, kind });
-    const wBase = (await sink.call<{ count: number }>('count')).count;
-    await executeMany(agent, url, kind, S.warmup, S.concurrency, performance.now() + 30_000);
-    await sink.call('waitFor', { target: wBase + S.warmup, timeoutMs: 30_000 }, 40_000);
-    return await measure(sink, sut, 'floor', kind, run, S.mails, (deadline) => executeMany(agent, url, kind, S.mails, S.concurrency, deadline));
-  } finally {
-    agent.destroy();
+    ({ url } = await sut.call<{ url: string }>('floor', { port: sinkPort, kind }));
+  } catch (err) {
     await sut.stop();
+    throw err;
   }
+  return executeCase(sink, { sut, url }, 'floor', kind, run);
 }
 
 /** Diagnostics: the two halves of Envoi's pipeline apart — HTTP execute with no worker, then a worker draining what was queued. */
